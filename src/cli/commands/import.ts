@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../options.js';
+import { emit } from '../present/output.js';
+
+interface Args extends GlobalArgs {
+  files: string[];
+  name?: string;
+  format?: 'scenario' | 'strace' | 'ftrace' | 'jsonl';
+  replace?: boolean;
+}
+
+export const importCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'import <files..>',
+  describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true })
+      .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
+      .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
+      .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' }) as never,
+  handler: async (args) => {
+    const { importFiles } = await import('../../importers/import.js');
+    const { withStoreAsync } = await import('../session.js');
+    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}) }));
+    const { trace, stats, reused } = result;
+    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, stats: stats.toJSON() }, (d) => {
+      const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
+      for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
+      for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
+      if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);
+      return lines.join('\n');
+    });
+  },
+};

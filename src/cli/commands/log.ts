@@ -1,0 +1,45 @@
+import type { CommandModule } from 'yargs';
+import { type GlobalArgs, withTrace } from '../options.js';
+
+interface Args extends GlobalArgs {
+  trace: string;
+  from?: number;
+  to?: number;
+  kind?: string[];
+  name?: string[];
+  source?: boolean;
+}
+
+export const logCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'log <trace>',
+  describe: 'Print events one per line, as strace and ftrace print them (--json: JSON Lines that `import` reads back)',
+  builder: (y) =>
+    withTrace(y)
+      .option('from', { type: 'number', describe: 'first seq to print' })
+      .option('to', { type: 'number', describe: 'last seq to print' })
+      .option('kind', { type: 'string', array: true, describe: 'only these kinds (ioctl, syscall, exit, ...)' })
+      .option('name', { type: 'string', array: true, describe: 'only events with these names (KVM_RUN, sched_switch, ...)' })
+      .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }) as never,
+  handler: async (args) => {
+    const { readEvents } = await import('../../store/event-reader.js');
+    const { withStore, openTrace } = await import('../session.js');
+    const { eventLine } = await import('../present/event-line.js');
+    const kinds = args.kind && new Set(args.kind);
+    const names = args.name && new Set(args.name);
+    withStore(args, (db) => {
+      const trace = openTrace(db, args.trace);
+      const out: string[] = [];
+      const flush = () => {
+        if (out.length) process.stdout.write(out.join('\n') + '\n');
+        out.length = 0;
+      };
+      for (const event of readEvents(db, trace, { ...(args.from !== undefined ? { from: args.from } : {}), ...(args.to !== undefined ? { to: args.to } : {}) })) {
+        if (kinds && !kinds.has(event.kind)) continue;
+        if (names && !names.has(event.name)) continue;
+        out.push(args.json ? JSON.stringify(event) : eventLine(event, { source: args.source ?? false }));
+        if (out.length >= 4096) flush();
+      }
+      flush();
+    });
+  },
+};

@@ -1,0 +1,39 @@
+import type { CommandModule } from 'yargs';
+import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { CliError } from '../exit-codes.js';
+import { emit } from '../present/output.js';
+
+interface Args extends GlobalArgs, PolicyArgs {
+  trace: string;
+  at: number;
+  path?: string;
+}
+
+export const stateCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'state <trace>',
+  describe: 'The machine state after event N under the chosen policies',
+  builder: (y) =>
+    withPolicies(withTrace(y))
+      .option('at', { type: 'number', demandOption: true, describe: 'event seq (the state after it)' })
+      .option('path', { type: 'string', describe: 'only this part of the state, e.g. vms[0].memslots' }) as never,
+  handler: async (args) => {
+    const { stateAt } = await import('../../query/state-at.js');
+    const { getPath } = await import('../../query/state-path.js');
+    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { renderState } = await import('../present/state-text.js');
+    const { policyKey } = await import('../../engine/policy/registry.js');
+    withStore(args, (db) => {
+      const trace = openTrace(db, args.trace);
+      const policies = policiesFrom(args);
+      const { state, step } = stateAt(db, trace, args.at, policies);
+      const value = args.path ? getPath(state, args.path) : state;
+      if (args.path && value === undefined) {
+        throw new CliError(`state path '${args.path}' does not exist at @${args.at}`);
+      }
+      emit(args.json, args.path ? value : { trace: trace.name, at: args.at, policies: policyKey(policies), event: step?.event, effects: step?.effects ?? [], state }, (v) =>
+        args.path ? renderState(v, args.path) : renderState(state, '', step),
+      );
+    });
+  },
+};
+

@@ -1,0 +1,18 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../options.js';
+import { emit, table } from '../present/output.js';
+
+export const tracesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'traces',
+  describe: 'List the traces in the store',
+  handler: async (args) => {
+    const { listTraces } = await import('../../store/traces.js');
+    const { withStore } = await import('../session.js');
+    const traces = withStore(args, listTraces);
+    emit(args.json, traces, (ts) =>
+      ts.length === 0
+        ? 'no traces yet: try `hvreplay import FILE` or `hvreplay demo`'
+        : table(['ID', 'NAME', 'FORMAT', 'EVENTS', 'IMPORTED', 'SOURCES'], ts.map((t) => [t.id, t.name, t.format, t.eventCount, t.importedAt.replace(/\.\d+Z$/, 'Z'), t.sources.map((s) => s.path).join(' ')])),
+    );
+  },
+};

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
+import { logCommand } from './commands/log.js';
+import { replayCommand } from './commands/replay.js';
+import { stateCommand } from './commands/state.js';
+import { tracesCommand } from './commands/traces.js';
+import { exitCodeFor } from './errors.js';
+import { CliError, EXIT } from './exit-codes.js';
+import type { GlobalArgs } from './options.js';
+
+// Command modules are light; each handler loads the store, engine and importers it needs, so
+// `hvreplay --version` starts as fast as node itself.
+
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('hvreplay')
+    .usage('$0 <command> [options]\n\nEvent-sourced replay, time travel, diff and bisect of KVM/Xen/VMM traces stored in SQLite.')
+    .option('db', { type: 'string', global: true, describe: 'the SQLite store (default: $HVREPLAY_DB, else ./hvreplay.db)' })
+    .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' })
+    .command<GlobalArgs>(importCommand as never)
+    .command<GlobalArgs>(tracesCommand)
+    .command<GlobalArgs>(logCommand as never)
+    .command<GlobalArgs>(stateCommand as never)
+    .command<GlobalArgs>(replayCommand as never)
+    .command<GlobalArgs>(demoCommand)
+    .demandCommand(1, 'name a command; `hvreplay --help` lists them')
+    .strict()
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .epilogue('Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage, 3 missing environment, 70 internal error.')
+    .fail((message, error) => {
+      throw error ?? new CliError(message, EXIT.usage);
+    })
+    .parseAsync();
+}
+
+main(hideBin(process.argv)).catch((error: unknown) => {
+  const { code, message } = exitCodeFor(error);
+  process.stderr.write(`hvreplay: ${message}\n`);
+  if (code === EXIT.usage && error instanceof CliError) process.stderr.write('(hvreplay --help lists the commands and options)\n');
+  process.exitCode = code;
+});

@@ -1,0 +1,93 @@
+import { toBig } from '../../model/address.js';
+import type { ArgValue, Args, TraceEvent } from '../../model/event.js';
+import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
+
+// One line per event, in the form its users already read: strace's for calls, ftrace's for the rest.
+
+function cHex(value: ArgValue | undefined): string {
+  const big = toBig(value);
+  return big === undefined ? String(value) : big === 0n ? '0' : '0x' + big.toString(16);
+}
+
+function memslotFlags(flags: ArgValue | undefined): string {
+  let rest = Number(flags ?? 0);
+  if (rest === 0) return '0';
+  const names: string[] = [];
+  for (const [name, bit] of Object.entries(MEMSLOT_FLAG_NAMES)) {
+    if (rest & bit) {
+      names.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) names.push('0x' + rest.toString(16));
+  return names.join('|');
+}
+
+function fdText(args: Args, key = 'fd'): string {
+  const fd = args[key];
+  return args.fdPath === undefined ? String(fd) : `${fd}<${args.fdPath}>`;
+}
+
+const IOCTL_ARG: Record<string, (args: Args) => string> = {
+  KVM_SET_USER_MEMORY_REGION: (a) =>
+    `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
+  KVM_CREATE_VM: (a) => String(a.type ?? 0),
+  KVM_CREATE_VCPU: (a) => String(a.id ?? 0),
+  KVM_CHECK_EXTENSION: (a) => String(a.cap),
+  KVM_RUN: () => '0',
+  KVM_GET_API_VERSION: () => '0',
+};
+
+const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
+  mmap: (a) => [a.addr === null || a.addr === 0 ? 'NULL' : cHex(a.addr), String(a.length), String(a.prot), String(a.flags), fdText(a), cHex(a.offset ?? 0)],
+  munmap: (a) => [cHex(a.addr), String(a.length)],
+  mprotect: (a) => [cHex(a.addr), String(a.length), String(a.prot)],
+  madvise: (a) => [cHex(a.addr), String(a.length), String(a.advice)],
+};
+
+function callResult(event: TraceEvent): string {
+  const r = event.result;
+  if (!r) return '';
+  let text = r.errno !== undefined ? (r.ret === undefined ? ` = ? ${r.errno}` : ` = ${r.ret} ${r.errno}`) : r.ret === undefined ? '' : ` = ${event.name === 'mmap' ? cHex(r.ret) : r.ret}`;
+  if (r.fdPath !== undefined) text += `<${r.fdPath}>`;
+  if (r.exit !== undefined) text += ` (${r.exit})`;
+  if (r.duration !== undefined) text += ` <${r.duration.toFixed(6)}>`;
+  return text;
+}
+
+function fields(args: Args): string {
+  if (typeof args.raw === 'string' && Object.keys(args).length === 1) return args.raw;
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`)
+    .join(' ');
+}
+
+/** The event as its source would print it, without position or time. */
+export function eventBody(event: TraceEvent): string {
+  const { args } = event;
+  if (event.kind === 'ioctl') {
+    const arg = IOCTL_ARG[event.name]?.(args) ?? (typeof args.raw === 'string' ? args.raw : fields(Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'fd' && k !== 'fdPath'))));
+    return `ioctl(${fdText(args)}, ${event.name}, ${arg})${callResult(event)}`;
+  }
+  if (event.kind === 'syscall') {
+    const list = SYSCALL_ARGS[event.name]?.(args) ?? [typeof args.raw === 'string' ? args.raw : fields(args)];
+    return `${event.name}(${list.join(', ')})${callResult(event)}`;
+  }
+  const text = fields(args);
+  return `${event.name}:${text ? ' ' + text : ''}${callResult(event)}`;
+}
+
+export function eventLine(event: TraceEvent, options: { source?: boolean } = {}): string {
+  const parts = [String(event.seq).padStart(6)];
+  if (event.tid !== undefined) parts.push(String(event.tid).padEnd(6));
+  if (event.cpu !== undefined) parts.push(`[${String(event.cpu).padStart(3, '0')}]`);
+  if (event.ts !== undefined) parts.push(event.ts.toFixed(6));
+  parts.push(eventBody(event));
+  if (event.label) parts.push(`# ${event.label}`);
+  if (options.source && event.src) parts.push(`[${sourceRef(event)}]`);
+  return parts.join(' ');
+}
+
+export function sourceRef(event: TraceEvent): string {
+  return event.src ? `${event.src.file}:${event.src.line}` : '-';
+}

@@ -1,0 +1,36 @@
+import { resolvePolicies, type Policies } from '../engine/policy/registry.js';
+import { importScenario, isScenarioPath } from '../importers/import.js';
+import { dbPath, openStore } from '../store/open.js';
+import type { SqlDatabase } from '../store/sql.js';
+import { getTrace, type TraceRecord } from '../store/traces.js';
+import type { GlobalArgs } from './options.js';
+
+// What most command handlers start with: the store, the trace they were given, the policies.
+
+export function withStore<T>(args: GlobalArgs, work: (db: SqlDatabase) => T): T {
+  const db = openStore(dbPath(args.db));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+export async function withStoreAsync<T>(args: GlobalArgs, work: (db: SqlDatabase) => Promise<T>): Promise<T> {
+  const db = openStore(dbPath(args.db));
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** A trace by name or id; a scenario path is imported first, or reused when unchanged. */
+export function openTrace(db: SqlDatabase, ref: string): TraceRecord {
+  if (isScenarioPath(ref)) return importScenario(db, ref).trace;
+  return getTrace(db, ref);
+}
+
+export function policiesFrom(args: { policy?: string[] }): Policies {
+  return resolvePolicies(args.policy ?? []);
+}

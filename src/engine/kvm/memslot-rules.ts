@@ -1,0 +1,77 @@
+import { hex } from '../../model/address.js';
+import { KVM_MEM_GUEST_MEMFD, KVM_MEM_READONLY, PAGE_SIZE } from '../../model/kvm-abi.js';
+import type { Memslot } from '../../model/state.js';
+import type { MemslotPolicy } from '../policy/kvm-memslot.js';
+
+// kvm_set_memory_region() in virt/kvm/kvm_main.c, check by check and in the same order, because the
+// order decides which errno a call that breaks two rules gets.
+
+export interface MemoryRegionRequest {
+  slot: number;
+  flags: number;
+  guestPhysAddr: bigint;
+  memorySize: bigint;
+  userspaceAddr: bigint;
+}
+
+export type MemslotChange = 'create' | 'delete' | 'move' | 'flags_only';
+
+export type MemslotOutcome =
+  | { errno: 'EINVAL' | 'EEXIST'; why: string }
+  | { unchanged: true }
+  | { change: MemslotChange; memslots: Memslot[] };
+
+const fail = (errno: 'EINVAL' | 'EEXIST', why: string): MemslotOutcome => ({ errno, why });
+
+function pageAligned(value: bigint): boolean {
+  return value % PAGE_SIZE === 0n;
+}
+
+export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryRegionRequest, policy: MemslotPolicy): MemslotOutcome {
+  if (req.flags & ~policy.validFlags) return fail('EINVAL', `flags 0x${req.flags.toString(16)} has bits check_memory_region_flags() does not accept`);
+  const asId = req.slot >>> 16;
+  const id = req.slot & 0xffff;
+  if (!pageAligned(req.memorySize)) return fail('EINVAL', 'memory_size is not page aligned');
+  if (!pageAligned(req.guestPhysAddr)) return fail('EINVAL', 'guest_phys_addr is not page aligned');
+  if (!pageAligned(req.userspaceAddr)) return fail('EINVAL', 'userspace_addr is not page aligned');
+  if (req.userspaceAddr + req.memorySize > policy.taskSizeMax) return fail('EINVAL', 'userspace range fails access_ok()');
+  if (asId >= policy.addressSpaces || id >= policy.userMemSlots) return fail('EINVAL', `slot ${req.slot} is out of range`);
+  if (req.guestPhysAddr + req.memorySize >= 1n << 64n) return fail('EINVAL', 'guest_phys_addr + memory_size wraps');
+
+  const index = memslots.findIndex((m) => m.slot === req.slot);
+  const old = memslots[index];
+  if (req.memorySize === 0n) {
+    if (!old) return fail('EINVAL', `deleting slot ${req.slot}, which is empty`);
+    return { change: 'delete', memslots: memslots.filter((_, i) => i !== index) };
+  }
+
+  const next: Memslot = {
+    slot: req.slot,
+    flags: req.flags,
+    guestPhysAddr: hex(req.guestPhysAddr),
+    memorySize: Number(req.memorySize),
+    userspaceAddr: hex(req.userspaceAddr),
+  };
+  let change: MemslotChange;
+  if (!old) {
+    change = 'create';
+  } else {
+    if (BigInt(old.userspaceAddr) !== req.userspaceAddr) return fail('EINVAL', `slot ${req.slot} exists with another userspace_addr`);
+    if (BigInt(old.memorySize) !== req.memorySize) return fail('EINVAL', `slot ${req.slot} exists with another memory_size`);
+    if ((old.flags ^ req.flags) & (KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD)) return fail('EINVAL', `KVM_MEM_READONLY cannot be toggled on slot ${req.slot}`);
+    if (BigInt(old.guestPhysAddr) !== req.guestPhysAddr) change = 'move';
+    else if (old.flags !== req.flags) change = 'flags_only';
+    else return { unchanged: true };
+  }
+
+  if (change === 'create' || change === 'move') {
+    const start = req.guestPhysAddr;
+    const end = start + req.memorySize;
+    const clash = memslots.find((m) => m.slot !== req.slot && m.slot >>> 16 === asId && start < BigInt(m.guestPhysAddr) + BigInt(m.memorySize) && BigInt(m.guestPhysAddr) < end);
+    if (clash) return fail('EEXIST', `GPA range overlaps slot ${clash.slot}`);
+  }
+
+  const updated = index < 0 ? [...memslots, next] : memslots.map((m, i) => (i === index ? next : m));
+  updated.sort((a, b) => a.slot - b.slot);
+  return { change, memslots: updated };
+}

@@ -1,0 +1,34 @@
+import type { MachineState, Process, Vm } from '../../model/state.js';
+import type { ReduceContext } from '../context.js';
+import type { AreaId, Policies } from './registry.js';
+import type { PolicyInfo, VmCreateDecision } from './types.js';
+
+// The first active policy (in area order) that answers a hook decides it.
+
+function active(policies: Policies): PolicyInfo[] {
+  return (Object.keys(policies) as AreaId[]).sort().map((area) => policies[area] as PolicyInfo);
+}
+
+export function askCapability(policies: Policies, cap: string, state: MachineState, vm: Vm | undefined): number | undefined {
+  for (const policy of active(policies)) {
+    const answer = policy.capability?.(cap, state, vm);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
+}
+
+export function askVmCreate(policies: Policies, type: number, state: MachineState, process: Process): VmCreateDecision | undefined {
+  for (const policy of active(policies)) {
+    const decision = policy.vmCreate?.(type, state, process);
+    if (decision) return decision;
+  }
+  return undefined;
+}
+
+export function askReduce(state: MachineState, ctx: ReduceContext): MachineState | undefined {
+  for (const policy of active(ctx.policies)) {
+    const next = policy.reduce?.(state, ctx);
+    if (next) return next;
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
+import type { PolicyInfo } from './types.js';
+
+/** The limits kvm_set_memory_region() checks, which differ between kernels and architectures. */
+export interface MemslotPolicy extends PolicyInfo {
+  /** Flags check_memory_region_flags() accepts on KVM_SET_USER_MEMORY_REGION. */
+  validFlags: number;
+  userMemSlots: number;
+  addressSpaces: number;
+  taskSizeMax: bigint;
+}
+
+export const memslotLinux: MemslotPolicy = {
+  id: 'kvm-memslot/linux',
+  area: 'kvm-memslot',
+  variant: 'linux',
+  isDefault: true,
+  summary: 'Upstream kvm_set_memory_region(): alignment, slot range, create/delete/move/flags-only, EEXIST on overlap',
+  sources: [
+    { kind: 'doc', ref: 'Documentation/virt/kvm/api.rst 4.35 KVM_SET_USER_MEMORY_REGION' },
+    { kind: 'source', ref: 'virt/kvm/kvm_main.c kvm_set_memory_region(), check_memory_region_flags()' },
+  ],
+  validFlags: KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY,
+  userMemSlots: KVM_USER_MEM_SLOTS,
+  addressSpaces: KVM_ADDRESS_SPACES,
+  taskSizeMax: TASK_SIZE_MAX,
+  capability(cap) {
+    // kvm_vm_ioctl_check_extension_generic() in virt/kvm/kvm_main.c and the x86 one in arch/x86/kvm/x86.c.
+    if (cap === 'KVM_CAP_USER_MEMORY' || cap === 'KVM_CAP_SYNC_MMU') return 1;
+    if (cap === 'KVM_CAP_NR_MEMSLOTS') return KVM_USER_MEM_SLOTS;
+    if (cap === 'KVM_CAP_MULTI_ADDRESS_SPACE') return KVM_ADDRESS_SPACES;
+    if (cap === 'KVM_CAP_READONLY_MEM') return 1;
+    return undefined;
+  },
+  vmCreate(type, state) {
+    // x86 kvm_arch_init_vm() takes the types in kvm_caps.supported_vm_types; only
+    // KVM_X86_DEFAULT_VM (0) is there on every host, the rest depend on SEV/TDX hardware.
+    if (state.host.arch === 'x86_64' && type === 0) return { accept: true };
+    return undefined;
+  },
+};
+
+export const memslotPolicies: readonly MemslotPolicy[] = [memslotLinux];

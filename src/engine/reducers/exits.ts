@@ -1,0 +1,29 @@
+import type { MachineState } from '../../model/state.js';
+import type { ReduceContext } from '../context.js';
+import { askReduce } from '../policy/ask.js';
+import { increment, withVcpu } from '../update.js';
+import { vcpuForTraceEvent } from './vcpu-thread.js';
+
+// Exits from the guest as ftrace shows them: kvm_exit (handled in the kernel, or on to userspace)
+// and kvm_userspace_exit (KVM_RUN is about to return with this reason).
+
+export function reduceExit(state: MachineState, ctx: ReduceContext): MachineState {
+  const { event } = ctx;
+  if (event.name === 'kvm_exit') {
+    const { state: next, ref } = vcpuForTraceEvent(state, event);
+    const reason = String(event.args.reason ?? 'unknown');
+    return withVcpu(next, ref.vm.id, { ...ref.vcpu, inGuest: false, hwExitCounts: increment(ref.vcpu.hwExitCounts, reason) });
+  }
+  if (event.name === 'kvm_userspace_exit' && typeof event.args.reason === 'string') {
+    const { state: next, ref } = vcpuForTraceEvent(state, event);
+    const reason = ref.vcpu.pendingExit ?? event.args.reason;
+    return withVcpu(next, ref.vm.id, {
+      ...ref.vcpu,
+      inGuest: false,
+      lastExit: reason,
+      exitCounts: increment(ref.vcpu.exitCounts, reason),
+      countedExit: reason,
+    });
+  }
+  return askReduce(state, ctx) ?? state;
+}

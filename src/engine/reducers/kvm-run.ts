@@ -1,0 +1,32 @@
+import type { MachineState, Vcpu, Vm } from '../../model/state.js';
+import type { ReduceContext } from '../context.js';
+import { enterRunstate } from '../runstate.js';
+import { increment, withVcpu } from '../update.js';
+
+// KVM_RUN as strace shows it: one event for the call, with the exit reason it returned.
+
+/** A thread that issues a call is evidently running: bind it to the vCPU and mark it so. */
+export function runningOn(vcpu: Vcpu, tid: number | undefined, at: number | null): Vcpu {
+  const bound = tid !== undefined && vcpu.tid !== tid ? { ...vcpu, tid } : vcpu;
+  return bound.runstate.state === 'running' ? bound : { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
+}
+
+export function kvmRun(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
+  const { event } = ctx;
+  let next = runningOn(vcpu, event.tid, event.ts ?? state.now);
+  const predicted = vcpu.pendingExit;
+  if (predicted) {
+    ctx.effects.push({ kind: 'result', ret: 0 });
+    ctx.effects.push({ kind: 'exit', vm: vm.id, vcpu: vcpu.id, reason: predicted });
+  }
+  const observed = event.result?.exit;
+  const reason = predicted ?? observed;
+  const { pendingExit: _consumed, countedExit, ...rest } = next;
+  next = rest;
+  if (reason !== undefined) {
+    // An ftrace kvm_userspace_exit for this same return has already been counted.
+    const counts = countedExit === reason ? next.exitCounts : increment(next.exitCounts, reason);
+    next = { ...next, lastExit: reason, exitCounts: counts };
+  }
+  return withVcpu(state, vm.id, { ...next, inGuest: false });
+}

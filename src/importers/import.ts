@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { lastValueFrom, tap, defaultIfEmpty } from 'rxjs';
+import type { SqlDatabase } from '../store/sql.js';
+import { TraceWriter } from '../store/trace-writer.js';
+import { findTrace, getTrace, type TraceRecord } from '../store/traces.js';
+import type { FormatName } from './format.js';
+import { parseSource } from './parse-source.js';
+import { parseScenario } from './scenario/load.js';
+import { SourceError } from '../errors.js';
+import { openSource } from './source.js';
+import { ImportStats } from './stats.js';
+
+export interface ImportOptions {
+  files: readonly string[];
+  name?: string;
+  format?: FormatName;
+  replace?: boolean;
+}
+
+export interface ImportResult {
+  trace: TraceRecord;
+  stats: ImportStats;
+  /** True when an unchanged scenario was already in the store and nothing was imported. */
+  reused: boolean;
+}
+
+export function isScenarioPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+export async function importFiles(db: SqlDatabase, options: ImportOptions): Promise<ImportResult> {
+  if (options.files.length === 0) throw new SourceError('nothing to import: give a file, or - for stdin');
+  const first = options.files[0]!;
+  if (options.format === 'scenario' || (options.format === undefined && options.files.every(isScenarioPath))) {
+    if (options.files.length > 1) throw new SourceError('one scenario file makes one trace; import them one at a time');
+    return importScenario(db, first, options);
+  }
+  if (options.files.length > 1) throw new SourceError('merging several files into one trace needs the strace and ftrace importers');
+  return importText(db, first, options);
+}
+
+/** A scenario is small enough to read whole; its name is the trace name unless --name says otherwise. */
+export function importScenario(db: SqlDatabase, path: string, options: Partial<ImportOptions> = {}): ImportResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const scenario = parseScenario(path, text);
+  const name = options.name ?? scenario.header.name;
+  const stats = new ImportStats();
+  const existing = findTrace(db, name);
+  if (existing && existing.format === 'scenario' && existing.contentHash === sha256) return { trace: existing, stats, reused: true };
+  // A scenario edited since its last import replaces its old trace; a trace of another kind is kept.
+  const writer = new TraceWriter(db, {
+    name,
+    format: 'scenario',
+    sources: [{ path, bytes: Buffer.byteLength(text), sha256 }],
+    contentHash: sha256,
+    meta: { scenario: scenario.header, expectations: scenario.expectations, arch: scenario.header.arch, host: scenario.header.host },
+    replace: options.replace ?? existing?.format === 'scenario',
+  });
+  try {
+    for (const event of scenario.events) writer.append(event);
+    stats.count('scenario.events', scenario.events.length);
+    writer.commit(stats.toJSON());
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return { trace: getTrace(db, name), stats, reused: false };
+}
+
+async function importText(db: SqlDatabase, path: string, options: ImportOptions): Promise<ImportResult> {
+  const source = openSource(path);
+  const stats = new ImportStats();
+  const name = options.name ?? (path === '-' ? 'stdin' : basename(path).replace(/\.gz$/i, ''));
+  const writer = new TraceWriter(db, { name, format: options.format ?? 'text', sources: [source.info], contentHash: '', meta: { arch: 'x86_64' }, ...(options.replace ? { replace: true } : {}) });
+  let format = options.format ?? 'text';
+  try {
+    await lastValueFrom(
+      parseSource(source, stats, options.format).pipe(
+        tap((batch) => {
+          for (const event of batch) writer.append(event);
+        }),
+        defaultIfEmpty([]),
+      ),
+    );
+    format = [...stats.counts.keys()].find((k) => k.startsWith('format.'))?.slice('format.'.length) ?? format;
+    if (writer.count === 0) throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
+    db.prepare('UPDATE traces SET format = ?, sources = ?, content_hash = ? WHERE id = ?').run(format, JSON.stringify([source.info]), source.info.sha256, writer.traceId);
+    writer.commit(stats.toJSON());
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return { trace: getTrace(db, name), stats, reused: false };
+}

@@ -1,0 +1,103 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../model/event.js';
+import { ScenarioError } from '../../errors.js';
+import { ARG_SCHEMAS } from './arg-schemas.js';
+import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
+
+// A scenario file -> its header, its events, its expectations. Every problem in the file is reported
+// at once, each as `file:line: path: what was expected`, and nothing is returned when there is one.
+
+export interface Scenario {
+  header: Omit<ScenarioHeader, 'events' | 'expect'>;
+  events: NewEvent[];
+  expectations: Expectation[];
+}
+
+
+type Path = readonly (string | number | symbol)[];
+
+export function formatPath(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+class Reporter {
+  readonly problems: string[] = [];
+  constructor(private readonly file: string, private readonly doc: Document, private readonly lines: LineCounter) {}
+
+  lineOf(path: Path): number | undefined {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
+    }
+    return undefined;
+  }
+
+  add(path: Path, message: string): void {
+    const line = this.lineOf(path);
+    this.problems.push(`${this.file}${line ? `:${line}` : ''}: ${path.length ? formatPath(path) + ': ' : ''}${message}`);
+  }
+
+  check<T extends z.ZodType>(schema: T, value: unknown, at: Path): z.infer<T> | undefined {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) this.add([...at, ...issue.path], issue.message);
+    return undefined;
+  }
+}
+
+export function parseScenario(file: string, text: string): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`));
+  }
+  const report = new Reporter(file, doc, lines);
+  const top = report.check(scenarioFile, doc.toJS(), []);
+  if (!top) throw new ScenarioError(file, report.problems);
+  const { events: rawEvents, expect: rawExpect, ...header } = top;
+
+  const events: NewEvent[] = [];
+  rawEvents.forEach((raw, i) => {
+    const event = report.check(scenarioEvent, raw, ['events', i]);
+    if (!event) return;
+    const kind = EVENT_KINDS.find((k) => (event as Record<string, unknown>)[k] !== undefined) as EventKind;
+    const name = (event as Record<string, unknown>)[kind] as string;
+    const schema = ARG_SCHEMAS[`${kind}:${name}`];
+    const args = (schema ? report.check(schema, event.args, ['events', i, 'args']) : event.args) as Args | undefined;
+    if (!args) return;
+    const pid = event.pid ?? header.defaults.pid ?? 1;
+    events.push({
+      kind,
+      name,
+      args,
+      pid,
+      tid: event.tid ?? header.defaults.tid ?? pid,
+      ...optional({ comm: event.comm ?? header.defaults.comm, ts: event.ts, cpu: event.cpu, vm: event.vm, vcpu: event.vcpu, label: event.label, result: event.result }),
+      src: { file, line: report.lineOf(['events', i]) ?? 0 },
+    });
+  });
+
+  const labels = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (!e.label) return;
+    if (labels.has(e.label)) report.add(['events', i, 'label'], `label '${e.label}' is already used by events[${labels.get(e.label)}]`);
+    labels.set(e.label, i);
+  });
+
+  const expectations: Expectation[] = [];
+  rawExpect.forEach((raw, i) => {
+    const exp = report.check(expectation, raw, ['expect', i]);
+    if (!exp) return;
+    if (typeof exp.at === 'string' && !labels.has(exp.at)) report.add(['expect', i, 'at'], `no event is labelled '${exp.at}'`);
+    if (typeof exp.at === 'number' && exp.at >= rawEvents.length) report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${rawEvents.length - 1})`);
+    expectations.push(exp);
+  });
+
+  if (report.problems.length > 0) throw new ScenarioError(file, report.problems);
+  return { header, events, expectations };
+}
+
+function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { SourceError } from '../errors.js';
+import type { SourceInfo } from '../store/traces.js';
+
+export { SourceError };
+
+// Bytes -> lines, streamed: a file, a .gz (found by its magic bytes, not its name), or `-` for stdin.
+// Lines come in batches, one per chunk read, so the per-line cost is a string split.
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export interface LineSource {
+  info: SourceInfo;
+  /** Batches of lines, without line ends, in order. `first` is the line number of batch[0]. */
+  batches(): AsyncGenerator<{ first: number; lines: string[] }>;
+}
+
+async function* rawChunks(path: string): AsyncGenerator<Buffer> {
+  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of input) yield chunk as Buffer;
+  } catch (error) {
+    throw new SourceError(`${path}: cannot read: ${(error as Error).message}`);
+  }
+}
+
+export function openSource(path: string): LineSource {
+  if (path !== '-') {
+    try {
+      if (!statSync(path).isFile()) throw new SourceError(`${path}: not a regular file`);
+    } catch (error) {
+      if (error instanceof SourceError) throw error;
+      throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const hash = createHash('sha256');
+  const info: SourceInfo = { path, bytes: 0, sha256: '' };
+
+  async function* bytes(): AsyncGenerator<Buffer> {
+    const chunks = rawChunks(path);
+    const first = await chunks.next();
+    if (first.done) return;
+    async function* all(): AsyncGenerator<Buffer> {
+      yield first.value!;
+      for await (const chunk of chunks) yield chunk;
+    }
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of all()) {
+        hash.update(chunk);
+        info.bytes += chunk.length;
+        yield chunk;
+      }
+    }
+    const gz = first.value[0] === GZIP_MAGIC[0] && first.value[1] === GZIP_MAGIC[1];
+    if (!gz) {
+      yield* hashed();
+      return;
+    }
+    try {
+      for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 20 }))) yield chunk as Buffer;
+    } catch (error) {
+      throw new SourceError(`${path}: bad gzip data: ${(error as Error).message}`);
+    }
+  }
+
+  async function* batches(): AsyncGenerator<{ first: number; lines: string[] }> {
+    const decoder = new TextDecoder('utf-8');
+    let carry = '';
+    let lineNo = 1;
+    for await (const chunk of bytes()) {
+      const text = carry + decoder.decode(chunk, { stream: true });
+      const lines = text.split('\n');
+      carry = lines.pop()!;
+      if (lines.length === 0) continue;
+      yield { first: lineNo, lines: stripCr(lines) };
+      lineNo += lines.length;
+    }
+    carry += decoder.decode();
+    if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };
+    info.sha256 = hash.digest('hex');
+  }
+
+  return { info, batches };
+}
+
+function stripCr(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}

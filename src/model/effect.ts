@@ -1,0 +1,20 @@
+// What a policy predicts an event causes. Observed results live on the event; these are the model's
+// side of every comparison (conform, diff, scenario expectations).
+
+export type Effect =
+  /** The return of a syscall, ioctl or hypercall: a value, a new fd, or an errno. */
+  | { kind: 'result'; ret?: number; errno?: string; newFd?: 'vm' | 'vcpu' }
+  /** KVM_RUN returns to userspace with this exit reason. */
+  | { kind: 'exit'; vm: number; vcpu: number; reason: string; detail?: Record<string, number | string> }
+  /** The VM can no longer run (a fault pfn on the page-fault path, say). */
+  | { kind: 'crash'; vm: number; reason: string }
+  /** A memslot changed, as kvm_set_memory_region() classifies it (KVM_MR_*). */
+  | { kind: 'memslot'; vm: number; slot: number; change: 'create' | 'delete' | 'move' | 'flags_only' }
+  /** Something the kernel or hypervisor would log (Xen's gprintk, say). */
+  | { kind: 'log'; message: string }
+  /** Bytes the hypervisor writes into guest memory (a runstate area update, say). */
+  | { kind: 'guest_write'; vm: number; vcpu: number; gpa: string; what: string; value: unknown }
+  /** An event the model understands but could not apply, and why. */
+  | { kind: 'unmodelled'; reason: string };
+
+export type EffectKind = Effect['kind'];

@@ -1,0 +1,114 @@
+// The machine state every reducer rebuilds (DESIGN.md, "Machine state"). Plain data only: it
+// serialises to JSON as it is, and two states compare by the hash of that JSON.
+
+/** Xen's runstate numbering (xen/include/public/vcpu.h RUNSTATE_*), used for host threads too. */
+export const RUN_STATES = ['running', 'runnable', 'blocked', 'offline'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface Runstate {
+  state: RunState;
+  /** Trace seconds when `state` was entered; null until a timed event is seen. */
+  stateEntryTime: number | null;
+  /** Seconds accumulated in running, runnable, blocked, offline: Xen's `time[4]`. */
+  time: [number, number, number, number];
+}
+
+export interface Vma {
+  start: string;
+  end: string;
+  /** As strace prints it: "PROT_READ|PROT_WRITE", or "PROT_NONE". */
+  prot: string;
+  flags: string;
+  file?: string;
+  /** Seq of the mmap that created it: the late-mmap RFC needs to know what came before a VM. */
+  mappedAt: number;
+}
+
+export type FdTarget =
+  | { type: 'kvm' }
+  | { type: 'vm'; vm: number }
+  | { type: 'vcpu'; vm: number; vcpu: number }
+  | { type: 'file'; path: string };
+
+export interface Process {
+  pid: number;
+  comm?: string;
+  /** s390: the mm was created with 4K page tables carrying PGSTEs. */
+  pgste: boolean;
+  vmas: Vma[];
+  fds: Record<string, FdTarget>;
+  exited?: { code?: number; signal?: string };
+}
+
+export interface Memslot {
+  /** The ioctl's slot field: (address space << 16) | id. */
+  slot: number;
+  flags: number;
+  guestPhysAddr: string;
+  memorySize: number;
+  userspaceAddr: string;
+}
+
+export interface Vcpu {
+  id: number;
+  fd?: number;
+  tid?: number;
+  runstate: Runstate;
+  /** True between a KVM_RUN entry and its return, where the source shows both. */
+  inGuest: boolean;
+  /** The last exit to userspace (KVM_EXIT_*), observed or predicted. */
+  lastExit?: string;
+  /** Exits to userspace by reason. */
+  exitCounts: Record<string, number>;
+  /** Hardware exits handled in the kernel (ftrace kvm_exit reasons). */
+  hwExitCounts: Record<string, number>;
+  /** An exit the policy predicts for the current KVM_RUN, not yet returned. */
+  pendingExit?: string;
+  /** An exit already counted from ftrace's kvm_userspace_exit, so strace's KVM_RUN return of it is not counted twice. */
+  countedExit?: string;
+  guestMode?: 'kernel' | 'user';
+}
+
+export interface Vm {
+  id: number;
+  pid: number;
+  fd?: number;
+  type: number;
+  arch: string;
+  /** 'inferred' when only trace events (no KVM_CREATE_VM) showed that a VM existed. */
+  origin: 'created' | 'inferred';
+  status: 'running' | 'crashed';
+  crash?: { seq: number; reason: string };
+  memslots: Memslot[];
+  vcpus: Vcpu[];
+}
+
+export interface CpuState {
+  tid: number;
+  comm: string;
+  since: number | null;
+}
+
+export interface MachineState {
+  /** Seq of the last event applied; -1 before any. */
+  seq: number;
+  /** Trace seconds of the last timed event. */
+  now: number | null;
+  host: {
+    arch: string;
+    processes: Record<string, Process>;
+    cpus: Record<string, CpuState>;
+    sysctls: Record<string, string>;
+    /** Host facts a scenario states and no trace shows (VZ present, say). */
+    features?: Record<string, unknown>;
+  };
+  vms: Vm[];
+}
+
+export function initialState(arch = 'x86_64'): MachineState {
+  return { seq: -1, now: null, host: { arch, processes: {}, cpus: {}, sysctls: {} }, vms: [] };
+}
+
+export function newRunstate(state: RunState, at: number | null): Runstate {
+  return { state, stateEntryTime: at, time: [0, 0, 0, 0] };
+}

@@ -1,0 +1,33 @@
+import type { Policies } from '../engine/policy/registry.js';
+import { policyKey } from '../engine/policy/registry.js';
+import { fold, type ReplayStep } from '../engine/replay.js';
+import { stateHash } from '../engine/hash.js';
+import { readEvents } from '../store/event-reader.js';
+import type { SqlDatabase } from '../store/sql.js';
+import type { TraceRecord } from '../store/traces.js';
+import { initialStateFor } from './initial-state.js';
+
+export interface ReplaySummary {
+  trace: string;
+  policies: string;
+  events: number;
+  effectCounts: Record<string, number>;
+  crashes: { vm: number; seq: number; reason: string }[];
+  stateHash: string;
+}
+
+/** A full replay, handing each step to `onStep`, and what it added up to. */
+export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Policies, onStep?: (step: ReplayStep) => void): ReplaySummary {
+  const effectCounts: Record<string, number> = {};
+  const crashes: ReplaySummary['crashes'] = [];
+  let events = 0;
+  const state = fold(readEvents(db, trace), policies, initialStateFor(trace), (step) => {
+    events++;
+    for (const effect of step.effects) {
+      effectCounts[effect.kind] = (effectCounts[effect.kind] ?? 0) + 1;
+      if (effect.kind === 'crash') crashes.push({ vm: effect.vm, seq: step.event.seq, reason: effect.reason });
+    }
+    onStep?.(step);
+  });
+  return { trace: trace.name, policies: policyKey(policies), events, effectCounts, crashes, stateHash: stateHash(state) };
+}
