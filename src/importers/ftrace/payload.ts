@@ -1,0 +1,206 @@
+// Decoding of the payloads of the events hvreplay models. Each decoder follows the TP_printk format of
+// the tracepoint (quoted from the kernel sources and, for 6.18, from this machine's
+// /sys/kernel/tracing/events/*/*/format). A decoder returns undefined when the payload does not
+// have the expected shape; the parser then keeps the event as a generic one and counts a problem.
+
+import type { Args, EventKind, ObservedResult } from '../../model/event.js';
+import { hexDigits } from '../numbers.js';
+
+export interface Decoded {
+  kind: EventKind;
+  args: Args;
+  vcpu?: number;
+  result?: ObservedResult;
+}
+
+const hex = (s: string): number | string => hexDigits(s.startsWith('0x') ? s.slice(2) : s);
+
+// kvm_exit, arch/x86/kvm/trace.h.
+//   since v5.16 ("vcpu" added), 6.18 adds requests:
+//     "vcpu %u reason %s%s%s rip 0x%lx info1 0x%016llx info2 0x%016llx intr_info 0x%08x error_code 0x%08x requests 0x%016llx"
+//   v5.7..v5.15:  "reason %s%s%s rip 0x%lx info1 0x%016llx info2 0x%016llx intr_info 0x%08x error_code 0x%08x"
+//   before v5.7:  "reason %s rip 0x%lx info %llx %llx"
+// The reason is a symbolic name that may contain a space ("DE excp", "INVALID_STATE FAILED_VMENTRY").
+const KVM_EXIT =
+  /^(?:vcpu (\d+) )?reason (.+?) rip (0x[0-9a-f]+) info1? (?:0x)?([0-9a-f]+) (?:info2 )?(?:0x)?([0-9a-f]+)(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(?: requests 0x([0-9a-f]+))?/;
+
+// kvm_entry, arch/x86/kvm/trace.h:
+//   6.18: "vcpu %u, rip 0x%lx intr_info 0x%08x error_code 0x%08x%s" (last %s "[immediate exit]")
+//   v5.9..: "vcpu %u, rip 0x%lx";  before: "vcpu %u"
+const KVM_ENTRY = /^vcpu (\d+)(?:, rip 0x([0-9a-f]+))?(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(\[immediate exit\])?/;
+
+// kvm_userspace_exit, include/trace/events/kvm.h:
+//   "reason %s (%d)", errno < 0 ? (errno == -EINTR ? "restart" : "error") : __print_symbolic(reason, kvm_trace_exit_reason),
+//   errno < 0 ? -errno : reason
+const KVM_USERSPACE_EXIT = /^reason (\S+) \((\d+)\)$/;
+
+// kvm_mmio, include/trace/events/kvm.h: "mmio %s len %u gpa 0x%llx val 0x%llx" (type unsatisfied-read|read|write)
+const KVM_MMIO = /^mmio (\S+) len (\d+) gpa 0x([0-9a-f]+)(?: val 0x([0-9a-f]+))?/;
+
+// kvm_pio, arch/x86/kvm/trace.h: "pio_%s at 0x%x size %d count %d val 0x%x %s" (last %s "(...)" when
+// count > 1); kernels before v4.1 had no val.
+const KVM_PIO = /^pio_(read|write) at 0x([0-9a-f]+) size (\d+) count (\d+)(?: val 0x([0-9a-f]+))?/;
+
+// kvm_page_fault, arch/x86/kvm/trace.h:
+//   v6.0..: "vcpu %u rip 0x%lx address 0x%016llx error_code 0x%llx"
+//   before: "address %lx error_code %x"
+const KVM_PAGE_FAULT = /^(?:vcpu (\d+) rip 0x([0-9a-f]+) )?address (?:0x)?([0-9a-f]+) error_code (?:0x)?([0-9a-f]+)/;
+
+// kvm_hypercall, arch/x86/kvm/trace.h: "nr 0x%lx a0 0x%lx a1 0x%lx a2 0x%lx a3 0x%lx"
+const KVM_HYPERCALL = /^nr 0x([0-9a-f]+) a0 0x([0-9a-f]+) a1 0x([0-9a-f]+) a2 0x([0-9a-f]+) a3 0x([0-9a-f]+)/;
+
+// kvm_msr, arch/x86/kvm/trace.h: "msr_%s %x = 0x%llx%s" (last %s " (#GP)" on an exception)
+const KVM_MSR = /^msr_(read|write) ([0-9a-f]+) = 0x([0-9a-f]+)( \(#GP\))?/;
+
+// kvm_cpuid, arch/x86/kvm/trace.h:
+//   "func %x idx %x rax %lx rbx %lx rcx %lx rdx %lx, cpuid entry %s%s" ("found"/"not found", ", used max basic")
+//   before v5.7: "func %x rax %lx rbx %lx rcx %lx rdx %lx, cpuid entry %s%s"
+const KVM_CPUID =
+  /^func ([0-9a-f]+)(?: idx ([0-9a-f]+))? rax ([0-9a-f]+) rbx ([0-9a-f]+) rcx ([0-9a-f]+) rdx ([0-9a-f]+)(?:, cpuid entry (found|not found)(, used max basic)?)?/;
+
+// kvm_set_irq, include/trace/events/kvm.h: "gsi %u level %d source %d"
+const KVM_SET_IRQ = /^gsi (\d+) level (-?\d+) source (-?\d+)/;
+
+/** asm-generic/errno-base.h, for kvm_userspace_exit's "error (N)". */
+const ERRNO: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 7: 'E2BIG', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
+  13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 22: 'EINVAL', 28: 'ENOSPC', 95: 'EOPNOTSUPP',
+};
+
+export function decodeKvmExit(p: string): Decoded | undefined {
+  const m = KVM_EXIT.exec(p);
+  if (!m) return undefined;
+  const args: Args = { reason: m[2]!, rip: hex(m[3]!), info1: hexDigits(m[4]!), info2: hexDigits(m[5]!) };
+  if (m[6] !== undefined) args.intr_info = hexDigits(m[6]);
+  if (m[7] !== undefined) args.error_code = hexDigits(m[7]);
+  if (m[8] !== undefined) args.requests = hexDigits(m[8]);
+  const d: Decoded = { kind: 'exit', args };
+  if (m[1] !== undefined) d.vcpu = Number(m[1]);
+  return d;
+}
+
+export function decodeKvmEntry(p: string): Decoded | undefined {
+  const m = KVM_ENTRY.exec(p);
+  if (!m) return undefined;
+  const args: Args = {};
+  if (m[2] !== undefined) args.rip = hexDigits(m[2]);
+  if (m[3] !== undefined) args.intr_info = hexDigits(m[3]);
+  if (m[4] !== undefined) args.error_code = hexDigits(m[4]);
+  if (m[5] !== undefined) args.immediate_exit = true;
+  return { kind: 'context_switch', args, vcpu: Number(m[1]) };
+}
+
+export function decodeKvmUserspaceExit(p: string): Decoded | undefined {
+  const m = KVM_USERSPACE_EXIT.exec(p);
+  if (!m) return undefined;
+  const what = m[1]!;
+  const code = Number(m[2]);
+  if (what === 'restart' || what === 'error') {
+    const errno = what === 'restart' ? 'EINTR' : (ERRNO[code] ?? `errno ${code}`);
+    return { kind: 'exit', args: { errno, code }, result: { errno } };
+  }
+  return { kind: 'exit', args: { reason: what, code }, result: { exit: what } };
+}
+
+export function decodeKvmMmio(p: string): Decoded | undefined {
+  const m = KVM_MMIO.exec(p);
+  if (!m) return undefined;
+  const args: Args = { type: m[1]!, len: Number(m[2]), gpa: hexDigits(m[3]!) };
+  if (m[4] !== undefined) args.val = hexDigits(m[4]);
+  return { kind: 'fault', args };
+}
+
+export function decodeKvmPio(p: string): Decoded | undefined {
+  const m = KVM_PIO.exec(p);
+  if (!m) return undefined;
+  const args: Args = { dir: m[1]!, port: parseInt(m[2]!, 16), size: Number(m[3]), count: Number(m[4]) };
+  if (m[5] !== undefined) args.val = hexDigits(m[5]);
+  return { kind: 'fault', args };
+}
+
+export function decodeKvmPageFault(p: string): Decoded | undefined {
+  const m = KVM_PAGE_FAULT.exec(p);
+  if (!m) return undefined;
+  const args: Args = { address: hexDigits(m[3]!), error_code: hexDigits(m[4]!) };
+  if (m[2] !== undefined) args.rip = hexDigits(m[2]);
+  const d: Decoded = { kind: 'fault', args };
+  if (m[1] !== undefined) d.vcpu = Number(m[1]);
+  return d;
+}
+
+export function decodeKvmHypercall(p: string): Decoded | undefined {
+  const m = KVM_HYPERCALL.exec(p);
+  if (!m) return undefined;
+  return {
+    kind: 'hypercall',
+    args: { nr: hexDigits(m[1]!), a0: hexDigits(m[2]!), a1: hexDigits(m[3]!), a2: hexDigits(m[4]!), a3: hexDigits(m[5]!) },
+  };
+}
+
+export function decodeKvmMsr(p: string): Decoded | undefined {
+  const m = KVM_MSR.exec(p);
+  if (!m) return undefined;
+  return { kind: 'exit', args: { dir: m[1]!, msr: hexDigits(m[2]!), data: hexDigits(m[3]!), fault: m[4] !== undefined } };
+}
+
+export function decodeKvmCpuid(p: string): Decoded | undefined {
+  const m = KVM_CPUID.exec(p);
+  if (!m) return undefined;
+  const args: Args = { func: hexDigits(m[1]!) };
+  if (m[2] !== undefined) args.idx = hexDigits(m[2]);
+  args.rax = hexDigits(m[3]!);
+  args.rbx = hexDigits(m[4]!);
+  args.rcx = hexDigits(m[5]!);
+  args.rdx = hexDigits(m[6]!);
+  if (m[7] !== undefined) args.found = m[7] === 'found';
+  if (m[8] !== undefined) args.used_max_basic = true;
+  return { kind: 'exit', args };
+}
+
+export function decodeKvmSetIrq(p: string): Decoded | undefined {
+  const m = KVM_SET_IRQ.exec(p);
+  if (!m) return undefined;
+  return { kind: 'guest', args: { gsi: Number(m[1]), level: Number(m[2]), source: Number(m[3]) } };
+}
+
+// sched_switch, include/trace/events/sched.h:
+//   "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d"
+// Comms may contain spaces ("CPU 0/KVM"), so fields are cut at the ` key=` anchors, not at spaces.
+export function decodeSchedSwitch(p: string): Decoded | undefined {
+  if (!p.startsWith('prev_comm=')) return undefined;
+  const a = p.indexOf(' prev_pid=');
+  const b = p.indexOf(' prev_prio=', a);
+  const c = p.indexOf(' prev_state=', b);
+  const d = p.indexOf(' ==> next_comm=', c);
+  const e = p.lastIndexOf(' next_pid=');
+  const f = p.indexOf(' next_prio=', e);
+  if (a < 0 || b < 0 || c < 0 || d < 0 || e < d || f < 0) return undefined;
+  return {
+    kind: 'context_switch',
+    args: {
+      prev_comm: p.slice(10, a),
+      prev_pid: Number(p.slice(a + 10, b)),
+      prev_prio: Number(p.slice(b + 11, c)),
+      prev_state: p.slice(c + 12, d),
+      next_comm: p.slice(d + 15, e),
+      next_pid: Number(p.slice(e + 10, f)),
+      next_prio: Number(p.slice(f + 11)),
+    },
+  };
+}
+
+const KV_ONLY = /^(?:[A-Za-z_][\w.]*=\S*(?:\s+|$))+$/;
+const KV = /([A-Za-z_][\w.]*)=(\S*)/g;
+
+/** Any other event: raw payload, plus its fields when the payload is entirely key=value pairs. */
+export function decodeGeneric(p: string): Args {
+  const args: Args = { raw: p };
+  if (p.indexOf('=') < 0 || !KV_ONLY.test(p)) return args;
+  for (const m of p.matchAll(KV)) {
+    const key = m[1]!;
+    if (key === 'raw') continue;
+    const v = m[2]!;
+    args[key] = /^-?\d+$/.test(v) && v.length <= 15 ? Number(v) : /^0x[0-9a-f]+$/i.test(v) ? hexDigits(v.slice(2).toLowerCase()) : v;
+  }
+  return args;
+}

@@ -1,0 +1,293 @@
+// strace parser: tokenized lines -> TraceEvents with the canonical args the reducers read.
+//
+// Ordering: an `<unfinished ...>` call becomes ONE event at the position and time of its start line,
+// completed by its later `<... NAME resumed>` on the same tid. Events after a still-open call are
+// held in a queue until it resumes, so the emitted order is the order of the start lines.
+//
+// Tasks: event.tid is the strace pid column. event.pid is the thread-group leader. With -f and a
+// trace= filter that hides clone(), strace never says which thread belongs to which process, so
+// the first pid column seen in a file is taken as the leader of every tid in that file. Lines with
+// no pid column carry no pid/tid (strace without -f, or -f writing to stderr while only one task is
+// traced).
+
+import type { ArgValue, Args, NewEvent, ObservedResult } from '../../model/event.js';
+import type { LineParser, ParserContext } from '../format.js';
+import { parseInteger } from '../numbers.js';
+import { splitArgs, splitCall, tokenizeStraceLine, type StraceLine } from './tokenizer.js';
+
+export const STRACE_STATS = {
+  unparsed: 'strace.unparsed_line',
+  blank: 'strace.blank_line',
+  toolMessage: 'strace.tool_message',
+  wallclock: 'strace.wallclock_time_of_day',
+  joined: 'strace.resumed_joined',
+  neverResumed: 'strace.never_resumed',
+  orphanResume: 'strace.resumed_without_start',
+  unknownMemslotFlag: 'strace.unknown_memslot_flag',
+} as const;
+
+/** include/uapi/linux/kvm.h */
+const MEMSLOT_FLAGS: Record<string, number> = {
+  KVM_MEM_LOG_DIRTY_PAGES: 1,
+  KVM_MEM_READONLY: 2,
+  KVM_MEM_GUEST_MEMFD: 4,
+};
+
+interface Pending {
+  event: NewEvent | undefined;
+  /** For an unfinished call: its name and the argument text before `<unfinished ...>`. */
+  open?: { name: string; argsText: string; line: number; text: string };
+}
+
+const RET = /^(0x[0-9a-fA-F]+|-?\d+|\?)(?:<([^>]*)>)?(?: (E[A-Z0-9_]+)(?: \([^)]*\))?)?(?: \(([^)]*)\))?/;
+const FD = /^(-?\d+)(?:<(.*)>)?$/;
+const VCPU = /^anon_inode:kvm-vcpu:(\d+)$/;
+
+export function createStraceParser(ctx: ParserContext): LineParser {
+  let leader: number | undefined;
+  let sawTimeOfDay = false;
+  /** Events waiting for an earlier unfinished call; the head is emitted as soon as it is complete. */
+  const queue: Pending[] = [];
+  const openByTid = new Map<number | undefined, Pending>();
+
+  function flush(): void {
+    while (queue.length > 0 && queue[0]!.open === undefined) ctx.emit(queue.shift()!.event!);
+  }
+
+  function push(event: NewEvent): void {
+    if (queue.length === 0) ctx.emit(event);
+    else queue.push({ event });
+  }
+
+  function base(tok: StraceLine, lineNo: number): Omit<NewEvent, 'kind' | 'name' | 'args'> {
+    const ev: Omit<NewEvent, 'kind' | 'name' | 'args'> = { src: { file: ctx.file, line: lineNo } };
+    if (tok.ts !== undefined) ev.ts = tok.ts;
+    if (tok.tid !== undefined) {
+      ev.tid = tok.tid;
+      ev.pid = leader ?? tok.tid;
+    }
+    return ev;
+  }
+
+  function line(text: string, lineNo: number): void {
+    if (text.trim() === '') {
+      ctx.stats.count(STRACE_STATS.blank);
+      return;
+    }
+    const tok = tokenizeStraceLine(text);
+    if (!tok) {
+      ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'not an strace line', text);
+      return;
+    }
+    if (tok.tid !== undefined && leader === undefined) leader = tok.tid;
+    if (tok.clock === 'time_of_day' && !sawTimeOfDay) {
+      sawTimeOfDay = true;
+      ctx.stats.count(STRACE_STATS.wallclock);
+    }
+    const body = tok.body;
+    switch (body.type) {
+      case 'tool_message':
+        ctx.stats.count(STRACE_STATS.toolMessage);
+        return;
+      case 'signal':
+        push({ ...base(tok, lineNo), kind: 'generic', name: 'signal', args: { signal: body.signal, info: body.info } });
+        return;
+      case 'exit':
+        push({
+          ...base(tok, lineNo),
+          kind: 'generic',
+          name: 'task_exit',
+          args: body.code !== undefined ? { code: body.code } : { signal: body.signal ?? null },
+        });
+        return;
+      case 'call': {
+        if (body.unfinished) {
+          const pending: Pending = { event: undefined, open: { name: body.name, argsText: body.argsText, line: lineNo, text } };
+          pending.event = { ...base(tok, lineNo), kind: 'syscall', name: body.name, args: {} };
+          queue.push(pending);
+          openByTid.set(tok.tid, pending);
+          return;
+        }
+        push(buildCall(base(tok, lineNo), body.name, body.argsText, body.retText, body.duration, lineNo, text));
+        return;
+      }
+      case 'resumed': {
+        const pending = openByTid.get(tok.tid);
+        if (!pending || !pending.open || pending.open.name !== body.name) {
+          ctx.stats.problem(STRACE_STATS.orphanResume, ctx.file, lineNo, `<... ${body.name} resumed> with no unfinished call on this task`, text);
+          return;
+        }
+        openByTid.delete(tok.tid);
+        // A call interrupted by the death of its task reads `<... ioctl resumed> <unfinished ...>) = ?`.
+        const rest = body.rest.startsWith(' <unfinished ...>') ? body.rest.slice(' <unfinished ...>'.length) : body.rest;
+        const whole = splitCall(body.name, pending.open.argsText + rest);
+        if (!whole || whole.type !== 'call') {
+          ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'resumed call does not complete its start', text);
+          return;
+        }
+        const start = pending.event!;
+        const { kind: _k, name: _n, args: _a, ...startBase } = start;
+        pending.event = buildCall(startBase, body.name, whole.argsText, whole.retText, whole.duration, pending.open.line, pending.open.text);
+        delete pending.open;
+        ctx.stats.count(STRACE_STATS.joined);
+        flush();
+        return;
+      }
+    }
+  }
+
+  function buildCall(
+    ev: Omit<NewEvent, 'kind' | 'name' | 'args'>,
+    name: string,
+    argsText: string,
+    retText: string | undefined,
+    duration: number | undefined,
+    lineNo: number,
+    text: string,
+  ): NewEvent {
+    const argv = splitArgs(argsText);
+    const result: ObservedResult = {};
+    if (retText !== undefined) parseRet(retText, result);
+    if (duration !== undefined) result.duration = duration;
+    if (name === 'ioctl') {
+      const args: Args = {};
+      const vcpu = putFd(args, argv[0]);
+      const request = argv[1] ?? '';
+      decodeIoctl(request, argv.slice(2).join(', '), args, lineNo, text);
+      const out: NewEvent = { ...ev, kind: 'ioctl', name: request, args };
+      if (vcpu !== undefined) out.vcpu = vcpu;
+      if (retText !== undefined || duration !== undefined) out.result = result;
+      return out;
+    }
+    const args = decodeSyscall(name, argv, argsText);
+    const out: NewEvent = { ...ev, kind: 'syscall', name, args };
+    if (retText !== undefined || duration !== undefined) out.result = result;
+    return out;
+  }
+
+  function decodeIoctl(request: string, third: string, args: Args, lineNo: number, text: string): void {
+    switch (request) {
+      case 'KVM_CREATE_VM':
+        args.type = num(third);
+        return;
+      case 'KVM_CREATE_VCPU':
+        args.id = num(third);
+        return;
+      case 'KVM_CHECK_EXTENSION': {
+        const n = parseInteger(third);
+        args.cap = n ?? third;
+        return;
+      }
+      case 'KVM_SET_USER_MEMORY_REGION':
+      case 'KVM_SET_USER_MEMORY_REGION2': {
+        const fields = third.startsWith('{') && third.endsWith('}') ? structFields(third) : undefined;
+        if (!fields) break;
+        for (const [key, value] of fields) {
+          if (key === 'flags') args.flags = memslotFlags(value, lineNo, text);
+          else args[key] = parseInteger(value) ?? value;
+        }
+        return;
+      }
+    }
+    args.raw = third;
+  }
+
+  function memslotFlags(text: string, lineNo: number, lineText: string): number {
+    let flags = 0;
+    for (const part of text.split('|')) {
+      const known = MEMSLOT_FLAGS[part];
+      const n = known ?? parseInteger(part);
+      if (typeof n === 'number') flags |= n;
+      else ctx.stats.problem(STRACE_STATS.unknownMemslotFlag, ctx.file, lineNo, `unknown memslot flag ${part}`, lineText);
+    }
+    return flags;
+  }
+
+  return {
+    line,
+    end(): void {
+      for (const pending of queue) {
+        if (pending.open) {
+          ctx.stats.problem(STRACE_STATS.neverResumed, ctx.file, pending.open.line, `${pending.open.name} never resumed`, pending.open.text);
+          // Decode what the start line shows; it has no result.
+          const { kind: _k, name: _n, args: _a, ...startBase } = pending.event!;
+          const ev = buildCall(startBase, pending.open.name, pending.open.argsText, undefined, undefined, pending.open.line, pending.open.text);
+          pending.event = ev;
+          delete pending.open;
+        }
+      }
+      flush();
+      openByTid.clear();
+    },
+  };
+}
+
+/** `{slot=1, flags=KVM_MEM_READONLY, ...}` -> [key, valueText] pairs at the top level. */
+function structFields(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const part of splitArgs(text.slice(1, -1))) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out.push([part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return out;
+}
+
+function num(text: string): ArgValue {
+  return parseInteger(text) ?? text;
+}
+
+function addr(text: string | undefined): ArgValue {
+  if (text === undefined) return null;
+  if (text === 'NULL') return null;
+  return num(text);
+}
+
+/** `3</dev/kvm>` -> args.fd/fdPath; returns the vCPU index of a `kvm-vcpu:N` fd. */
+function putFd(args: Args, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = FD.exec(text);
+  if (!m) {
+    args.fd = text;
+    return undefined;
+  }
+  args.fd = Number(m[1]);
+  if (m[2] === undefined) return undefined;
+  args.fdPath = m[2];
+  const v = VCPU.exec(m[2]);
+  return v ? Number(v[1]) : undefined;
+}
+
+function decodeSyscall(name: string, argv: string[], argsText: string): Args {
+  switch (name) {
+    case 'mmap':
+    case 'mmap2': {
+      if (argv.length !== 6) break;
+      const args: Args = { addr: addr(argv[0]), length: num(argv[1]!), prot: argv[2]!, flags: argv[3]! };
+      putFd(args, argv[4]);
+      args.offset = num(argv[5]!);
+      return args;
+    }
+    case 'munmap':
+      if (argv.length !== 2) break;
+      return { addr: addr(argv[0]), length: num(argv[1]!) };
+    case 'mprotect':
+      if (argv.length !== 3) break;
+      return { addr: addr(argv[0]), length: num(argv[1]!), prot: argv[2]! };
+    case 'madvise':
+      if (argv.length !== 3) break;
+      return { addr: addr(argv[0]), length: num(argv[1]!), advice: argv[2]! };
+  }
+  return { raw: argsText };
+}
+
+function parseRet(text: string, result: ObservedResult): void {
+  const m = RET.exec(text);
+  if (!m) {
+    result.ret = text;
+    return;
+  }
+  if (m[1] !== '?') result.ret = parseInteger(m[1]!) ?? m[1]!;
+  if (m[2] !== undefined) result.fdPath = m[2];
+  if (m[3] !== undefined) result.errno = m[3];
+  if (m[4] !== undefined && m[4].startsWith('KVM_EXIT_')) result.exit = m[4];
+}
