@@ -32,6 +32,6 @@ function createParser(ctx: ParserContext): LineParser {
 
 export const jsonlFormat: TextFormat = {
   name: 'jsonl',
-  sniff: (head) => head.length > 0 && head.every((l) => l.startsWith('{') && l.includes('"kind"')),
+  sniff: (head) => head.length > 0 && head[0]!.trimStart().startsWith('{'),
   createParser,
 };
