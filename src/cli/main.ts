@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-main(hideBin(process.argv)).catch((error: unknown) => {
+// yargs drops a bare `-` from variadic positionals; /dev/stdin means the same to the importers.
+main(hideBin(process.argv).map((arg) => (arg === '-' ? '/dev/stdin' : arg))).catch((error: unknown) => {
   const { code, message } = exitCodeFor(error);
   process.stderr.write(`hvreplay: ${message}\n`);
   if (code === EXIT.usage && error instanceof CliError) process.stderr.write('(hvreplay --help lists the commands and options)\n');

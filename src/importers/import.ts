@@ -9,7 +9,7 @@ import type { FormatName } from './format.js';
 import { parseSource } from './parse-source.js';
 import { parseScenario } from './scenario/load.js';
 import { SourceError } from '../errors.js';
-import { openSource } from './source.js';
+import { isStdin, openSource } from './source.js';
 import { ImportStats } from './stats.js';
 
 export interface ImportOptions {
@@ -78,7 +78,7 @@ export function importScenario(db: SqlDatabase, path: string, options: Partial<I
 async function importText(db: SqlDatabase, path: string, options: ImportOptions): Promise<ImportResult> {
   const source = openSource(path);
   const stats = new ImportStats();
-  const name = options.name ?? (path === '-' ? 'stdin' : basename(path).replace(/\.gz$/i, ''));
+  const name = options.name ?? (isStdin(path) ? 'stdin' : basename(path).replace(/\.gz$/i, ''));
   const writer = new TraceWriter(db, { name, format: options.format ?? 'text', sources: [source.info], contentHash: '', meta: { arch: 'x86_64' }, ...(options.replace ? { replace: true } : {}) });
   let format = options.format ?? 'text';
   try {

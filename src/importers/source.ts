@@ -12,6 +12,11 @@ export { SourceError };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** `-` and /dev/stdin both read standard input, whatever it is (a pipe, a file, a terminal). */
+export function isStdin(path: string): boolean {
+  return path === '-' || path === '/dev/stdin';
+}
+
 export interface LineSource {
   info: SourceInfo;
   /** Batches of lines, without line ends, in order. `first` is the line number of batch[0]. */
@@ -19,7 +24,7 @@ export interface LineSource {
 }
 
 async function* rawChunks(path: string): AsyncGenerator<Buffer> {
-  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const input: Readable = isStdin(path) ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of input) yield chunk as Buffer;
   } catch (error) {
@@ -28,7 +33,7 @@ async function* rawChunks(path: string): AsyncGenerator<Buffer> {
 }
 
 export function openSource(path: string): LineSource {
-  if (path !== '-') {
+  if (!isStdin(path)) {
     try {
       if (!statSync(path).isFile()) throw new SourceError(`${path}: not a regular file`);
     } catch (error) {

@@ -48,7 +48,7 @@ class Reporter {
 
 export function parseScenario(file: string, text: string): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`));
   }
@@ -58,9 +58,14 @@ export function parseScenario(file: string, text: string): Scenario {
   const { events: rawEvents, expect: rawExpect, ...header } = top;
 
   const events: NewEvent[] = [];
+  const labels = new Map<string, number>();
   rawEvents.forEach((raw, i) => {
     const event = report.check(scenarioEvent, raw, ['events', i]);
     if (!event) return;
+    if (event.label !== undefined) {
+      if (labels.has(event.label)) report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
+      labels.set(event.label, i);
+    }
     const kind = EVENT_KINDS.find((k) => (event as Record<string, unknown>)[k] !== undefined) as EventKind;
     const name = (event as Record<string, unknown>)[kind] as string;
     const schema = ARG_SCHEMAS[`${kind}:${name}`];
@@ -76,13 +81,6 @@ export function parseScenario(file: string, text: string): Scenario {
       ...optional({ comm: event.comm ?? header.defaults.comm, ts: event.ts, cpu: event.cpu, vm: event.vm, vcpu: event.vcpu, label: event.label, result: event.result }),
       src: { file, line: report.lineOf(['events', i]) ?? 0 },
     });
-  });
-
-  const labels = new Map<string, number>();
-  events.forEach((e, i) => {
-    if (!e.label) return;
-    if (labels.has(e.label)) report.add(['events', i, 'label'], `label '${e.label}' is already used by events[${labels.get(e.label)}]`);
-    labels.set(e.label, i);
   });
 
   const expectations: Expectation[] = [];

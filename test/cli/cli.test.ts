@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { hvreplay } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+const MINI = 'scenarios/mini-readonly-slot.yaml';
+
+describe('hvreplay CLI, end to end on a temporary store', () => {
+  const dir = tempDir();
+  const db = join(dir, 'cli.db');
+
+  it('imports a scenario, then reuses it while it is unchanged', () => {
+    const first = hvreplay(db, ['import', MINI, '--json']);
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual([JSON.parse(first.stdout).name, JSON.parse(first.stdout).events, JSON.parse(first.stdout).reused], ['mini-readonly-slot', 11, false]);
+    const again = hvreplay(db, ['import', MINI, '--json']);
+    assert.equal(JSON.parse(again.stdout).reused, true);
+  });
+
+  it('lists traces', () => {
+    const run = hvreplay(db, ['traces', '--json']);
+    assert.equal(run.status, 0);
+    assert.deepEqual(JSON.parse(run.stdout).map((t: { name: string }) => t.name), ['mini-readonly-slot']);
+  });
+
+  it('logs events one per line in strace form, filtered by name', () => {
+    const run = hvreplay(db, ['log', 'mini-readonly-slot', '--name', 'KVM_SET_USER_MEMORY_REGION']);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[1]!, /ioctl\(4<anon_inode:kvm-vm>, KVM_SET_USER_MEMORY_REGION, \{slot=1, flags=KVM_MEM_READONLY, guest_phys_addr=0x1000, memory_size=4096, userspace_addr=0x7fcd470f9000\}\) = 0/);
+  });
+
+  it('round-trips through log --json and import of JSON Lines', () => {
+    const jsonl = hvreplay(db, ['log', 'mini-readonly-slot', '--json']).stdout;
+    const copy = hvreplay(db, ['import', '-', '--name', 'copy', '--json'], { input: jsonl });
+    assert.equal(copy.status, 0, copy.stderr);
+    assert.equal(JSON.parse(copy.stdout).events, 11);
+    const a = JSON.parse(hvreplay(db, ['replay', 'mini-readonly-slot', '--json']).stdout).stateHash;
+    const b = JSON.parse(hvreplay(db, ['replay', 'copy', '--json']).stdout).stateHash;
+    assert.equal(a, b);
+  });
+
+  it('shows the two memslots and the vCPU in the state after the last KVM_RUN, as JSON', () => {
+    const run = hvreplay(db, ['state', MINI, '--at', '10', '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    const { state, event } = JSON.parse(run.stdout);
+    assert.equal(event.name, 'KVM_RUN');
+    assert.deepEqual(state.vms[0].memslots.map((m: { slot: number; flags: number; guestPhysAddr: string }) => [m.slot, m.flags, m.guestPhysAddr]), [[0, 0, '0x0'], [1, 2, '0x1000']]);
+    assert.equal(state.vms[0].vcpus.length, 1);
+    assert.equal(state.vms[0].vcpus[0].lastExit, 'KVM_EXIT_HLT');
+  });
+
+  it('answers --path with just that value', () => {
+    const run = hvreplay(db, ['state', 'mini-readonly-slot', '--at', '6', '--path', 'vms[0].memslots[1].flags', '--json']);
+    assert.equal(run.stdout.trim(), '2');
+  });
+
+  it('replays with a summary of predicted effects', () => {
+    const run = hvreplay(db, ['replay', 'mini-readonly-slot']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /replayed 11 events of 'mini-readonly-slot'/);
+    assert.match(run.stdout, /memslot\s+2/);
+  });
+
+  it('rejects an invalid scenario with exit 2 and stores nothing', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\ndescription: d\nsource: s\narch: x86_64\nevents:\n  - ioctl: KVM_CREATE_VCPU\n    args: { fd: 4, id: zero }\n');
+    const run = hvreplay(db, ['import', bad]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /bad\.yaml:7: events\[0\]\.args\.id: expected an integer/);
+    assert.match(run.stderr, /nothing was stored/);
+    const names = JSON.parse(hvreplay(db, ['traces', '--json']).stdout).map((t: { name: string }) => t.name);
+    assert.ok(!names.includes('bad'));
+  });
+
+  it('exits 2 with a clear message for an unknown trace, policy, position or option', () => {
+    for (const [args, pattern] of [
+      [['log', 'nope'], /no trace named 'nope'/],
+      [['state', 'mini-readonly-slot', '--at', '99'], /event 99 is outside trace/],
+      [['state', 'mini-readonly-slot', '--at', '1', '--policy', 'kvm-memslot/bsd'], /unknown policy 'kvm-memslot\/bsd'/],
+      [['import', join(dir, 'missing.strace')], /missing\.strace: cannot read: ENOENT/],
+      [['frobnicate'], /Unknown argument|Unknown command/],
+    ] as const) {
+      const run = hvreplay(db, [...args]);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+    }
+  });
+
+  it('runs the demo on the bundled scenarios', () => {
+    const run = hvreplay(join(dir, 'demo.db'), ['demo']);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /every expectation holds/);
+  });
+
+  it('prints its version', () => {
+    const run = hvreplay(db, ['--version']);
+    assert.match(run.stdout.trim(), /^\d+\.\d+\.\d+$/);
+  });
+});
