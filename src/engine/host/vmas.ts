@@ -10,8 +10,11 @@ export function pageUp(length: bigint): bigint {
   return ((length + PAGE - 1n) / PAGE) * PAGE;
 }
 
-/** Remove [start, end) from the list, keeping the parts of cut mappings outside it. */
-export function unmapRange(vmas: readonly Vma[], start: bigint, end: bigint): Vma[] {
+/**
+ * Cut every mapping at start and end; the parts outside [start, end) are kept as they were and each
+ * part inside is replaced by what `inside` makes of it (nothing, to unmap it).
+ */
+function editRange(vmas: readonly Vma[], start: bigint, end: bigint, inside: (part: Vma) => Vma | undefined): Vma[] {
   const out: Vma[] = [];
   for (const vma of vmas) {
     const s = BigInt(vma.start);
@@ -21,9 +24,15 @@ export function unmapRange(vmas: readonly Vma[], start: bigint, end: bigint): Vm
       continue;
     }
     if (s < start) out.push({ ...vma, end: hex(start) });
+    const part = inside({ ...vma, start: hex(s > start ? s : start), end: hex(e < end ? e : end) });
+    if (part) out.push(part);
     if (e > end) out.push({ ...vma, start: hex(end) });
   }
   return out;
+}
+
+export function unmapRange(vmas: readonly Vma[], start: bigint, end: bigint): Vma[] {
+  return editRange(vmas, start, end, () => undefined);
 }
 
 export function mapRange(vmas: readonly Vma[], vma: Vma): Vma[] {
@@ -34,19 +43,7 @@ export function mapRange(vmas: readonly Vma[], vma: Vma): Vma[] {
 
 /** Change the protection of the mapped parts of [start, end). */
 export function protectRange(vmas: readonly Vma[], start: bigint, end: bigint, prot: string): Vma[] {
-  const out: Vma[] = [];
-  for (const vma of vmas) {
-    const s = BigInt(vma.start);
-    const e = BigInt(vma.end);
-    if (e <= start || s >= end) {
-      out.push(vma);
-      continue;
-    }
-    if (s < start) out.push({ ...vma, end: hex(start) });
-    out.push({ ...vma, start: hex(s > start ? s : start), end: hex(e < end ? e : end), prot });
-    if (e > end) out.push({ ...vma, start: hex(end) });
-  }
-  return out;
+  return editRange(vmas, start, end, (part) => ({ ...part, prot }));
 }
 
 export function findVma(vmas: readonly Vma[], address: bigint): Vma | undefined {
