@@ -109,17 +109,31 @@ export function alignFromMarkers(file: string, markers: SyncMarker[]): ClockAlig
   const last = markers.at(-1);
   if (!first || !last) return undefined;
   const realAt = nsToSeconds(first.realtimeNs);
-  const spanTrace = last.traceTs - first.traceTs;
-  const rate = markers.length >= 2 && spanTrace > 0 ? Number(last.realtimeNs - first.realtimeNs) / 1e9 / spanTrace : 1;
-  const used = markers.length >= 2 && spanTrace > 0 ? [first, last] : [first];
   const offsetS = realAt - first.traceTs;
+  const spanTrace = last.traceTs - first.traceTs;
+  if (markers.length < 2 || spanTrace <= 0) {
+    const how = `one hvsync marker at ${file}:${first.line}: realtime = trace clock + ${offsetS.toFixed(6)} s, no drift correction`;
+    return { file, method: 'hvsync_marker', traceAt: first.traceTs, realAt, rate: 1, offsetS, driftPpm: 0, markers: [first], how };
+  }
+  const rate = Number(last.realtimeNs - first.realtimeNs) / 1e9 / spanTrace;
   const driftPpm = (rate - 1) * 1e6;
-  const how =
-    used.length === 2
-      ? `hvsync markers at ${file}:${first.line} and :${last.line}: realtime = trace clock + ${offsetS.toFixed(6)} s, drift ${driftPpm.toFixed(3)} ppm`
-      : `one hvsync marker at ${file}:${first.line}: realtime = trace clock + ${offsetS.toFixed(6)} s, no drift correction`;
-  return { file, method: used.length === 2 ? 'hvsync_markers' : 'hvsync_marker', traceAt: first.traceTs, realAt, rate, offsetS, driftPpm, markers: used, how };
+  const where = `hvsync markers at ${file}:${first.line} and :${last.line}`;
+  if (Math.abs(driftPpm) > MAX_SLEW_PPM) {
+    // Two markers close together: their write latencies, not the clocks, make the difference.
+    const lastOffset = nsToSeconds(last.realtimeNs) - last.traceTs;
+    const mean = (offsetS + lastOffset) / 2;
+    const how = `${where} (${(spanTrace * 1e3).toFixed(1)} ms apart): their ${driftPpm.toFixed(0)} ppm exceeds what CLOCK_REALTIME can slew, so it is marker latency; realtime = trace clock + ${mean.toFixed(6)} s (mean of both), no drift correction`;
+    return { file, method: 'hvsync_markers', traceAt: first.traceTs, realAt: first.traceTs + mean, rate: 1, offsetS: mean, driftPpm: 0, markers: [first, last], how };
+  }
+  const how = `${where}: realtime = trace clock + ${offsetS.toFixed(6)} s, drift ${driftPpm.toFixed(3)} ppm`;
+  return { file, method: 'hvsync_markers', traceAt: first.traceTs, realAt, rate, offsetS, driftPpm, markers: [first, last], how };
 }
+
+/**
+ * NTP disciplines CLOCK_REALTIME by at most 500 ppm (adjtimex(2), "frequency ... limited to
+ * +/-500 ppm"; MAXFREQ in include/linux/timex.h); a larger apparent drift is measurement error.
+ */
+const MAX_SLEW_PPM = 500;
 
 /**
  * Without markers: the first strace KVM_RUN of a thread returns when that thread's first
