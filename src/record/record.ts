@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, EXIT } from '../cli/exit-codes.js';
@@ -65,6 +65,8 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
     await saveTrace(instance, ftraceFile);
     instance.remove();
     if (interrupted) throw new CliError(`interrupted; the recording so far is in ${dir}`, EXIT.interrupted);
+    const failure = straceFailure(straceFile);
+    if (failure) throw new CliError(`strace could not run '${options.command.join(' ')}': ${failure}`, EXIT.usage);
     const imported = await importFiles(db, { files: [straceFile, ftraceFile], ...(options.name ? { name: options.name } : {}), ...(options.replace ? { replace: true } : {}) });
     return { ...imported, straceFile, ftraceFile, exit, interrupted };
   } finally {
@@ -77,4 +79,17 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
 
 async function saveTrace(instance: TraceInstance, path: string): Promise<void> {
   await instance.saveTrace(path);
+}
+
+/** strace's own complaint when the command never ran (every line of its output is `strace: ...`). */
+function straceFailure(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').slice(0, 4096);
+  } catch {
+    return 'it wrote no output file';
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 'its output is empty';
+  return lines.every((l) => l.startsWith('strace: ')) ? lines.join('; ') : undefined;
 }
