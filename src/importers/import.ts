@@ -11,6 +11,8 @@ import { parseScenario } from './scenario/load.js';
 import { SourceError } from '../errors.js';
 import { isStdin, openSource } from './source.js';
 import { ImportStats } from './stats.js';
+import { mergeSources } from './merge/merge.js';
+import { planMerge } from './merge/plan.js';
 
 export interface ImportOptions {
   files: readonly string[];
@@ -24,6 +26,8 @@ export interface ImportResult {
   stats: ImportStats;
   /** True when an unchanged scenario was already in the store and nothing was imported. */
   reused: boolean;
+  /** For a merge of several files: how each ftrace file's clock was aligned, in words. */
+  clockNotes?: string[];
 }
 
 export function isScenarioPath(path: string): boolean {
@@ -37,7 +41,7 @@ export async function importFiles(db: SqlDatabase, options: ImportOptions): Prom
     if (options.files.length > 1) throw new SourceError('one scenario file makes one trace; import them one at a time');
     return importScenario(db, first, options);
   }
-  if (options.files.length > 1) throw new SourceError('merging several files into one trace needs the strace and ftrace importers');
+  if (options.files.length > 1) return importMerged(db, options);
   return importText(db, first, options);
 }
 
@@ -99,4 +103,42 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
     throw error;
   }
   return { trace: getTrace(db, name), stats, reused: false };
+}
+
+/**
+ * Several files of one run (strace and ftrace, any mix) as one trace: each file's format detected
+ * on its own, ftrace clocks aligned to strace's CLOCK_REALTIME, events merged in time order.
+ */
+async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<ImportResult> {
+  const plan = await planMerge(options.files, options.format);
+  const stats = new ImportStats();
+  const name = options.name ?? options.files.map((f) => basename(f).replace(/\.gz$/i, '')).join('+');
+  const clock = {
+    reference: plan.alignments.length > 0 || plan.format.includes('strace') ? 'CLOCK_REALTIME' : 'trace clock',
+    alignments: plan.alignments.map(({ file, method, offsetS, driftPpm, rate, traceAt, realAt, markers }) => ({
+      file,
+      method,
+      offset_s: offsetS,
+      drift_ppm: driftPpm,
+      rate,
+      trace_at: traceAt,
+      real_at: realAt,
+      markers: markers.map((m) => ({ line: m.line, trace_ts: m.traceTs, realtime_ns: m.realtimeNs.toString() })),
+    })),
+    notes: plan.clockNotes,
+  };
+  const meta = { arch: 'x86_64', clock };
+  const writer = new TraceWriter(db, { name, format: plan.format, sources: plan.inputs.map((i) => i.source.info), contentHash: '', meta, ...(options.replace ? { replace: true } : {}) });
+  try {
+    for await (const batch of mergeSources(plan.inputs, stats)) for (const event of batch) writer.append(event);
+    if (writer.count === 0) throw new SourceError(`${options.files.join(', ')}: no events found`);
+    const sources = plan.inputs.map((i) => i.source.info);
+    const contentHash = createHash('sha256').update(sources.map((s) => s.sha256).join('\n')).digest('hex');
+    db.prepare('UPDATE traces SET sources = ?, content_hash = ? WHERE id = ?').run(JSON.stringify(sources), contentHash, writer.traceId);
+    writer.commit(stats.toJSON());
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+  return { trace: getTrace(db, name), stats, reused: false, clockNotes: plan.clockNotes };
 }

@@ -9,32 +9,46 @@ import type { ImportStats } from './stats.js';
 /** Lines the format sniffers look at. */
 const SNIFF_LINES = 20;
 
+/** The format of a source: `format` when given, else what its first lines look like. */
+export function chooseFormat(path: string, lines: readonly string[], format?: FormatName): TextFormat {
+  const chosen = format ? textFormat(format) : sniffFormat(lines.filter((l) => l.trim() !== '').slice(0, SNIFF_LINES));
+  if (!chosen) throw new SourceError(`${path}:1: cannot tell the format (expected ${format ?? 'strace, ftrace or JSON Lines'}); pass --format`);
+  return chosen;
+}
+
 /**
- * One source as an ordered stream of event batches. The format is `format` when given, else what
- * the first lines look like. Unsubscribing stops reading.
+ * One source as an ordered async stream of event batches (one per chunk read). `onFormat` hears the
+ * format as soon as the first lines decide it. Stopping the iteration stops reading.
  */
+export async function* eventBatches(source: LineSource, stats: ImportStats, format?: FormatName, onFormat?: (format: TextFormat) => void): AsyncGenerator<NewEvent[]> {
+  let out: NewEvent[] = [];
+  let parser: ReturnType<TextFormat['createParser']> | undefined;
+  for await (const batch of source.batches()) {
+    if (!parser) {
+      const chosen = chooseFormat(source.info.path, batch.lines, format);
+      parser = chosen.createParser({ file: source.info.path, stats, emit: (e) => out.push(e) });
+      stats.count(`format.${chosen.name}`);
+      onFormat?.(chosen);
+    }
+    for (let i = 0; i < batch.lines.length; i++) parser.line(batch.lines[i]!, batch.first + i);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
+  }
+  parser?.end();
+  if (out.length > 0) yield out;
+}
+
+/** The same stream as an rxjs Observable. Unsubscribing stops reading. */
 export function parseSource(source: LineSource, stats: ImportStats, format?: FormatName): Observable<NewEvent[]> {
   return new Observable<NewEvent[]>((subscriber) => {
     let stopped = false;
     (async () => {
-      let out: NewEvent[] = [];
-      let parser: ReturnType<TextFormat['createParser']> | undefined;
-      for await (const batch of source.batches()) {
+      for await (const batch of eventBatches(source, stats, format)) {
         if (stopped) return;
-        if (!parser) {
-          const chosen = format ? textFormat(format) : sniffFormat(batch.lines.filter((l) => l.trim() !== '').slice(0, SNIFF_LINES));
-          if (!chosen) throw new SourceError(`${source.info.path}:1: cannot tell the format (expected ${format ?? 'strace, ftrace or JSON Lines'}); pass --format`);
-          parser = chosen.createParser({ file: source.info.path, stats, emit: (e) => out.push(e) });
-          stats.count(`format.${chosen.name}`);
-        }
-        for (let i = 0; i < batch.lines.length; i++) parser.line(batch.lines[i]!, batch.first + i);
-        if (out.length > 0) {
-          subscriber.next(out);
-          out = [];
-        }
+        subscriber.next(batch);
       }
-      parser?.end();
-      if (out.length > 0) subscriber.next(out);
       subscriber.complete();
     })().catch((error) => subscriber.error(error));
     return () => {

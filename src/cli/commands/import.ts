@@ -23,8 +23,10 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     const { withStoreAsync } = await import('../session.js');
     const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}) }));
     const { trace, stats, reused } = result;
-    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, stats: stats.toJSON() }, (d) => {
+    const clock = result.clockNotes ? { clock: trace.meta.clock, clockNotes: result.clockNotes } : {};
+    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() }, (d) => {
       const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
+      if (result.clockNotes) lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
       for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
       for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
       if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);

@@ -24,11 +24,22 @@ export const memslotLinux: MemslotPolicy = {
   userMemSlots: KVM_USER_MEM_SLOTS,
   addressSpaces: KVM_ADDRESS_SPACES,
   taskSizeMax: TASK_SIZE_MAX,
-  capability(cap) {
+  capability(cap, state) {
     // kvm_vm_ioctl_check_extension_generic() in virt/kvm/kvm_main.c and the x86 one in arch/x86/kvm/x86.c.
     if (cap === 'KVM_CAP_USER_MEMORY' || cap === 'KVM_CAP_SYNC_MMU') return 1;
     if (cap === 'KVM_CAP_NR_MEMSLOTS') return KVM_USER_MEM_SLOTS;
-    if (cap === 'KVM_CAP_MULTI_ADDRESS_SPACE') return KVM_ADDRESS_SPACES;
+    if (cap === 'KVM_CAP_MULTI_ADDRESS_SPACE') {
+      // The case exists only `#if KVM_MAX_NR_ADDRESS_SPACES > 1` (virt/kvm/kvm_main.c), and x86
+      // defines KVM_MAX_NR_ADDRESS_SPACES 2 only under CONFIG_KVM_SMM
+      // (arch/x86/include/asm/kvm_host.h); without it the cap falls through to the arch switch
+      // and reads 0. Seen on the shared 6.18 host: KVM_CAP_X86_SMM = 0 and
+      // KVM_CAP_MULTI_ADDRESS_SPACE = 0 (test/fixtures/traces/qemu-pc-64m.strace.gz:292,339).
+      // A trace does not say how its kernel was configured, so only a host fact decides.
+      const smm = state.host.features?.kvm_smm;
+      if (smm === true) return KVM_ADDRESS_SPACES;
+      if (smm === false) return 0;
+      return undefined;
+    }
     if (cap === 'KVM_CAP_READONLY_MEM') return 1;
     return undefined;
   },

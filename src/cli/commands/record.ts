@@ -1,0 +1,42 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../options.js';
+import { emit } from '../present/output.js';
+
+interface Args extends GlobalArgs {
+  command: string[];
+  name?: string;
+  replace?: boolean;
+  dir?: string;
+}
+
+export const recordCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'record [command..]',
+  describe: 'Run a command under strace with tracefs kvm and sched_switch events on, and import both as one trace (root)',
+  builder: (y) =>
+    y
+      .usage('$0 record [--name NAME] -- CMD ARGS...')
+      .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
+      .option('name', { type: 'string', describe: 'trace name (default: the command name)' })
+      .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
+      .option('dir', { type: 'string', describe: 'keep the strace and ftrace files here (default: a new temp directory)' })
+      .parserConfiguration({ 'populate--': true }) as never,
+  handler: async (args) => {
+    const { record } = await import('../../record/record.js');
+    const { withStoreAsync } = await import('../session.js');
+    const command = [...(args.command ?? []), ...(((args as unknown as { '--'?: string[] })['--']) ?? [])].map(String);
+    const name = args.name ?? (command[0] ? command[0].split('/').pop() : undefined);
+    const result = await withStoreAsync(args, (db) => record(db, { command, ...(name ? { name } : {}), ...(args.replace ? { replace: true } : {}), ...(args.dir ? { dir: args.dir } : {}) }));
+    const { trace, stats } = result;
+    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, straceFile: result.straceFile, ftraceFile: result.ftraceFile, exit: result.exit, clockNotes: result.clockNotes, stats: stats.toJSON() }, (d) => {
+      const lines = [
+        `recorded '${command.join(' ')}' (${d.exit.signal ? `killed by ${d.exit.signal}` : `exit ${d.exit.code}`}); files ${d.straceFile}, ${d.ftraceFile}`,
+        `imported trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`,
+        'clocks:',
+        ...(d.clockNotes ?? []).map((n) => `  ${n}`),
+      ];
+      for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
+      for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
+      return lines.join('\n');
+    });
+  },
+};

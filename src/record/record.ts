@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CliError, EXIT } from '../cli/exit-codes.js';
+import { importFiles, type ImportResult } from '../importers/import.js';
+import type { SqlDatabase } from '../store/sql.js';
+import { requireKvm, requireRoot, requireStrace, requireTracefs } from './environment.js';
+import { createInstance, type TraceInstance } from './instance.js';
+
+// `hvreplay record -- CMD ARGS...`: CMD under strace while a private tracefs instance records the
+// kvm and sched_switch events, hvsync markers before and after, then both files imported as one
+// trace. The instance is removed whatever happens: normal end, failure, Ctrl-C, SIGTERM.
+
+/** strace options of the shared recordings (/work/shared/traces/README.md). */
+export const STRACE_ARGS = ['-f', '-ttt', '-T', '-y', '--kvm=vcpu', '-e', 'trace=ioctl,mmap,munmap,mprotect,madvise'];
+
+export interface RecordOptions {
+  command: string[];
+  name?: string;
+  replace?: boolean;
+  /** Where the strace and ftrace files go (default: a new directory under the temp dir). */
+  dir?: string;
+  tracefs?: string;
+}
+
+export interface RecordResult extends ImportResult {
+  straceFile: string;
+  ftraceFile: string;
+  /** How the command ended under strace. */
+  exit: { code: number | null; signal: string | null };
+  interrupted: boolean;
+}
+
+export async function record(db: SqlDatabase, options: RecordOptions): Promise<RecordResult> {
+  if (options.command.length === 0) throw new CliError('name the command to record after --, e.g. hvreplay record -- ./mini-vmm');
+  requireRoot();
+  requireKvm();
+  requireStrace();
+  const tracefs = requireTracefs(options.tracefs);
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hvreplay-record-'));
+  const straceFile = join(dir, 'record.strace');
+  const ftraceFile = join(dir, 'record.ftrace');
+  const instance = createInstance(tracefs);
+  // Last resort for an exit this code does not see coming (an uncaught error elsewhere).
+  const onExit = () => instance.remove();
+  process.on('exit', onExit);
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // strace gets the terminal's SIGINT too and ends the command; wait for it, then clean up.
+    interrupted = true;
+    if (signal === 'SIGTERM') child?.kill('SIGTERM');
+  };
+  let child: ReturnType<typeof spawn> | undefined;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    instance.marker();
+    child = spawn('strace', [...STRACE_ARGS, '-o', straceFile, '--', ...options.command], { stdio: 'inherit' });
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
+      child!.on('error', reject);
+      child!.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    instance.marker();
+    await saveTrace(instance, ftraceFile);
+    instance.remove();
+    if (interrupted) throw new CliError(`interrupted; the recording so far is in ${dir}`, EXIT.interrupted);
+    const failure = straceFailure(straceFile);
+    if (failure) throw new CliError(`strace could not run '${options.command.join(' ')}': ${failure}`, EXIT.usage);
+    const imported = await importFiles(db, { files: [straceFile, ftraceFile], ...(options.name ? { name: options.name } : {}), ...(options.replace ? { replace: true } : {}) });
+    return { ...imported, straceFile, ftraceFile, exit, interrupted };
+  } finally {
+    instance.remove();
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function saveTrace(instance: TraceInstance, path: string): Promise<void> {
+  await instance.saveTrace(path);
+}
+
+/** strace's own complaint when the command never ran (every line of its output is `strace: ...`). */
+function straceFailure(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').slice(0, 4096);
+  } catch {
+    return 'it wrote no output file';
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 'its output is empty';
+  return lines.every((l) => l.startsWith('strace: ')) ? lines.join('; ') : undefined;
+}
