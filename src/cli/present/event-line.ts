@@ -79,7 +79,8 @@ export function eventBody(event: TraceEvent): string {
 
 export function eventLine(event: TraceEvent, options: { source?: boolean } = {}): string {
   const parts = [String(event.seq).padStart(6)];
-  if (event.tid !== undefined) parts.push(String(event.tid).padEnd(6));
+  // strace -f prints the pid as %-5u and a space: keep that, so a strace line reads back unchanged.
+  if (event.tid !== undefined) parts.push(String(event.tid).padEnd(5));
   if (event.cpu !== undefined) parts.push(`[${String(event.cpu).padStart(3, '0')}]`);
   if (event.ts !== undefined) parts.push(event.ts.toFixed(6));
   parts.push(eventBody(event));
