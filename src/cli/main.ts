@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
+import { policiesCommand } from './commands/policies.js';
 import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
 import { tracesCommand } from './commands/traces.js';
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
     .command<GlobalArgs>(logCommand as never)
     .command<GlobalArgs>(stateCommand as never)
     .command<GlobalArgs>(replayCommand as never)
+    .command<GlobalArgs>(policiesCommand)
+    .command<GlobalArgs>(checkCommand as never)
     .command<GlobalArgs>(demoCommand)
     .demandCommand(1, 'name a command; `hvreplay --help` lists them')
     .strict()
