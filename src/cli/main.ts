@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { checkCommand } from './commands/check.js';
 import { conformCommand } from './commands/conform.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
+import { policiesCommand } from './commands/policies.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
     .command<GlobalArgs>(logCommand as never)
     .command<GlobalArgs>(stateCommand as never)
     .command<GlobalArgs>(replayCommand as never)
+    .command<GlobalArgs>(policiesCommand)
+    .command<GlobalArgs>(checkCommand as never)
     .command<GlobalArgs>(conformCommand as never)
     .command<GlobalArgs>(recordCommand as never)
     .command<GlobalArgs>(demoCommand)

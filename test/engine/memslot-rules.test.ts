@@ -3,6 +3,10 @@ import { describe, it } from 'node:test';
 import { setUserMemoryRegion, type MemoryRegionRequest } from '../../src/engine/kvm/memslot-rules.js';
 import { memslotLinux } from '../../src/engine/policy/kvm-memslot.js';
 import type { Memslot } from '../../src/model/state.js';
+import { KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY } from '../../src/model/kvm-abi.js';
+
+/** The flags check_memory_region_flags() accepts under the default kvm-readonly/memslot-flag. */
+const VALID_FLAGS = KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY;
 
 // Every rule of kvm_set_memory_region() (virt/kvm/kvm_main.c) and api.rst 4.35, one row each.
 
@@ -40,14 +44,14 @@ const rows: { rule: string; given: Memslot[]; when: MemoryRegionRequest; then: s
 describe('KVM_SET_USER_MEMORY_REGION under kvm-memslot/linux', () => {
   for (const row of rows) {
     it(`${row.rule} -> ${row.then}`, () => {
-      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux);
+      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux, VALID_FLAGS);
       const got = 'errno' in outcome ? outcome.errno : 'unchanged' in outcome ? 'unchanged' : outcome.change;
       assert.equal(got, row.then, 'errno' in outcome ? outcome.why : undefined);
     });
   }
 
   it('keeps slots sorted and describes them in canonical hex', () => {
-    const outcome = setUserMemoryRegion([ROM], req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x1000n }), memslotLinux);
+    const outcome = setUserMemoryRegion([ROM], req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x1000n }), memslotLinux, VALID_FLAGS);
     assert.ok('memslots' in outcome);
     assert.deepEqual(outcome.memslots.map((m) => [m.slot, m.guestPhysAddr]), [[0, '0x0'], [1, '0xfffc0000']]);
   });

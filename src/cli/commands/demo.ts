@@ -15,7 +15,10 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       bundledScenarios().map((file) => {
         const { trace, reused } = importScenario(db, file);
         const scenario = trace.meta.scenario as { description: string; source: string | string[] };
-        return { file, trace: trace.name, events: trace.eventCount, reused, description: scenario.description.trim(), source: scenario.source, results: checkExpectations(db, trace) };
+        const expectations = (trace.meta.expectations ?? []) as { policy?: string | string[] }[];
+        // The policy each expectation names (or 'defaults'), so the text can set the policies side by side.
+        const results = checkExpectations(db, trace).map((r) => ({ ...r, chosen: [expectations[r.index]?.policy ?? 'defaults'].flat().join('+') }));
+        return { file, trace: trace.name, events: trace.eventCount, reused, description: scenario.description.trim(), source: scenario.source, results };
       }),
     );
     const failed = report.flatMap((r) => r.results).filter((r) => !r.passed).length;
@@ -26,7 +29,9 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             `== ${s.trace}  (${s.file}, ${s.events} events${s.reused ? ', already imported' : ''})`,
             `   ${s.description.replace(/\n/g, '\n   ')}`,
             `   source: ${[s.source].flat().join('; ')}`,
-            ...s.results.map((r) => `   ${r.passed ? 'ok  ' : 'FAIL'} @${r.seq} (${r.at}) under ${r.policies}${r.note ? `\n        ${r.note}` : ''}`),
+            ...byPosition(s.results).map(([at, rs]) =>
+              [`   @${rs[0]!.seq} ${at}`, ...rs.map((r) => `     ${r.passed ? 'ok  ' : 'FAIL'} ${r.chosen.padEnd(30)} ${r.note ?? ''}`)].join('\n'),
+            ),
           ].join('\n'),
         ),
         '',
@@ -37,3 +42,10 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     if (failed) process.exitCode = 1;
   },
 };
+
+/** Expectations grouped by the event they are about, in trace order: where policies part shows as one group. */
+function byPosition<R extends { seq: number; at: number | string }>(results: R[]): [string, R[]][] {
+  const groups = new Map<string, R[]>();
+  for (const r of [...results].sort((a, b) => a.seq - b.seq)) groups.set(String(r.at), [...(groups.get(String(r.at)) ?? []), r]);
+  return [...groups];
+}

@@ -27,8 +27,9 @@ function pageAligned(value: bigint): boolean {
   return value % PAGE_SIZE === 0n;
 }
 
-export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryRegionRequest, policy: MemslotPolicy): MemslotOutcome {
-  if (req.flags & ~policy.validFlags) return fail('EINVAL', `flags 0x${req.flags.toString(16)} has bits check_memory_region_flags() does not accept`);
+/** `validFlags`: what check_memory_region_flags() accepts under the active policies (ask.ts askMemslotFlags). */
+export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryRegionRequest, policy: MemslotPolicy, validFlags = policy.validFlags): MemslotOutcome {
+  if ((req.flags & ~validFlags) >>> 0) return fail('EINVAL', `flags 0x${req.flags.toString(16)} has bits check_memory_region_flags() does not accept`);
   const asId = req.slot >>> 16;
   const id = req.slot & 0xffff;
   if (!pageAligned(req.memorySize)) return fail('EINVAL', 'memory_size is not page aligned');
@@ -58,7 +59,8 @@ export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryReg
   } else {
     if (BigInt(old.userspaceAddr) !== req.userspaceAddr) return fail('EINVAL', `slot ${req.slot} exists with another userspace_addr`);
     if (BigInt(old.memorySize) !== req.memorySize) return fail('EINVAL', `slot ${req.slot} exists with another memory_size`);
-    if ((old.flags ^ req.flags) & (KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD)) return fail('EINVAL', `KVM_MEM_READONLY cannot be toggled on slot ${req.slot}`);
+    // Commit 75d61fbcf563 (3.8) forbids toggling KVM_MEM_READONLY; a kernel that knows no such flag cannot.
+    if ((old.flags ^ req.flags) & (KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD) & validFlags) return fail('EINVAL', `KVM_MEM_READONLY cannot be toggled on slot ${req.slot}`);
     if (BigInt(old.guestPhysAddr) !== req.guestPhysAddr) change = 'move';
     else if (old.flags !== req.flags) change = 'flags_only';
     else return { unchanged: true };

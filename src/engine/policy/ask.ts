@@ -32,3 +32,14 @@ export function askReduce(state: MachineState, ctx: ReduceContext): MachineState
   }
   return undefined;
 }
+
+/** The memslot flags KVM_SET_USER_MEMORY_REGION accepts: the base set plus what each area adds, or every bit when one area's kernel did not check. */
+export function askMemslotFlags(policies: Policies, base: number): number {
+  let valid = base;
+  for (const policy of active(policies)) {
+    const answer = policy.memslotFlags?.();
+    if (answer === 'unchecked') return 0xffffffff;
+    if (answer !== undefined) valid |= answer;
+  }
+  return valid;
+}

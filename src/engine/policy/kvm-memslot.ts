@@ -1,9 +1,9 @@
-import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
+import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
 import type { PolicyInfo } from './types.js';
 
 /** The limits kvm_set_memory_region() checks, which differ between kernels and architectures. */
 export interface MemslotPolicy extends PolicyInfo {
-  /** Flags check_memory_region_flags() accepts on KVM_SET_USER_MEMORY_REGION. */
+  /** Flags check_memory_region_flags() accepts on every kernel that has it; KVM_MEM_READONLY is the kvm-readonly area's. */
   validFlags: number;
   userMemSlots: number;
   addressSpaces: number;
@@ -20,7 +20,7 @@ export const memslotLinux: MemslotPolicy = {
     { kind: 'doc', ref: 'Documentation/virt/kvm/api.rst 4.35 KVM_SET_USER_MEMORY_REGION' },
     { kind: 'source', ref: 'virt/kvm/kvm_main.c kvm_set_memory_region(), check_memory_region_flags()' },
   ],
-  validFlags: KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY,
+  validFlags: KVM_MEM_LOG_DIRTY_PAGES,
   userMemSlots: KVM_USER_MEM_SLOTS,
   addressSpaces: KVM_ADDRESS_SPACES,
   taskSizeMax: TASK_SIZE_MAX,
@@ -40,7 +40,6 @@ export const memslotLinux: MemslotPolicy = {
       if (smm === false) return 0;
       return undefined;
     }
-    if (cap === 'KVM_CAP_READONLY_MEM') return 1;
     return undefined;
   },
   vmCreate(type, state) {

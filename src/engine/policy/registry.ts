@@ -1,4 +1,8 @@
 import { memslotPolicies, type MemslotPolicy } from './kvm-memslot.js';
+import { readonlyPolicies, type ReadonlyPolicy } from './kvm-readonly/index.js';
+import { mipsPolicies, type MipsVmTypePolicy } from './mips-vmtype/index.js';
+import { pgstePolicies, type PgstePolicy } from './s390-pgste/index.js';
+import { runstatePolicies, type RunstatePolicy } from './xen-runstate/index.js';
 import { PolicyError } from '../../errors.js';
 import type { PolicyInfo } from './types.js';
 
@@ -8,6 +12,10 @@ import type { PolicyInfo } from './types.js';
 /** Area id -> the policy type its reducers consult. New areas extend this map. */
 export interface PolicyAreas {
   'kvm-memslot': MemslotPolicy;
+  'kvm-readonly': ReadonlyPolicy;
+  'mips-vmtype': MipsVmTypePolicy;
+  's390-pgste': PgstePolicy;
+  'xen-runstate': RunstatePolicy;
 }
 
 export type AreaId = keyof PolicyAreas;
@@ -15,6 +23,10 @@ export type Policies = { readonly [A in AreaId]: PolicyAreas[A] };
 
 const AREAS: { readonly [A in AreaId]: readonly PolicyAreas[A][] } = {
   'kvm-memslot': memslotPolicies,
+  'kvm-readonly': readonlyPolicies,
+  'mips-vmtype': mipsPolicies,
+  's390-pgste': pgstePolicies,
+  'xen-runstate': runstatePolicies,
 };
 
 

@@ -13,13 +13,19 @@ export interface PolicySource {
   note?: string;
 }
 
-export type VmCreateDecision = { errno: string; why: string } | { accept: true; why?: string };
+/** `flavor`: what the type selected, where one architecture has several kinds of VM (MIPS T&E or VZ). */
+export type VmCreateDecision = { errno: string; why: string } | { accept: true; why?: string; flavor?: string };
 
 export interface PolicyHooks {
   /** KVM_CHECK_EXTENSION: the value this policy's kernel returns for `cap`, if the area decides it. */
   capability?(cap: string, state: MachineState, vm: Vm | undefined): number | undefined;
   /** KVM_CREATE_VM: refuse or accept the machine type, if the area decides it. */
   vmCreate?(type: number, state: MachineState, process: Process): VmCreateDecision | undefined;
+  /**
+   * KVM_SET_USER_MEMORY_REGION: flag bits this area's kernel adds to the ones check_memory_region_flags()
+   * accepts, or 'unchecked' for a kernel from before that check, which stored any flags as given.
+   */
+  memslotFlags?(): number | 'unchecked' | undefined;
   /**
    * Events the core reducers do not know (hypercalls, guest events, area-specific syscalls): return
    * the next state, or undefined when the event is not this area's.

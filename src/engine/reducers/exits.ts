@@ -16,13 +16,18 @@ export function reduceExit(state: MachineState, ctx: ReduceContext): MachineStat
   }
   if (event.name === 'kvm_userspace_exit' && typeof event.args.reason === 'string') {
     const { state: next, ref } = vcpuForTraceEvent(state, event);
-    const reason = ref.vcpu.pendingExit ?? event.args.reason;
+    // A prediction made earlier in this KVM_RUN (a policy reading kvm_mmio, say) is consumed here, so
+    // an ftrace-only trace, which has no KVM_RUN return, does not carry it into the next exit.
+    const { pendingExit: predicted, pendingExitDetail: detail, lastExitDetail: _old, ...vcpu } = ref.vcpu;
+    const reason = predicted ?? event.args.reason;
+    if (predicted) ctx.effects.push({ kind: 'exit', vm: ref.vm.id, vcpu: ref.vcpu.id, reason: predicted, ...(detail ? { detail } : {}) });
     return withVcpu(next, ref.vm.id, {
-      ...ref.vcpu,
+      ...vcpu,
       inGuest: false,
       lastExit: reason,
       exitCounts: increment(ref.vcpu.exitCounts, reason),
       countedExit: reason,
+      ...(detail ? { lastExitDetail: detail } : {}),
     });
   }
   return askReduce(state, ctx) ?? state;

@@ -14,19 +14,26 @@ export function runningOn(vcpu: Vcpu, tid: number | undefined, at: number | null
 export function kvmRun(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
   const { event } = ctx;
   let next = runningOn(vcpu, event.tid, event.ts ?? state.now);
-  const predicted = vcpu.pendingExit;
+  const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
+  next = rest;
+  // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an errno.
+  if (errno) {
+    ctx.effects.push({ kind: 'result', errno });
+    return withVcpu(state, vm.id, { ...next, inGuest: false });
+  }
   if (predicted) {
     ctx.effects.push({ kind: 'result', ret: 0 });
-    ctx.effects.push({ kind: 'exit', vm: vm.id, vcpu: vcpu.id, reason: predicted });
+    ctx.effects.push({ kind: 'exit', vm: vm.id, vcpu: vcpu.id, reason: predicted, ...(detail ? { detail } : {}) });
   }
   const observed = event.result?.exit;
   const reason = predicted ?? observed;
-  const { pendingExit: _consumed, countedExit, ...rest } = next;
-  next = rest;
   if (reason !== undefined) {
     // An ftrace kvm_userspace_exit for this same return has already been counted.
     const counts = countedExit === reason ? next.exitCounts : increment(next.exitCounts, reason);
-    next = { ...next, lastExit: reason, exitCounts: counts };
+    // The detail stays with the exit it belongs to: a new exit replaces it, a counted one keeps it.
+    const { lastExitDetail: old, ...without } = next;
+    const kept = detail ?? (countedExit === reason && !predicted ? old : undefined);
+    next = { ...without, lastExit: reason, exitCounts: counts, ...(kept ? { lastExitDetail: kept } : {}) };
   }
   return withVcpu(state, vm.id, { ...next, inGuest: false });
 }

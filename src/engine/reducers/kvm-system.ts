@@ -38,7 +38,8 @@ export function createVm(state: MachineState, ctx: ReduceContext, process: Proce
     ctx.effects.push({ kind: 'result', newFd: 'vm' });
   }
   const fd = newFd(process, ctx.event.result?.ret);
-  const vm: Vm = { id: state.vms.length, pid: process.pid, fd, type, arch: state.host.arch, origin: 'created', status: 'running', memslots: [], vcpus: [] };
+  const vm: Vm = { id: state.vms.length, pid: process.pid, fd, type, arch: state.host.arch, origin: 'created', status: 'running', createdAt: ctx.event.seq, memslots: [], vcpus: [], ...(decision?.flavor ? { flavor: decision.flavor } : {}) };
+  if (decision?.why) ctx.effects.push({ kind: 'log', message: `KVM_CREATE_VM type ${type}: ${decision.why}` });
   const next = withProcess(state, { ...process, fds: { ...process.fds, [fd]: { type: 'vm', vm: vm.id } } });
   return { ...next, vms: [...next.vms, vm] };
 }

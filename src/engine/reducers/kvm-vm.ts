@@ -4,6 +4,7 @@ import { newRunstate } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import { setUserMemoryRegion } from '../kvm/memslot-rules.js';
 import { newFd } from '../lookup.js';
+import { askMemslotFlags } from '../policy/ask.js';
 import { withProcess, withVm } from '../update.js';
 
 // ioctls on a VM fd.
@@ -54,6 +55,7 @@ export function setMemoryRegion(state: MachineState, ctx: ReduceContext, vm: Vm)
       userspaceAddr: fields.userspaceAddr!,
     },
     ctx.policies['kvm-memslot'],
+    askMemslotFlags(ctx.policies, ctx.policies['kvm-memslot'].validFlags),
   );
   if ('errno' in outcome) {
     ctx.effects.push({ kind: 'result', errno: outcome.errno });

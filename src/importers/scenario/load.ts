@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../model/event.js';
 import { ScenarioError } from '../../errors.js';
 import { ARG_SCHEMAS } from './arg-schemas.js';
+import './args/index.js';
 import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
 
 // A scenario file -> its header, its events, its expectations. Every problem in the file is reported

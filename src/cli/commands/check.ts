@@ -1,0 +1,41 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../options.js';
+import { emit } from '../present/output.js';
+
+interface Args extends GlobalArgs {
+  files?: string[];
+}
+
+export const checkCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'check [files..]',
+  describe: "Run the expectations of scenario files (default: every bundled scenario); exit 1 if one fails",
+  builder: (y) => y.positional('files', { type: 'string', array: true, describe: 'scenario YAML files' }) as never,
+  handler: async (args) => {
+    const { bundledScenarios } = await import('../../query/scenario-files.js');
+    const { checkScenarioFiles } = await import('../../query/check-scenarios.js');
+    const { withStore } = await import('../session.js');
+    const files = args.files && args.files.length > 0 ? args.files : bundledScenarios();
+    const report = withStore(args, (db) => checkScenarioFiles(db, files));
+    const failed = report.reduce((n, s) => n + s.results.filter((r) => !r.passed).length, 0);
+    const total = report.reduce((n, s) => n + s.results.length, 0);
+    emit(args.json, { scenarios: report, passed: total - failed, failed }, (d) =>
+      [
+        ...d.scenarios.map((s) =>
+          [
+            `== ${s.trace} (${s.file})`,
+            ...s.results.map((r) =>
+              [
+                `   ${r.passed ? 'ok  ' : 'FAIL'} #${r.index} @${r.seq} (${r.at}) ${r.policies}`,
+                ...(r.note ? [`        ${r.note}`] : []),
+                ...r.failures.map((f) => `        ${f.what}: expected ${JSON.stringify(f.expected)}\n        ${' '.repeat(f.what.length)}  actual   ${JSON.stringify(f.actual)}`),
+              ].join('\n'),
+            ),
+          ].join('\n'),
+        ),
+        '',
+        `${d.passed} passed, ${d.failed} failed`,
+      ].join('\n'),
+    );
+    if (failed > 0) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,116 @@
+import { hex, toBig } from '../../../model/address.js';
+import { KVM_MEM_READONLY } from '../../../model/kvm-abi.js';
+import type { MachineState, Process } from '../../../model/state.js';
+import type { ReduceContext } from '../../context.js';
+import { crashVm, guestMemoryAt, writable } from '../../kvm/guest-memory.js';
+import { vcpuOf } from '../../lookup.js';
+import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
+import { withProcess, withVcpu } from '../../update.js';
+import type { ReadonlyPolicy } from './policy.js';
+
+// The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyPolicy.
+// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?} (scenarios), `fault: host_reclaim`
+// {addr, length} (the host swapped pages out), and ftrace's `kvm_mmio` {type, len, gpa, val}.
+
+/** KVM_INTERNAL_ERROR_EMULATION (include/uapi/linux/kvm.h). */
+const KVM_INTERNAL_ERROR_EMULATION = 1;
+const PAGE = 4096n;
+
+export function reduceReadonly(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
+  const { event } = ctx;
+  // The thread and 4d8b81abc47b are about x86's MMU (__KVM_HAVE_READONLY_MEM was x86-only then);
+  // other architectures' guest accesses are left to their own areas (s390-pgste).
+  if (event.kind !== 'fault' || state.host.arch !== 'x86_64') return undefined;
+  if (event.name === 'guest_access') return guestAccess(policy, state, ctx);
+  if (event.name === 'host_reclaim') return hostReclaim(state, ctx);
+  if (event.name === 'kvm_mmio' && policy.readonlyFlag) return ftraceMmioWrite(state, ctx);
+  return undefined;
+}
+
+function guestAccess(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
+  const { event } = ctx;
+  const ref = vcpuOf(state, event);
+  const gpa = toBig(event.args.gpa);
+  if (!ref || gpa === undefined) {
+    ctx.effects.push({ kind: 'unmodelled', reason: 'guest_access names no known vCPU or no gpa' });
+    return state;
+  }
+  const { vm, vcpu } = ref;
+  if (vm.status === 'crashed') {
+    ctx.effects.push({ kind: 'unmodelled', reason: `VM ${vm.id} crashed at @${vm.crash?.seq}; it runs no guest code` });
+    return state;
+  }
+  const write = event.args.write === true;
+  const len = Number(event.args.len ?? 1);
+  const hit = guestMemoryAt(state, vm, gpa);
+  if (!hit) {
+    // No memslot: the access is MMIO, which KVM hands to userspace (api.rst, KVM_EXIT_MMIO).
+    return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, write, event.args.data) });
+  }
+  if (write && policy.readonlyFlag && hit.slot.flags & KVM_MEM_READONLY) {
+    // 4d8b81abc47b: a write to a read-only slot gets KVM_PFN_ERR_RO_FAULT, is emulated and exits as MMIO;
+    // an instruction the emulator cannot decode exits with KVM_INTERNAL_ERROR_EMULATION (seed 004, end).
+    if (event.args.emulatable === false) {
+      return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_INTERNAL_ERROR', pendingExitDetail: { suberror: KVM_INTERNAL_ERROR_EMULATION } });
+    }
+    return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, true, event.args.data) });
+  }
+  if (!hit.vma) {
+    return die(state, ctx, vm.id, vcpu.id, `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives KVM_PFN_ERR_FAULT`);
+  }
+  if (write && !writable(hit.vma)) {
+    // seed 004: "if guest try to write a readonly gfn, the vm will be crashed since it will return FAULT_PFN on the page-fault path".
+    return die(state, ctx, vm.id, vcpu.id, `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives KVM_PFN_ERR_FAULT`);
+  }
+  const reclaimed = hit.process?.reclaimed ?? [];
+  if (hit.process && reclaimed.includes(hit.page)) {
+    if (!writable(hit.vma) && !policy.asyncFaultWithoutVmWrite) {
+      // seed 004: get_user_page_nowait() fails on the swapped page and `async && (vma->vm_flags & VM_WRITE)` refuses the async fault.
+      return die(state, ctx, vm.id, vcpu.id, `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: KVM_PFN_ERR_FAULT`);
+    }
+    // The fault brings the page back in (async page fault, or a sleeping get_user_pages()).
+    return withProcess(state, { ...hit.process, reclaimed: reclaimed.filter((p) => p !== hit.page) });
+  }
+  return state;
+}
+
+function die(state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number, reason: string): MachineState {
+  const vm = state.vms[vmId]!;
+  ctx.effects.push({ kind: 'crash', vm: vmId, reason });
+  return crashVm(state, vm, vcpuId, ctx.event.seq, reason);
+}
+
+function mmioDetail(gpa: bigint, len: number, write: boolean, data: unknown): Record<string, number | string> {
+  return { gpa: hex(gpa), len, is_write: write ? 1 : 0, ...(typeof data === 'number' || typeof data === 'string' ? { data } : {}) };
+}
+
+/** The host swapped out [addr, addr + length) of the process the event names (kswapd, or a scenario's MADV_PAGEOUT). */
+function hostReclaim(state: MachineState, ctx: ReduceContext): MachineState {
+  const { event } = ctx;
+  const start = toBig(event.args.addr);
+  const length = toBig(event.args.length);
+  const pid = event.pid ?? 0;
+  const process: Process = state.host.processes[pid] ?? { pid, pgste: false, vmas: [], fds: {} };
+  if (start === undefined || length === undefined) {
+    ctx.effects.push({ kind: 'unmodelled', reason: 'host_reclaim without addr and length' });
+    return state;
+  }
+  const pages = new Set(process.reclaimed ?? []);
+  for (let page = start & ~(PAGE - 1n); page < start + length; page += PAGE) pages.add(hex(page));
+  return withProcess(state, { ...process, reclaimed: [...pages].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) });
+}
+
+/**
+ * ftrace's kvm_mmio write inside a KVM_MEM_READONLY slot: the emulator is completing a write that
+ * 4d8b81abc47b sends to userspace, so the KVM_RUN in progress returns KVM_EXIT_MMIO.
+ */
+function ftraceMmioWrite(state: MachineState, ctx: ReduceContext): MachineState | undefined {
+  const { event } = ctx;
+  const gpa = toBig(event.args.gpa);
+  if (event.args.type !== 'write' || gpa === undefined) return undefined;
+  const { state: next, ref } = vcpuForTraceEvent(state, event);
+  const hit = guestMemoryAt(next, ref.vm, gpa);
+  if (!hit || !(hit.slot.flags & KVM_MEM_READONLY)) return undefined;
+  const len = Number(event.args.len ?? 0);
+  return withVcpu(next, ref.vm.id, { ...ref.vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, true, event.args.val) });
+}

@@ -1,0 +1,20 @@
+import type { PgstePolicy } from './policy.js';
+import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
+
+export const elfMarker: PgstePolicy = {
+  id: 's390-pgste/elf-marker',
+  area: 's390-pgste',
+  variant: 'elf-marker',
+  isDefault: true,
+  summary: '4.12+: as sysctl-only, plus an ELF with a PT_S390_PGSTE (0x70000000) header gets PGSTEs by a restarted execve; children inherit',
+  sources: [
+    { kind: 'commit', ref: '23fefe119ceb', note: 's390/kvm: avoid global config of vm.alloc_pgste=1' },
+    { kind: 'seed', ref: '000_7ae9c4eaf28dcd3d.txt', note: 'the restarted-execve idea and the PT_S390_PGSTE segment' },
+    { kind: 'source', ref: 'arch/s390/include/asm/elf.h PT_S390_PGSTE, arch_elf_pt_proc()' },
+  ],
+  elfMarker: true,
+  lateMmap: false,
+  capability: (cap, state) => s390Capability(elfMarker, cap, state),
+  vmCreate: (type, state, process) => s390VmCreate(elfMarker, type, state, process),
+  reduce: (state, ctx) => reducePgste(elfMarker, state, ctx),
+};

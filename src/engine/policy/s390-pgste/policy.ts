@@ -1,0 +1,9 @@
+import type { PolicyInfo } from '../types.js';
+
+/** Which mm gets 4K page tables with PGSTEs, which s390 KVM needs (seeds 000_7ae9c4eaf28dcd3d.txt, 001_280a8ef89a6d9850.txt). */
+export interface PgstePolicy extends PolicyInfo {
+  /** execve of an ELF with a PT_S390_PGSTE program header gives the new mm PGSTEs (23fefe119ceb). */
+  elfMarker: boolean;
+  /** KVM_CREATE_VM type KVM_VM_S390_LATE_MMAP (2) works without PGSTEs (the RFC in seed 001, never merged). */
+  lateMmap: boolean;
+}

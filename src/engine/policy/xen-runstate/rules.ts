@@ -1,0 +1,212 @@
+import { hex, toBig } from '../../../model/address.js';
+import type { MachineState, RunState, Vcpu, Vm } from '../../../model/state.js';
+import { RUN_STATES } from '../../../model/state.js';
+import type { ReduceContext } from '../../context.js';
+import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
+import { enterRunstate } from '../../runstate.js';
+import { withVcpu, withVm } from '../../update.js';
+import type { RunstatePolicy } from './policy.js';
+
+// Xen's runstate area (xen/include/public/vcpu.h), shared by the three xen-runstate policies.
+// Events (vm/vcpu on the event are the vCPU that runs or makes the call):
+//   hypercall: vm_assist {cmd: enable|disable, type}            HYPERVISOR_vm_assist
+//   hypercall: VCPUOP_register_runstate_memory_area {vcpu, addr} (5)
+//   hypercall: VCPUOP_register_runstate_phys_area {vcpu, addr}   (14, Xen 4.18+)
+//   guest: page_table_update {va, gpa|null, user}                the guest maps or unmaps a page
+//   guest: guest_mode {mode}                                      (core) kernel/user, i.e. KPTI's page-table switch
+//   context_switch: vcpu_deschedule {state} / vcpu_schedule       Xen switches the vCPU out / in
+
+export const VCPUOP_register_runstate_memory_area = 5;
+export const VCPUOP_register_runstate_phys_area = 14;
+export const VMASST_TYPE_runstate_update_flag = 5;
+/** xen/include/public/vcpu.h: XEN_RUNSTATE_UPDATE is bit 63 of state_entry_time. */
+export const XEN_RUNSTATE_UPDATE = 1n << 63n;
+/** sizeof(struct vcpu_runstate_info) on 64-bit: int state + pad, uint64 state_entry_time, uint64 time[4]. */
+export const RUNSTATE_INFO_SIZE = 48n;
+const PAGE = 4096n;
+const NO_AREA = (1n << 64n) - 1n;
+
+export function reduceRunstate(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
+  const { event } = ctx;
+  switch (event.kind) {
+    case 'hypercall':
+      if (event.name === 'vm_assist') return vmAssist(state, ctx);
+      if (event.name === 'VCPUOP_register_runstate_memory_area') return registerVirtual(policy, state, ctx);
+      if (event.name === 'VCPUOP_register_runstate_phys_area') return registerPhysical(policy, state, ctx);
+      return undefined;
+    case 'context_switch':
+      if (event.name === 'vcpu_deschedule' || event.name === 'vcpu_schedule') return contextSwitch(policy, state, ctx);
+      return undefined;
+    case 'guest':
+      if (event.name === 'page_table_update') return pageTableUpdate(state, ctx);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function target(state: MachineState, ctx: ReduceContext, vcpuId: number | undefined): { state: MachineState; vm: Vm; vcpu: Vcpu; current: boolean } {
+  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
+  if (vcpuId === undefined || vcpuId === ref.vcpu.id) return { state: next, vm: ref.vm, vcpu: ref.vcpu, current: true };
+  const other = ref.vm.vcpus.find((v) => v.id === vcpuId);
+  if (other) return { state: next, vm: ref.vm, vcpu: other, current: false };
+  const { state: made, ref: created } = vcpuForTraceEvent(next, { ...ctx.event, tid: undefined, vcpu: vcpuId } as typeof ctx.event);
+  return { state: made, vm: created.vm, vcpu: created.vcpu, current: false };
+}
+
+function vmAssist(state: MachineState, ctx: ReduceContext): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
+  const type = Number(ctx.event.args.type);
+  const enable = ctx.event.args.cmd !== 'disable';
+  const now = new Set(ref.vm.vmAssist ?? []);
+  if (enable) now.add(type);
+  else now.delete(type);
+  ctx.effects.push({ kind: 'result', ret: 0 });
+  return withVm(next, { ...ref.vm, vmAssist: [...now].sort((a, b) => a - b) });
+}
+
+function pageTableUpdate(state: MachineState, ctx: ReduceContext): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
+  const va = toBig(ctx.event.args.va);
+  if (va === undefined) {
+    ctx.effects.push({ kind: 'unmodelled', reason: 'page_table_update without va' });
+    return next;
+  }
+  const key = hex(va & ~(PAGE - 1n));
+  const tables = { ...(ref.vm.guestPageTables ?? {}) };
+  const gpa = ctx.event.args.gpa;
+  if (gpa === null || gpa === undefined) delete tables[key];
+  else tables[key] = { gpa: hex((toBig(gpa) ?? 0n) & ~(PAGE - 1n)), user: ctx.event.args.user === true };
+  return withVm(next, { ...ref.vm, guestPageTables: tables });
+}
+
+/** The guest's page-table walk for one address in the vCPU's current mode: the gpa, or undefined. */
+export function translate(vm: Vm, vcpu: Vcpu, va: bigint): bigint | undefined {
+  const entry = vm.guestPageTables?.[hex(va & ~(PAGE - 1n))];
+  if (!entry) return undefined;
+  // Under KPTI the user-mode page tables do not map the kernel: only `user` entries are there.
+  if (vcpu.guestMode === 'user' && !entry.user) return undefined;
+  return BigInt(entry.gpa) + (va & (PAGE - 1n));
+}
+
+/** The guest pages an area at `va` covers, walked now; undefined if a page is not mapped. */
+function walkArea(vm: Vm, vcpu: Vcpu, va: bigint): { pages: string[]; failedAt?: bigint } {
+  const first = translate(vm, vcpu, va);
+  if (first === undefined) return { pages: [], failedAt: va };
+  const pages = [hex(first & ~(PAGE - 1n))];
+  const last = va + RUNSTATE_INFO_SIZE - 1n;
+  if ((last & ~(PAGE - 1n)) !== (va & ~(PAGE - 1n))) {
+    const second = translate(vm, vcpu, last & ~(PAGE - 1n));
+    if (second === undefined) return { pages: [], failedAt: last & ~(PAGE - 1n) };
+    pages.push(hex(second));
+  }
+  return { pages };
+}
+
+/**
+ * VCPUOP_register_runstate_memory_area (xen/common/domain.c). Upstream stores the virtual address as
+ * given and, when the vCPU is the caller, updates the area at once. The 2020 Arm patch (seed 002 v3)
+ * checks 64-bit alignment, translates the page(s) now (EINVAL when unmapped), keeps them, and 0 unregisters.
+ */
+function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
+  const addr = toBig(ctx.event.args.addr);
+  const t = target(state, ctx, typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined);
+  if (addr === undefined) {
+    ctx.effects.push({ kind: 'unmodelled', reason: 'register_runstate_memory_area without addr' });
+    return t.state;
+  }
+  const { runstateArea: _old, ...vcpu } = t.vcpu;
+  if (addr === 0n) {
+    ctx.effects.push({ kind: 'result', ret: 0 });
+    return withVcpu(t.state, t.vm.id, vcpu);
+  }
+  let pages: string[] = [];
+  if (policy.translateAt === 'register') {
+    const fail = (message: string): MachineState => {
+      ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
+      ctx.effects.push({ kind: 'log', message: `(XEN) Cannot map runstate pointer at ${hex(addr)}: ${message}` });
+      // The patch unmaps the old area before it maps the new one, so a failed call leaves none.
+      return withVcpu(t.state, t.vm.id, vcpu);
+    };
+    if ((addr & (PAGE - 1n)) % 8n !== 0n) return fail('Invalid offset');
+    const walk = walkArea(t.vm, t.vcpu, addr);
+    if (walk.failedAt !== undefined) return fail(walk.failedAt === addr ? 'Page is not mapped' : '2nd Page is not mapped');
+    pages = walk.pages;
+  }
+  ctx.effects.push({ kind: 'result', ret: 0 });
+  const registered: Vcpu = { ...vcpu, runstateArea: { addr: hex(addr), pages } };
+  const next = withVcpu(t.state, t.vm.id, registered);
+  return t.current ? updateArea(policy, next, ctx, t.vm.id, registered.id) : next;
+}
+
+/** Xen 4.18 VCPUOP_register_runstate_phys_area: one page at most; ~0 unregisters. */
+function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
+  if (!policy.physArea) {
+    ctx.effects.push({ kind: 'result', errno: 'ENOSYS' });
+    return state;
+  }
+  const addr = toBig(ctx.event.args.addr);
+  const t = target(state, ctx, typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined);
+  if (addr === undefined) {
+    ctx.effects.push({ kind: 'unmodelled', reason: 'register_runstate_phys_area without addr' });
+    return t.state;
+  }
+  const { runstatePhysArea: _old, ...vcpu } = t.vcpu;
+  if (addr === NO_AREA) {
+    ctx.effects.push({ kind: 'result', ret: 0 });
+    return withVcpu(t.state, t.vm.id, vcpu);
+  }
+  if ((addr & ~(PAGE - 1n)) !== ((addr + RUNSTATE_INFO_SIZE - 1n) & ~(PAGE - 1n))) {
+    ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
+    ctx.effects.push({ kind: 'log', message: `runstate phys area at ${hex(addr)} crosses a page boundary` });
+    return t.state;
+  }
+  ctx.effects.push({ kind: 'result', ret: 0 });
+  const registered: Vcpu = { ...vcpu, runstatePhysArea: hex(addr) };
+  const next = withVcpu(t.state, t.vm.id, registered);
+  return t.current ? updateArea(policy, next, ctx, t.vm.id, registered.id) : next;
+}
+
+/** Xen changes the vCPU's run state, then copies it to the guest (update_runstate_area() at context switch). */
+function contextSwitch(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
+  const wanted = ctx.event.name === 'vcpu_schedule' ? 'running' : String(ctx.event.args.state ?? 'runnable');
+  const to: RunState = (RUN_STATES as readonly string[]).includes(wanted) ? (wanted as RunState) : 'runnable';
+  const changed = withVcpu(next, ref.vm.id, { ...ref.vcpu, runstate: enterRunstate(ref.vcpu.runstate, to, ctx.event.ts ?? next.now) });
+  return updateArea(policy, changed, ctx, ref.vm.id, ref.vcpu.id);
+}
+
+/**
+ * update_runstate_area(): a registered physical area wins over the virtual one (4.18) and always
+ * uses the XEN_RUNSTATE_UPDATE protocol; the virtual one uses it when VMASST_TYPE_runstate_update_flag
+ * is on. Upstream walks the guest page tables now; the Arm patch writes the pages it captured.
+ */
+function updateArea(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number): MachineState {
+  const vm = state.vms[vmId]!;
+  const vcpu = vm.vcpus.find((v) => v.id === vcpuId)!;
+  if (policy.physArea && vcpu.runstatePhysArea) return write(state, ctx, vm, vcpu, BigInt(vcpu.runstatePhysArea), true);
+  const area = vcpu.runstateArea;
+  if (!area) return state;
+  const va = BigInt(area.addr);
+  const flag = (vm.vmAssist ?? []).includes(VMASST_TYPE_runstate_update_flag);
+  if (policy.translateAt === 'register') return write(state, ctx, vm, vcpu, BigInt(area.pages[0]!) + (va & (PAGE - 1n)), flag);
+  const walk = walkArea(vm, vcpu, va);
+  if (walk.failedAt !== undefined) {
+    // seed 002: "(XEN) p2m.c:1890: d1v0: Failed to walk page-table va 0xffffff837ebe0cd0"; the area keeps its old contents.
+    ctx.effects.push({ kind: 'log', message: `(XEN) d${vm.id}v${vcpu.id}: Failed to walk page-table va ${hex(walk.failedAt)}` });
+    return state;
+  }
+  const walked = withVcpu(state, vm.id, { ...vcpu, runstateArea: { ...area, pages: walk.pages } });
+  return write(walked, ctx, walked.vms[vm.id]!, walked.vms[vm.id]!.vcpus.find((v) => v.id === vcpuId)!, BigInt(walk.pages[0]!) + (va & (PAGE - 1n)), flag);
+}
+
+function write(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu, gpa: bigint, updateFlag: boolean): MachineState {
+  const { runstate } = vcpu;
+  const info = { state: runstate.state, stateEntryTime: runstate.stateEntryTime, time: runstate.time };
+  const at = hex(gpa);
+  const entryTimeAt = hex(gpa + 8n);
+  if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time |= XEN_RUNSTATE_UPDATE', value: hex(XEN_RUNSTATE_UPDATE) });
+  ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: at, what: 'vcpu_runstate_info', value: info });
+  if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time &= ~XEN_RUNSTATE_UPDATE', value: 0 });
+  return withVcpu(state, vm.id, { ...vcpu, runstateCopy: { gpa: at, ...info, seq: ctx.event.seq } });
+}

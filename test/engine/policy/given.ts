@@ -1,0 +1,34 @@
+// given/when/then helpers for policy tests: a few events folded through evolve() under chosen policies.
+import type { Effect } from '../../../src/model/effect.js';
+import type { NewEvent, TraceEvent } from '../../../src/model/event.js';
+import { initialState, type MachineState } from '../../../src/model/state.js';
+import { evolve } from '../../../src/engine/evolve.js';
+import { resolvePolicies } from '../../../src/engine/policy/registry.js';
+
+export type Ev = Omit<NewEvent, 'args'> & { args?: NewEvent['args'] };
+
+export interface Run {
+  state: MachineState;
+  /** The effects of the last event. */
+  effects: Effect[];
+  /** The state after each event. */
+  states: MachineState[];
+}
+
+export function given(arch: string, policies: string[], events: Ev[], features?: Record<string, unknown>): Run {
+  const policy = resolvePolicies(policies);
+  const base = initialState(arch);
+  let state: MachineState = features ? { ...base, host: { ...base.host, features } } : base;
+  let effects: Effect[] = [];
+  const states: MachineState[] = [];
+  events.forEach((e, seq) => {
+    const event: TraceEvent = { pid: 1, tid: 1, ...e, args: e.args ?? {}, seq };
+    const frozen = JSON.stringify(state);
+    const step = evolve(state, event, policy);
+    if (JSON.stringify(state) !== frozen) throw new Error(`evolve mutated its input at event ${seq}`);
+    state = step.state;
+    effects = step.effects;
+    states.push(state);
+  });
+  return { state, effects, states };
+}

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { given, type Ev } from './given.js';
+
+const exec = (pgsteMarker: boolean, pid = 1): Ev => ({ kind: 'syscall', name: 'execve', pid, tid: pid, args: { path: '/usr/bin/qemu', pgsteMarker } });
+const sysctl: Ev = { kind: 'syscall', name: 'sysctl_write', pid: 9, tid: 9, args: { name: 'vm.allocate_pgste', value: '1' } };
+const open: Ev = { kind: 'syscall', name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } };
+const create = (type: number): Ev => ({ kind: 'ioctl', name: 'KVM_CREATE_VM', args: { fd: 3, type } });
+const mmap = (at: number): Ev => ({ kind: 'syscall', name: 'mmap', args: { addr: null, length: 4096, prot: 'PROT_READ|PROT_WRITE', flags: 'MAP_PRIVATE|MAP_ANONYMOUS' }, result: { ret: at } });
+
+test('given no sysctl and no marker, when KVM_CREATE_VM, then EINVAL under every policy', () => {
+  for (const p of ['s390-pgste/sysctl-only', 's390-pgste/elf-marker', 's390-pgste/late-mmap-rfc']) {
+    const r = given('s390x', [p], [exec(false), open, create(0)]);
+    assert.deepEqual(r.effects[0], { kind: 'result', errno: 'EINVAL' }, p);
+    assert.equal(r.state.vms.length, 0);
+  }
+});
+
+test('given an ELF with PT_S390_PGSTE, when it is exec-ed, then only elf-marker gives the mm PGSTEs', () => {
+  assert.equal(given('s390x', ['s390-pgste/elf-marker'], [exec(true)]).state.host.processes[1]!.pgste, true);
+  assert.equal(given('s390x', ['s390-pgste/sysctl-only'], [exec(true)]).state.host.processes[1]!.pgste, false);
+  const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), open, create(0)]);
+  assert.deepEqual(r.effects[0], { kind: 'result', newFd: 'vm' });
+});
+
+test('given vm.allocate_pgste=1, when a process execs afterwards, then it has PGSTEs even under sysctl-only', () => {
+  const r = given('s390x', ['s390-pgste/sysctl-only'], [sysctl, exec(false), open, create(0)]);
+  assert.equal(r.state.host.sysctls['vm.allocate_pgste'], '1');
+  assert.equal(r.state.vms.length, 1);
+});
+
+test('given a process with PGSTEs, when it forks, then the child inherits them', () => {
+  const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), { kind: 'syscall', name: 'fork', result: { ret: 77 } }]);
+  assert.equal(r.state.host.processes[77]!.pgste, true);
+});
+
+test('given late-mmap-rfc, when type KVM_VM_S390_LATE_MMAP is asked for, then the VM exists without PGSTEs; other policies say EINVAL', () => {
+  const r = given('s390x', ['s390-pgste/late-mmap-rfc'], [exec(false), open, create(2)]);
+  assert.equal(r.state.vms[0]!.type, 2);
+  assert.equal(r.state.host.processes[1]!.pgste, false);
+  assert.deepEqual(given('s390x', ['s390-pgste/elf-marker'], [exec(false), open, create(2)]).effects[0], { kind: 'result', errno: 'EINVAL' });
+  const cap: Ev = { kind: 'ioctl', name: 'KVM_CHECK_EXTENSION', args: { fd: 3, cap: 'KVM_CAP_S390_LATE_MMAP' } };
+  assert.deepEqual(given('s390x', ['s390-pgste/late-mmap-rfc'], [open, cap]).effects, [{ kind: 'result', ret: 1 }]);
+  assert.deepEqual(given('s390x', ['s390-pgste/elf-marker'], [open, cap]).effects, [{ kind: 'result', ret: 0 }]);
+});
+
+test('given a LATE_MMAP VM, when the guest touches memory mapped before the VM, then KVM_RUN returns EFAULT; memory mapped after is fine', () => {
+  const slot = (slot: number, gpa: number, hva: number): Ev => ({ kind: 'ioctl', name: 'KVM_SET_USER_MEMORY_REGION', args: { fd: 4, slot, flags: 0, guest_phys_addr: gpa, memory_size: 4096, userspace_addr: hva } });
+  const setup: Ev[] = [exec(false), open, mmap(0x10000), { ...create(2), result: { ret: 4 } }, mmap(0x20000), slot(0, 0, 0x20000), slot(1, 0x1000, 0x10000), { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } }];
+  const touch = (gpa: number): Ev => ({ kind: 'fault', name: 'guest_access', vcpu: 0, args: { gpa, len: 8, write: true } });
+  const run: Ev = { kind: 'ioctl', name: 'KVM_RUN', args: { fd: 5 } };
+  const late = given('s390x', ['s390-pgste/late-mmap-rfc'], [...setup, touch(0x10), run]);
+  assert.equal(late.effects.some((e) => e.kind === 'result' && e.errno === 'EFAULT'), false);
+  const early = given('s390x', ['s390-pgste/late-mmap-rfc'], [...setup, touch(0x1010), run]);
+  assert.deepEqual(early.effects[0], { kind: 'result', errno: 'EFAULT' });
+});
