@@ -18,7 +18,11 @@ export const protRead: ReadonlyPolicy = {
   summary: 'Before 3.7: no KVM_MEM_READONLY (flag bits unchecked and ignored); a !PROT_WRITE slot dies on a guest write or a swapped-out read',
   sources: [
     { kind: 'seed', ref: '004_2ea3dcaaa5e2dea3.txt', note: 'the fault-pfn crash the readonly memslot series started from' },
-    { kind: 'commit', ref: 'a50d64d6590e', note: 'KVM: fix missing check for memslot flags (3.7): before it, flags were not checked' },
+    {
+      kind: 'commit',
+      ref: 'a50d64d6590e',
+      note: 'KVM: fix missing check for memslot flags (3.7): before it, flags were not checked. The id is as recalled and unverified against a stored tree; the unchecked copy before it and check_memory_region_flags() in 3.7 were both seen in stored 3.x sources',
+    },
     { kind: 'source', ref: 'virt/kvm/kvm_main.c hva_to_pfn() (3.6): `if (async && (vma->vm_flags & VM_WRITE)) *async = true; pfn = KVM_PFN_ERR_FAULT`' },
   ],
   readonlyFlag: false,
