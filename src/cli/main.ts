@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { bisectCommand } from './commands/bisect.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
 import { replayCommand } from './commands/replay.js';
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
     .command<GlobalArgs>(logCommand as never)
     .command<GlobalArgs>(stateCommand as never)
     .command<GlobalArgs>(replayCommand as never)
+    .command<GlobalArgs>(diffCommand as never)
+    .command<GlobalArgs>(bisectCommand as never)
     .command<GlobalArgs>(demoCommand)
     .demandCommand(1, 'name a command; `hvreplay --help` lists them')
     .strict()
