@@ -13,7 +13,7 @@ import { PredicateError } from '../errors.js';
 //
 // The rule for absent data: a predicate that reads a key or index that is not there (no VM yet, a vCPU
 // with no lastExit) is false as a whole, so `state.vms[0].status == "crashed"` is simply false before
-// KVM_CREATE_VM. CEL raises `no_such_key` there; we catch exactly that code. CEL's own logic still
+// KVM_CREATE_VM. cel-js raises `no_such_key` or `index_out_of_bounds` there; we catch exactly those codes. CEL's own logic still
 // applies first: `||` and `&&` absorb an error when the other side decides (`size(state.vms) == 0 ||
 // state.vms[0].status == "running"` is true with no VM), and `has(state.vms[0].vcpus[0].lastExit)`
 // tests for presence. Any other evaluation error (comparing a string with a number, say) is the
@@ -35,6 +35,9 @@ interface CelLikeError {
   message: string;
 }
 
+/** cel-js's codes for a key that is not there and an index past the end of a list. */
+const ABSENT = new Set(['no_such_key', 'index_out_of_bounds']);
+
 export function compilePredicate(expr: string): Predicate {
   let program: (ctx: Record<string, unknown>) => unknown;
   try {
@@ -47,7 +50,7 @@ export function compilePredicate(expr: string): Predicate {
     try {
       value = program({ state: ctx.state, event: ctx.event ?? {}, effects: ctx.effects ?? [] });
     } catch (error) {
-      if ((error as CelLikeError).code === 'no_such_key') return false;
+      if (ABSENT.has(String((error as CelLikeError).code))) return false;
       throw new PredicateError(`cannot evaluate predicate at event ${ctx.event?.seq ?? ctx.state.seq}: ${(error as CelLikeError).message}`);
     }
     if (typeof value !== 'boolean') throw new PredicateError(`predicate '${expr}' gave ${typeof value === 'bigint' ? 'an int' : JSON.stringify(value)}, not true or false`);

@@ -10,7 +10,7 @@ import { PositionError } from '../errors.js';
 import { initialStateFor } from './initial-state.js';
 import { snapshotKey } from './snapshots/key.js';
 import { SnapshotRecorder } from './snapshots/recorder.js';
-import { MAX_GAP } from './snapshots/spacing.js';
+import { MAX_GAP, type SpacingRule } from './snapshots/spacing.js';
 
 // Time travel: the state after event N is the nearest snapshot before N, then a fold over the events
 // after it, reading only those rows. Without snapshots for this trace, policy set and engine, a seek
@@ -22,6 +22,8 @@ export interface SeekOptions {
   engine?: string;
   /** 'auto' (default): build snapshots when a seek would fold more than MAX_GAP events; 'never': fold from 0. */
   build?: 'auto' | 'never';
+  /** Override the spacing rule (tests: many snapshots on a short trace). */
+  spacing?: Partial<SpacingRule>;
 }
 
 export interface SeekStats {
@@ -60,7 +62,7 @@ export class Seeker {
   /** Builds the snapshot set with one full replay, unless it exists or cannot be stored. */
   ensureSnapshots(): SnapshotSet | undefined {
     if (this.set || !this.key || this.trace.eventCount === 0) return this.set;
-    const recorder = new SnapshotRecorder(this.db, this.trace, this.key, this.initial);
+    const recorder = new SnapshotRecorder(this.db, this.trace, this.key, this.initial, this.options.spacing);
     fold(readEventPages(this.db, this.trace, {}, this.strings), this.policies, this.initial, (step) => recorder.observe(step));
     recorder.finish();
     this.stats.built++;

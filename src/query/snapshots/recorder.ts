@@ -27,8 +27,8 @@ export class SnapshotRecorder {
   private lastSeq = -1;
   private lastState: MachineState | undefined;
 
-  constructor(private readonly db: SqlDatabase, private readonly trace: TraceRecord, private readonly key: SnapshotKey, initial: MachineState) {
-    this.rule = spacingRule(measureEventBytes(db, trace));
+  constructor(private readonly db: SqlDatabase, private readonly trace: TraceRecord, private readonly key: SnapshotKey, initial: MachineState, override: Partial<SpacingRule> = {}) {
+    this.rule = { ...spacingRule(measureEventBytes(db, trace)), ...override };
     this.untilNext = nextGap(encodeState(initial).length, this.rule);
   }
 
