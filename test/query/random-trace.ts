@@ -54,7 +54,7 @@ const sched = fc.record({ cpu: fc.integer({ min: 0, max: 1 }), out: fc.boolean()
 );
 
 /** The events after the prologue, each stamped with an increasing time. */
-export const randomBody = (maxLength: number) => fc.array(fc.oneof(mmap, memslot, run, sched), { minLength: 1, maxLength });
+export const randomBody = (maxLength: number, minLength = 1) => fc.array(fc.oneof(mmap, memslot, run, sched), { minLength, maxLength });
 
 export function stamp(events: NewEvent[]): NewEvent[] {
   return events.map((e, i) => ({ ...e, ts: 1700000000 + i * 0.001 }));
