@@ -13,6 +13,9 @@ export class PathError extends Error {}
 
 export class PositionError extends Error {}
 
+/** A predicate (bisect --when, breakpoints) that cannot be parsed or evaluated; the message points into it. */
+export class PredicateError extends Error {}
+
 /** Every problem of a scenario file, each as `file:line: path: what was expected`. */
 export class ScenarioError extends Error {
   constructor(readonly file: string, readonly problems: string[]) {

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { bisectCommand } from './commands/bisect.js';
 import { checkCommand } from './commands/check.js';
 import { conformCommand } from './commands/conform.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
 import { policiesCommand } from './commands/policies.js';
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
     .command<GlobalArgs>(checkCommand as never)
     .command<GlobalArgs>(conformCommand as never)
     .command<GlobalArgs>(recordCommand as never)
+    .command<GlobalArgs>(diffCommand as never)
+    .command<GlobalArgs>(bisectCommand as never)
     .command<GlobalArgs>(demoCommand)
     .demandCommand(1, 'name a command; `hvreplay --help` lists them')
     .strict()

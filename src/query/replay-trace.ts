@@ -2,10 +2,11 @@ import type { Policies } from '../engine/policy/registry.js';
 import { policyKey } from '../engine/policy/registry.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import { stateHash } from '../engine/hash.js';
-import { readEvents } from '../store/event-reader.js';
+import { readEventPages } from '../store/event-pages.js';
 import type { SqlDatabase } from '../store/sql.js';
 import type { TraceRecord } from '../store/traces.js';
 import { initialStateFor } from './initial-state.js';
+import { recorderFor, recording } from './snapshots/build.js';
 
 export interface ReplaySummary {
   trace: string;
@@ -21,13 +22,17 @@ export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Polic
   const effectCounts: Record<string, number> = {};
   const crashes: ReplaySummary['crashes'] = [];
   let events = 0;
-  const state = fold(readEvents(db, trace), policies, initialStateFor(trace), (step) => {
+  const initial = initialStateFor(trace);
+  // The first full replay under these policies builds the trace's snapshots on the way (src/query/seek.ts).
+  const recorder = recorderFor(db, trace, policies, initial);
+  const state = fold(readEventPages(db, trace), policies, initial, recording(recorder, (step) => {
     events++;
     for (const effect of step.effects) {
       effectCounts[effect.kind] = (effectCounts[effect.kind] ?? 0) + 1;
       if (effect.kind === 'crash') crashes.push({ vm: effect.vm, seq: step.event.seq, reason: effect.reason });
     }
     onStep?.(step);
-  });
+  }));
+  recorder?.finish();
   return { trace: trace.name, policies: policyKey(policies), events, effectCounts, crashes, stateHash: stateHash(state) };
 }

@@ -70,5 +70,6 @@ export function getTrace(db: SqlDatabase, nameOrId: string): TraceRecord {
 export function deleteTrace(db: SqlDatabase, id: number): void {
   db.prepare('DELETE FROM events WHERE trace_id = ?').run(id);
   db.prepare('DELETE FROM snapshots WHERE trace_id = ?').run(id);
+  db.prepare('DELETE FROM snapshot_sets WHERE trace_id = ?').run(id);
   db.prepare('DELETE FROM traces WHERE id = ?').run(id);
 }

@@ -1,0 +1,35 @@
+import type { ArgValue, TraceEvent } from '../model/event.js';
+
+// What makes two events of two recordings "the same step": kind, name, and the arguments that the
+// guest and the VMM decide. What the host decides differently on every run is left out: fds, pids
+// and tids, CPUs, times and durations, host virtual addresses (mmap results, userspace_addr, rip and
+// any other value above 4 GiB, which is where x86-64 Linux puts user mappings), and raw text (which
+// carries all of those). A KVM_SET_USER_MEMORY_REGION keeps slot, flags, guest_phys_addr and size; a
+// KVM_RUN keeps its exit reason; a failed call keeps its errno.
+
+const HOST_CHOSEN = new Set([
+  'fd', 'fdPath', 'pid', 'tid', 'prev_pid', 'next_pid', 'prev_prio', 'next_prio', 'cpu', 'vcpu_id',
+  'ts', 'time', 'duration', 'raw', 'addr', 'userspace_addr', 'hva', 'rip', 'comm', 'prev_comm', 'next_comm',
+]);
+
+const FOUR_GIB = 0x1_0000_0000n;
+
+function normaliseValue(value: ArgValue): ArgValue {
+  if (typeof value === 'number') return Math.abs(value) >= 2 ** 32 ? '<addr>' : value;
+  if (typeof value === 'string' && /^0x[0-9a-f]+$/i.test(value)) return BigInt(value) >= FOUR_GIB ? '<addr>' : value.toLowerCase();
+  if (Array.isArray(value)) return value.map(normaliseValue);
+  if (value !== null && typeof value === 'object') return normaliseArgs(value);
+  return value;
+}
+
+function normaliseArgs(args: Record<string, ArgValue>): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  for (const key of Object.keys(args).sort()) if (!HOST_CHOSEN.has(key)) out[key] = normaliseValue(args[key]!);
+  return out;
+}
+
+export function eventSignature(event: TraceEvent): string {
+  const r = event.result;
+  const outcome = r?.errno ?? r?.exit ?? '';
+  return `${event.kind} ${event.name} ${JSON.stringify(normaliseArgs(event.args))} ${outcome}`;
+}
