@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stateHash } from '../../src/engine/hash.js';
-import { defaultPolicies } from '../../src/engine/policy/registry.js';
+import { defaultPolicies, policyKey } from '../../src/engine/policy/registry.js';
 import { fold } from '../../src/engine/replay.js';
 import { initialStateFor } from '../../src/query/initial-state.js';
 import { Seeker } from '../../src/query/seek.js';
@@ -53,7 +53,7 @@ test('the effects of a seek are those of the event at that position in a full re
 test('the first full replay writes one complete set, spaced within MAX_GAP, and a second replay reuses it', () => {
   const { db } = tempStore();
   const trace = storeTrace(db, stamp([...prologue(), ...fc.sample(randomBody(400), { numRuns: 1, seed: 3 })[0]!]));
-  const key = { traceId: trace.id, policyKey: 'kvm-memslot/linux', engine: engineFingerprint() };
+  const key = { traceId: trace.id, policyKey: policyKey(policies), engine: engineFingerprint() };
   assert.equal(findSnapshotSet(db, key), undefined);
   replayTrace(db, trace, policies);
   const set = findSnapshotSet(db, key);
