@@ -1,6 +1,7 @@
 import { toBig } from '../../model/address.js';
 import type { ArgValue, Args, TraceEvent } from '../../model/event.js';
 import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
+import { resultInPayload, tracePayload } from './ftrace-form.js';
 
 // One line per event, in the form its users already read: strace's for calls, ftrace's for the rest.
 
@@ -55,26 +56,20 @@ function callResult(event: TraceEvent): string {
   return text;
 }
 
-function fields(args: Args): string {
-  if (typeof args.raw === 'string' && Object.keys(args).length === 1) return args.raw;
-  return Object.entries(args)
-    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`)
-    .join(' ');
-}
-
 /** The event as its source would print it, without position or time. */
 export function eventBody(event: TraceEvent): string {
   const { args } = event;
   if (event.kind === 'ioctl') {
-    const arg = IOCTL_ARG[event.name]?.(args) ?? (typeof args.raw === 'string' ? args.raw : fields(Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'fd' && k !== 'fdPath'))));
+    const rest = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'fd' && k !== 'fdPath'));
+    const arg = IOCTL_ARG[event.name]?.(args) ?? (typeof args.raw === 'string' ? args.raw : tracePayload({ ...event, args: rest }));
     return `ioctl(${fdText(args)}, ${event.name}, ${arg})${callResult(event)}`;
   }
   if (event.kind === 'syscall') {
-    const list = SYSCALL_ARGS[event.name]?.(args) ?? [typeof args.raw === 'string' ? args.raw : fields(args)];
+    const list = SYSCALL_ARGS[event.name]?.(args) ?? [tracePayload(event)];
     return `${event.name}(${list.join(', ')})${callResult(event)}`;
   }
-  const text = fields(args);
-  return `${event.name}:${text ? ' ' + text : ''}${callResult(event)}`;
+  const text = tracePayload(event);
+  return `${event.name}:${text ? ' ' + text : ''}${resultInPayload(event) ? '' : callResult(event)}`;
 }
 
 export function eventLine(event: TraceEvent, options: { source?: boolean } = {}): string {
