@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import { evolve } from '../engine/evolve.js';
 import type { Policies } from '../engine/policy/registry.js';
@@ -35,8 +36,10 @@ export type ScanNote =
 
 export type HitTest = (before: MachineState, step: ReplayStep) => Hit[];
 
-/** Events folded between two chances for Ctrl-C (~30 ms at the engine's ~270k events/s). */
+/** Events folded between two chances for Ctrl-C (~30 ms at the engine's ~270k events/s)... */
 export const FORWARD_BATCH = 8192;
+/** ...or fewer, when slow predicates make a batch take longer than this. */
+export const BATCH_MS = 50;
 
 /**
  * Backwards, a window of this many events is folded at a time: a seek to the window's start (one
@@ -63,7 +66,9 @@ export function scanForward$(src: ScanSource, start: Located, bound: number, tes
     let here = start;
     const batch = (): void => {
       if (stopped) return;
+      const began = performance.now();
       for (let n = 0; n < FORWARD_BATCH; n++) {
+        if ((n & 255) === 255 && performance.now() - began > BATCH_MS) break;
         const next = events.next();
         if (next.done) {
           subscriber.next({ kind: 'bound', ...here });

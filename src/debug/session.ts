@@ -10,7 +10,7 @@ import { StringTable } from '../store/strings.js';
 import type { TraceRecord } from '../store/traces.js';
 import { DebugInputError } from './errors.js';
 import { locate, scanBackward$, scanForward$, type Hit, type Located, type ScanNote, type ScanSource } from './scan.js';
-import { breakTest, type StopKind, type StopPoint, watchTest } from './stop-points.js';
+import { breakPoint, type StopKind, type StopPoint, watchTest } from './stop-points.js';
 
 // The debugger's state: where we are (@N, the state after event N), the stop points, the policies.
 // Commands (commands.ts) read and move it; nothing here prints.
@@ -93,8 +93,8 @@ export class DebugSession {
   }
 
   addPoint(kind: StopKind, what: string): StopPoint {
-    const test = kind === 'watch' ? watchTest(what.trim()) : breakTest(what);
-    const point: StopPoint = { id: this.nextId++, kind, what: what.trim(), hits: 0, test };
+    const parsed = kind === 'watch' ? { test: watchTest(what.trim()), what: what.trim() } : breakPoint(what);
+    const point: StopPoint = { id: this.nextId++, kind, what: parsed.what, hits: 0, test: parsed.test };
     this.points.push(point);
     return point;
   }

@@ -82,7 +82,16 @@ function predicateTest(expr: string): Test {
 }
 
 /** Parses what follows `break`: `KIND NAME`, `exit REASON`, `effect KIND`, or a CEL predicate. */
-export function breakTest(spec: string): Test {
+export function breakPoint(spec: string): { test: Test; what: string } {
+  const [head, arg, ...rest] = spec.trim().split(/\s+/);
+  if (head === 'exit' && arg && rest.length === 0) {
+    const reason = exitReason(arg);
+    return { test: exitTest(reason), what: `exit ${reason}` };
+  }
+  return { test: breakTest(spec), what: spec.trim() };
+}
+
+function breakTest(spec: string): Test {
   const words = spec.trim().split(/\s+/);
   const [head, arg, ...rest] = words;
   if (!head) throw new DebugInputError('break needs a condition: `break ioctl NAME`, `break exit REASON`, `break effect KIND` or a CEL predicate');
