@@ -9,7 +9,7 @@ import type { SqlDatabase } from '../store/sql.js';
 import type { StringTable } from '../store/strings.js';
 import type { TraceRecord } from '../store/traces.js';
 import type { Seeker } from '../query/seek.js';
-import { MAX_GAP } from '../query/snapshots/spacing.js';
+import { MAX_GAP, MIN_GAP } from '../query/snapshots/spacing.js';
 
 // The runs behind `continue`, `reverse-continue` and counted steps: streams of notes over event
 // batches, so a subscriber sees progress and can unsubscribe (Ctrl-C) between batches. Each batch
@@ -48,6 +48,8 @@ export const BATCH_MS = 50;
  * seeks, never one per event.
  */
 export const REVERSE_WINDOW = MAX_GAP;
+/** The first window is smaller (the least snapshot gap) and doubles while empty: near hits come fast. */
+export const FIRST_REVERSE_WINDOW = MIN_GAP;
 
 export interface ScanSource {
   db: SqlDatabase;
@@ -122,6 +124,7 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
   return new Observable<ScanNote>((subscriber) => {
     let stopped = false;
     let hi = start.step.event.seq - 1;
+    let width = FIRST_REVERSE_WINDOW;
     const window = (): void => {
       if (stopped) return;
       if (hi < bound) {
@@ -130,7 +133,8 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
         subscriber.complete();
         return;
       }
-      const lo = Math.max(bound, hi - REVERSE_WINDOW + 1);
+      const lo = Math.max(bound, hi - width + 1);
+      width = Math.min(REVERSE_WINDOW, width * 2);
       let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
       let last: ({ hits: Hit[] } & Located) | undefined;
       let first: Located | undefined;
