@@ -23,7 +23,7 @@ function screen(): string {
 async function waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const text = screen().trimEnd();
+    const text = screen();
     if (pattern.test(text)) return text;
     if (Date.now() > until) throw new Error(`screen never showed ${pattern}:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
