@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { bisectCommand } from './commands/bisect.js';
 import { checkCommand } from './commands/check.js';
 import { conformCommand } from './commands/conform.js';
+import { debugCommand } from './commands/debug.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { importCommand } from './commands/import.js';
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<void> {
     .command<GlobalArgs>(recordCommand as never)
     .command<GlobalArgs>(diffCommand as never)
     .command<GlobalArgs>(bisectCommand as never)
+    .command<GlobalArgs>(debugCommand as never)
     .command<GlobalArgs>(demoCommand)
     .demandCommand(1, 'name a command; `hvreplay --help` lists them')
     .strict()

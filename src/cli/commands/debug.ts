@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+
+interface Args extends GlobalArgs, PolicyArgs {
+  trace: string;
+  at: number;
+  commands?: string;
+}
+
+export const debugCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'debug <trace>',
+  describe: 'Time-travel debugger over a trace, as gdb and rr: step, back, goto, break, watch, continue, reverse-continue',
+  builder: (y) =>
+    withPolicies(withTrace(y))
+      .option('at', { type: 'number', default: 0, describe: 'start at the state after this event' })
+      .option('commands', { type: 'string', describe: 'run the commands in FILE, one a line, and leave (as gdb -batch -x)' })
+      .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.') as never,
+  handler: async (args) => {
+    const { createReadStream } = await import('node:fs');
+    const { createInterface } = await import('node:readline');
+    const { withStoreAsync, openTrace } = await import('../session.js');
+    const { DebugSession } = await import('../../debug/session.js');
+    const { runInteractive, runScript } = await import('../../debug/repl.js');
+    const notice = (line: string): void => {
+      process.stderr.write(line + '\n');
+    };
+    await withStoreAsync(args, async (db) => {
+      const trace = openTrace(db, args.trace);
+      const session = new DebugSession(db, trace, args.policy ?? [], args.at, notice);
+      let status: number;
+      if (args.commands !== undefined || !process.stdin.isTTY) {
+        const input = args.commands !== undefined ? createReadStream(args.commands) : process.stdin;
+        status = await runScript(session, createInterface({ input, terminal: false, crlfDelay: Infinity }), process.stdout, notice);
+      } else {
+        status = await runInteractive(session, process.stdin, process.stdout, notice);
+      }
+      process.exitCode = status;
+    });
+  },
+};

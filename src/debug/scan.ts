@@ -1,0 +1,175 @@
+import { performance } from 'node:perf_hooks';
+import { Observable } from 'rxjs';
+import { evolve } from '../engine/evolve.js';
+import type { Policies } from '../engine/policy/registry.js';
+import type { ReplayStep } from '../engine/replay.js';
+import type { MachineState } from '../model/state.js';
+import { readEventPages } from '../store/event-pages.js';
+import type { SqlDatabase } from '../store/sql.js';
+import type { StringTable } from '../store/strings.js';
+import type { TraceRecord } from '../store/traces.js';
+import type { Seeker } from '../query/seek.js';
+import { MAX_GAP, MIN_GAP } from '../query/snapshots/spacing.js';
+
+// The runs behind `continue`, `reverse-continue` and counted steps: streams of notes over event
+// batches, so a subscriber sees progress and can unsubscribe (Ctrl-C) between batches. Each batch
+// ends with a macrotask boundary (setImmediate), which is where a SIGINT handler gets to run.
+
+/** A position with the state before its event, which watches and `diff` compare against. */
+export interface Located {
+  step: ReplayStep;
+  before: MachineState;
+}
+
+export interface Hit {
+  id: number;
+  reason: string;
+}
+
+export type ScanNote =
+  /** Scanned up to here, nothing hit yet. */
+  | ({ kind: 'progress' } & Located)
+  /** Stop here: these stop points hit at this event. */
+  | ({ kind: 'hit'; hits: Hit[] } & Located)
+  /** Reached the bound without a hit; the position at the bound. */
+  | ({ kind: 'bound' } & Located);
+
+export type HitTest = (before: MachineState, step: ReplayStep) => Hit[];
+
+/** Events folded between two chances for Ctrl-C (~30 ms at the engine's ~270k events/s)... */
+export const FORWARD_BATCH = 8192;
+/** ...or fewer, when slow predicates make a batch take longer than this. */
+export const BATCH_MS = 50;
+
+/**
+ * Backwards, a window of this many events is folded at a time: a seek to the window's start (one
+ * snapshot, then at most the snapshot gap) and a fold through it, keeping its last hit. MAX_GAP is the
+ * widest snapshot gap, so a window costs about two seeks, and a scan over n events makes n/MAX_GAP
+ * seeks, never one per event.
+ */
+export const REVERSE_WINDOW = MAX_GAP;
+/** The first window is smaller (the least snapshot gap) and doubles while empty: near hits come fast. */
+export const FIRST_REVERSE_WINDOW = MIN_GAP;
+
+export interface ScanSource {
+  db: SqlDatabase;
+  trace: TraceRecord;
+  strings: StringTable;
+  policies: Policies;
+  seeker: Seeker;
+  initial: MachineState;
+}
+
+/** Forwards from `start` to the first hit after it, or to event `bound` (inclusive). */
+export function scanForward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
+  return new Observable<ScanNote>((subscriber) => {
+    let stopped = false;
+    const events = readEventPages(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
+    let here = start;
+    const batch = (): void => {
+      if (stopped) return;
+      const began = performance.now();
+      for (let n = 0; n < FORWARD_BATCH; n++) {
+        if ((n & 255) === 255 && performance.now() - began > BATCH_MS) break;
+        const next = events.next();
+        if (next.done) {
+          subscriber.next({ kind: 'bound', ...here });
+          subscriber.complete();
+          return;
+        }
+        const before = here.step.state;
+        const { state, effects } = evolve(before, next.value, src.policies);
+        here = { step: { event: next.value, state, effects }, before };
+        const hits = test(before, here.step);
+        if (hits.length) {
+          subscriber.next({ kind: 'hit', hits, ...here });
+          subscriber.complete();
+          return;
+        }
+      }
+      subscriber.next({ kind: 'progress', ...here });
+      setImmediate(guarded);
+    };
+    const guarded = (): void => {
+      try {
+        batch();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    };
+    setImmediate(guarded);
+    return () => {
+      stopped = true;
+      events.return(undefined);
+    };
+  });
+}
+
+/** The step at `seq` and the state before it, by one seek. */
+export function locate(src: ScanSource, seq: number): Located {
+  if (seq === 0) {
+    const step = src.seeker.stepAt(0);
+    return { step, before: src.initial };
+  }
+  const previous = src.seeker.stepAt(seq - 1);
+  const events = readEventPages(src.db, src.trace, { from: seq, to: seq }, src.strings, 1);
+  const event = events.next().value;
+  if (!event) throw new Error(`trace '${src.trace.name}' has no event ${seq}`);
+  const { state, effects } = evolve(previous.state, event, src.policies);
+  return { step: { event, state, effects }, before: previous.state };
+}
+
+/** Backwards from `start` to the last hit before it, or to event `bound` (inclusive), window by window. */
+export function scanBackward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
+  return new Observable<ScanNote>((subscriber) => {
+    let stopped = false;
+    let hi = start.step.event.seq - 1;
+    let width = FIRST_REVERSE_WINDOW;
+    const window = (): void => {
+      if (stopped) return;
+      if (hi < bound) {
+        // Already at the bound (the start of the trace, say): nothing before it to scan.
+        subscriber.next({ kind: 'bound', ...start });
+        subscriber.complete();
+        return;
+      }
+      const lo = Math.max(bound, hi - width + 1);
+      width = Math.min(REVERSE_WINDOW, width * 2);
+      let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
+      let last: ({ hits: Hit[] } & Located) | undefined;
+      let first: Located | undefined;
+      for (const event of readEventPages(src.db, src.trace, { from: lo, to: hi }, src.strings, Math.min(hi - lo + 1, 2048))) {
+        const { state: after, effects } = evolve(state, event, src.policies);
+        const here: Located = { step: { event, state: after, effects }, before: state };
+        first ??= here;
+        const hits = test(state, here.step);
+        if (hits.length) last = { hits, ...here };
+        state = after;
+      }
+      if (last) {
+        subscriber.next({ kind: 'hit', ...last });
+        subscriber.complete();
+        return;
+      }
+      if (lo === bound && first) {
+        subscriber.next({ kind: 'bound', ...first });
+        subscriber.complete();
+        return;
+      }
+      if (first) subscriber.next({ kind: 'progress', ...first });
+      hi = lo - 1;
+      setImmediate(guarded);
+    };
+    const guarded = (): void => {
+      try {
+        window();
+      } catch (error) {
+        subscriber.error(error);
+      }
+    };
+    setImmediate(guarded);
+    return () => {
+      stopped = true;
+    };
+  });
+}
