@@ -38,7 +38,7 @@ describe('diff, bisect and state through the CLI', () => {
     assert.match(run.stdout, /first bad event: @9 /);
     assert.match(run.stdout, /=> 9 .*# read-swapped-rom/);
     const rebuilt = Number(/(\d+) states rebuilt/.exec(run.stdout)?.[1]);
-    assert.ok(rebuilt <= Math.ceil(Math.log2(13)) + 2, run.stdout);
+    assert.ok(rebuilt <= Math.ceil(Math.log2(15)) + 2, run.stdout);
   });
 
   it('bisect --run finds the same event with a program as the predicate, as git bisect run does', () => {
