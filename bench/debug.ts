@@ -5,8 +5,8 @@
 // breakpoint set (which go through the scans), and a reverse-continue that crosses many windows.
 // Usage: node dist/bench/debug.js STORE TRACE [MOVES]
 import { performance } from 'node:perf_hooks';
-import { runLine } from '../src/debug/commands.js';
-import { DebugSession } from '../src/debug/session.js';
+import { runLine } from '../src/cli/debug/commands.js';
+import { DebugSession } from '../src/cli/debug/session.js';
 import { openStore } from '../src/store/open.js';
 import { getTrace } from '../src/store/traces.js';
 

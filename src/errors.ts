@@ -9,6 +9,12 @@ export class SourceError extends Error {}
 
 export class PolicyError extends Error {}
 
+/** The machine lacks what a command needs (root, tracefs, strace, /dev/kvm): exit status 3. */
+export class EnvironmentError extends Error {}
+
+/** The user stopped a command with Ctrl-C: exit status 130. */
+export class InterruptedError extends Error {}
+
 export class PathError extends Error {}
 
 export class PositionError extends Error {}

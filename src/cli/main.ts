@@ -56,6 +56,13 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
+// `hvreplay log big | head` closes our stdout early: that is the reader saying it has enough, as
+// for any Unix filter, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 // yargs drops a bare `-` from variadic positionals; /dev/stdin means the same to the importers.
 main(hideBin(process.argv).map((arg) => (arg === '-' ? '/dev/stdin' : arg))).catch((error: unknown) => {
   const { code, message } = exitCodeFor(error);

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { CliError, EXIT } from '../cli/exit-codes.js';
+import { EnvironmentError } from '../errors.js';
 
 // What `record` needs of the machine, each checked with an error that says what to do (exit 3).
 
 export const TRACEFS = '/sys/kernel/tracing';
 
-const missing = (message: string): CliError => new CliError(message, EXIT.environment);
+const missing = (message: string): EnvironmentError => new EnvironmentError(message);
 
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) throw missing('record needs root: tracefs and its kvm events are root-only (run it with sudo)');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, EXIT } from '../cli/exit-codes.js';
+import { InterruptedError, SourceError } from '../errors.js';
 import { importFiles, type ImportResult } from '../importers/import.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { requireKvm, requireRoot, requireStrace, requireTracefs } from './environment.js';
@@ -33,7 +33,7 @@ export interface RecordResult extends ImportResult {
 }
 
 export async function record(db: SqlDatabase, options: RecordOptions): Promise<RecordResult> {
-  if (options.command.length === 0) throw new CliError('name the command to record after --, e.g. hvreplay record -- ./mini-vmm');
+  if (options.command.length === 0) throw new SourceError('name the command to record after --, e.g. hvreplay record -- ./mini-vmm');
   requireRoot();
   requireKvm();
   requireStrace();
@@ -64,9 +64,9 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
     instance.marker();
     await saveTrace(instance, ftraceFile);
     instance.remove();
-    if (interrupted) throw new CliError(`interrupted; the recording so far is in ${dir}`, EXIT.interrupted);
+    if (interrupted) throw new InterruptedError(`interrupted; the recording so far is in ${dir}`);
     const failure = straceFailure(straceFile);
-    if (failure) throw new CliError(`strace could not run '${options.command.join(' ')}': ${failure}`, EXIT.usage);
+    if (failure) throw new SourceError(`strace could not run '${options.command.join(' ')}': ${failure}`);
     const imported = await importFiles(db, { files: [straceFile, ftraceFile], ...(options.name ? { name: options.name } : {}), ...(options.replace ? { replace: true } : {}) });
     return { ...imported, straceFile, ftraceFile, exit, interrupted };
   } finally {

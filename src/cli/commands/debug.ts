@@ -19,8 +19,8 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
     const { createReadStream } = await import('node:fs');
     const { createInterface } = await import('node:readline');
     const { withStoreAsync, openTrace } = await import('../session.js');
-    const { DebugSession } = await import('../../debug/session.js');
-    const { runInteractive, runScript } = await import('../../debug/repl.js');
+    const { DebugSession } = await import('../debug/session.js');
+    const { runInteractive, runScript } = await import('../debug/repl.js');
     const notice = (line: string): void => {
       process.stderr.write(line + '\n');
     };

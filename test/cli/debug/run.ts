@@ -1,4 +1,4 @@
-import { hvreplay, type CliRun } from '../helpers/cli.js';
+import { hvreplay, type CliRun } from '../../helpers/cli.js';
 
 /** Runs `hvreplay debug TRACE` with commands on stdin (not a terminal: the scripted driver). */
 export function debugScript(db: string, trace: string, commands: string[], args: string[] = []): CliRun {

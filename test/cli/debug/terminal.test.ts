@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { hvreplay } from '../helpers/cli.js';
-import { REPO, tempDir } from '../helpers/temp.js';
+import { hvreplay } from '../../helpers/cli.js';
+import { REPO, tempDir } from '../../helpers/temp.js';
 
 // The interactive path through a real terminal: tmux runs the debugger in a pseudo-terminal, we type
 // into it with send-keys and read the screen with capture-pane. A private tmux socket keeps other

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { hvreplay } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { hvreplay } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/temp.js';
 import { debugScript, positions } from './run.js';
 
 // reverse-continue scans backwards window by window (src/debug/scan.ts). On the real 29,782-event

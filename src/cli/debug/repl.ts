@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { PathError, PolicyError, PositionError, PredicateError } from '../errors.js';
+import { PathError, PolicyError, PositionError, PredicateError } from '../../errors.js';
 import { QUIT, runLine } from './commands.js';
 import { complete } from './complete.js';
 import { DebugInputError } from './errors.js';

@@ -1,6 +1,6 @@
-import type { TraceEvent } from '../model/event.js';
-import { eventLine, sourceRef } from '../cli/present/event-line.js';
-import { valueText } from '../cli/present/diff-text.js';
+import type { TraceEvent } from '../../model/event.js';
+import { eventLine, sourceRef } from '../present/event-line.js';
+import { valueText } from '../present/diff-text.js';
 import type { Located } from './scan.js';
 
 // The debugger's lines: the position first (`@N`), then the event as `hvreplay log` prints it.

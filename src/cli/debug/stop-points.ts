@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ReplayStep } from '../engine/replay.js';
-import type { EffectKind } from '../model/effect.js';
-import { EVENT_KINDS } from '../model/event.js';
-import { KVM_EXIT_REASONS } from '../model/kvm-abi.js';
-import type { MachineState } from '../model/state.js';
-import { compilePredicate } from '../query/predicate.js';
-import { getPath, parsePath } from '../query/state-path.js';
-import { diffValues } from '../query/state-diff.js';
-import { valueText } from '../cli/present/diff-text.js';
+import type { ReplayStep } from '../../engine/replay.js';
+import type { EffectKind } from '../../model/effect.js';
+import { EVENT_KINDS } from '../../model/event.js';
+import { KVM_EXIT_REASONS } from '../../model/kvm-abi.js';
+import type { MachineState } from '../../model/state.js';
+import { compilePredicate } from '../../query/predicate.js';
+import { getPath, parsePath } from '../../query/state-path.js';
+import { diffValues } from '../../query/state-diff.js';
+import { valueText } from '../present/diff-text.js';
 import { DebugInputError } from './errors.js';
 
 // Breakpoints and watches, gdb's two kinds of stop point. Both are tested at one event with the state

@@ -1,6 +1,6 @@
-import { allPolicies } from '../engine/policy/registry.js';
-import { KVM_EXIT_REASONS } from '../model/kvm-abi.js';
-import type { MachineState } from '../model/state.js';
+import { allPolicies } from '../../engine/policy/registry.js';
+import { KVM_EXIT_REASONS } from '../../model/kvm-abi.js';
+import type { MachineState } from '../../model/state.js';
 import { commandNames } from './commands.js';
 import { EFFECT_KINDS, EVENT_BREAK_KINDS } from './stop-points.js';
 

@@ -1,9 +1,9 @@
-import { allPolicies } from '../engine/policy/registry.js';
-import { valueText } from '../cli/present/diff-text.js';
-import { table } from '../cli/present/output.js';
-import { memslotTable, renderState, renderValue, vcpuTable, vmTable } from '../cli/present/state-text.js';
-import { diffValues } from '../query/state-diff.js';
-import { getPath } from '../query/state-path.js';
+import { allPolicies } from '../../engine/policy/registry.js';
+import { valueText } from '../present/diff-text.js';
+import { table } from '../present/output.js';
+import { memslotTable, renderState, renderValue, vcpuTable, vmTable } from '../present/state-text.js';
+import { diffValues } from '../../query/state-diff.js';
+import { getPath } from '../../query/state-path.js';
 import { DebugInputError } from './errors.js';
 import { positionLine, whereLines } from './format.js';
 import type { DebugSession, Outcome } from './session.js';

@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
-import { evolve } from '../engine/evolve.js';
-import type { Policies } from '../engine/policy/registry.js';
-import type { ReplayStep } from '../engine/replay.js';
-import type { MachineState } from '../model/state.js';
-import { readEventPages } from '../store/event-pages.js';
-import type { SqlDatabase } from '../store/sql.js';
-import type { StringTable } from '../store/strings.js';
-import type { TraceRecord } from '../store/traces.js';
-import type { Seeker } from '../query/seek.js';
-import { MAX_GAP, MIN_GAP } from '../query/snapshots/spacing.js';
+import { evolve } from '../../engine/evolve.js';
+import type { Policies } from '../../engine/policy/registry.js';
+import type { ReplayStep } from '../../engine/replay.js';
+import type { MachineState } from '../../model/state.js';
+import { readEventPages } from '../../store/event-pages.js';
+import type { SqlDatabase } from '../../store/sql.js';
+import type { StringTable } from '../../store/strings.js';
+import type { TraceRecord } from '../../store/traces.js';
+import type { Seeker } from '../../query/seek.js';
+import { MAX_GAP, MIN_GAP } from '../../query/snapshots/spacing.js';
 
 // The runs behind `continue`, `reverse-continue` and counted steps: streams of notes over event
 // batches, so a subscriber sees progress and can unsubscribe (Ctrl-C) between batches. Each batch

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { hvreplay } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { hvreplay } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/temp.js';
 import { debugScript, positions } from './run.js';
 
 // Scripted sessions (commands on stdin, no terminal) with their expected transcripts.
