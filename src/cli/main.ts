@@ -51,7 +51,10 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .epilogue('Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage, 3 missing environment, 70 internal error.')
     .fail((message, error) => {
-      throw error ?? new CliError(message, EXIT.usage);
+      // yargs wraps its own validation failures (a bad option value, an unknown command) in YError:
+      // those are usage errors. Anything else is an error a handler threw, passed on as it is.
+      if (!error || error.name === 'YError') throw new CliError(message ?? error?.message ?? 'bad usage', EXIT.usage);
+      throw error;
     })
     .parseAsync();
 }

@@ -18,3 +18,18 @@ export function withTrace<T>(yargs: Argv<T>) {
 export function withPolicies<T>(yargs: Argv<T>) {
   return yargs.option('policy', { type: 'string', array: true, describe: 'AREA/VARIANT; repeat for several areas (see `hvreplay policies`)' });
 }
+
+/** An event position: a non-negative integer, refused with the option's name otherwise. */
+export function seqOption(name: string, describe: string) {
+  return {
+    type: 'number' as const,
+    describe,
+    coerce: (value: unknown) => {
+      if (value === undefined) return value;
+      const n = Number(value);
+      // yargs has already turned a word into NaN, so only a number is worth echoing back.
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes an event seq, a whole number from 0${Number.isNaN(n) ? '' : `, not ${n}`}`);
+      return n;
+    },
+  };
+}

@@ -19,6 +19,8 @@ export interface ImportOptions {
   name?: string;
   format?: FormatName;
   replace?: boolean;
+  /** Refuse the whole import, storing nothing, when any line cannot be read. */
+  strict?: boolean;
 }
 
 export interface ImportResult {
@@ -32,6 +34,15 @@ export interface ImportResult {
 
 export function isScenarioPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
+}
+
+/** Under --strict an unreadable line is bad input: the import fails before anything is committed. */
+function refuseUnreadable(options: ImportOptions, stats: ImportStats): void {
+  if (!options.strict || stats.unreadable === 0) return;
+  const first = stats.problems.filter((p) => !p.finding).slice(0, 10);
+  throw new SourceError(
+    [`${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read (--strict); nothing was stored:`, ...first.map((p) => `  ${p.file}:${p.line}: ${p.message}: ${p.text}`)].join('\n'),
+  );
 }
 
 export async function importFiles(db: SqlDatabase, options: ImportOptions): Promise<ImportResult> {
@@ -97,6 +108,7 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
     format = [...stats.counts.keys()].find((k) => k.startsWith('format.'))?.slice('format.'.length) ?? format;
     if (writer.count === 0) throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
     db.prepare('UPDATE traces SET format = ?, sources = ?, content_hash = ? WHERE id = ?').run(format, JSON.stringify([source.info]), source.info.sha256, writer.traceId);
+    refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());
   } catch (error) {
     writer.abort();
@@ -135,6 +147,7 @@ async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<Im
     const sources = plan.inputs.map((i) => i.source.info);
     const contentHash = createHash('sha256').update(sources.map((s) => s.sha256).join('\n')).digest('hex');
     db.prepare('UPDATE traces SET sources = ?, content_hash = ? WHERE id = ?').run(JSON.stringify(sources), contentHash, writer.traceId);
+    refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());
   } catch (error) {
     writer.abort();

@@ -3,6 +3,8 @@
 
 export interface ImportProblem {
   stat: string;
+  /** A fact about the trace (an event outside its KVM_RUN, a call cut off by the end), not input the parser could not read. */
+  finding?: boolean;
   file: string;
   line: number;
   message: string;
@@ -20,10 +22,21 @@ export class ImportStats {
     this.counts.set(stat, (this.counts.get(stat) ?? 0) + n);
   }
 
+  /** Input the parser could not read: the line is not in the trace. */
   problem(stat: string, file: string, line: number, message: string, text: string): void {
     this.count(stat);
+    this.unreadable++;
     if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text });
   }
+
+  /** Something about the trace worth a file:line that is not bad input; the event is kept. */
+  finding(stat: string, file: string, line: number, message: string, text: string): void {
+    this.count(stat);
+    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text, finding: true });
+  }
+
+  /** How many lines could not be read, all of them, however many problems are kept. */
+  unreadable = 0;
 
   toJSON(): { counts: Record<string, number>; problems: ImportProblem[] } {
     return { counts: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))), problems: this.problems };

@@ -29,6 +29,8 @@ export interface ConformReport {
   policies: string;
   events: number;
   matches: number;
+  /** Matches by `NAME result` / `NAME exit`, so a reader sees which predictions were put to the test. */
+  matchesBy: Record<string, number>;
   mismatches: Mismatch[];
   /** Observations no active policy predicts, by `NAME result` / `NAME exit`. */
   notPredicted: Record<string, number>;
@@ -64,7 +66,11 @@ const bump = (counts: Record<string, number>, key: string): void => {
 };
 
 export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Policies): ConformReport {
-  const report: ConformReport = { trace: trace.name, policies: policyKey(policies), events: 0, matches: 0, mismatches: [], notPredicted: {}, unobserved: {} };
+  const report: ConformReport = { trace: trace.name, policies: policyKey(policies), events: 0, matches: 0, matchesBy: {}, mismatches: [], notPredicted: {}, unobserved: {} };
+  const matched = (key: string): void => {
+    report.matches++;
+    bump(report.matchesBy, key);
+  };
   /** Exit reasons predicted at an event that does not itself show one, per `vm/vcpu`, awaiting the next that does. */
   const awaiting = new Map<string, { reason: string; seq: number; name: string }>();
   fold(readEvents(db, trace), policies, initialStateFor(trace), ({ event, state, effects }) => {
@@ -75,7 +81,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
       const seen = observedResult(observed);
       const predicted = effects.find((e): e is Extract<Effect, { kind: 'result' }> => e.kind === 'result');
       if (predicted && seen !== undefined && observed) {
-        if (resultMatches(predicted, observed)) report.matches++;
+        if (resultMatches(predicted, observed)) matched(`${event.name} result`);
         else report.mismatches.push({ seq: event.seq, what: 'result', predicted: predictedResult(predicted), observed: seen, event });
       } else if (predicted) bump(report.unobserved, `${event.name} result`);
       else if (seen !== undefined) bump(report.notPredicted, `${event.name} result`);
@@ -88,7 +94,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
         awaiting.set(`${e.vm}/${e.vcpu}`, { reason: e.reason, seq: event.seq, name: event.name });
         continue;
       }
-      if (e.reason === seenExit) report.matches++;
+      if (e.reason === seenExit) matched(`${event.name} exit`);
       else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: e.reason, observed: seenExit, event });
     }
     if (seenExit !== undefined && exits.length === 0) {
@@ -97,7 +103,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
       const earlier = key === undefined ? undefined : awaiting.get(key);
       if (key !== undefined && earlier) {
         awaiting.delete(key);
-        if (earlier.reason === seenExit) report.matches++;
+        if (earlier.reason === seenExit) matched(`${earlier.name} exit`);
         else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: earlier.reason, observed: seenExit, event, predictedAt: earlier.seq });
       } else bump(report.notPredicted, `${event.name} exit`);
     }

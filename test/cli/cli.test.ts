@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { hvreplay } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import { REPO, tempDir } from '../helpers/temp.js';
 
 const MINI = 'scenarios/mini-readonly-slot.yaml';
 
@@ -88,6 +89,41 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
       assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, pattern);
     }
+  });
+
+  it('warns about a line it cannot read, and --strict refuses the whole import, storing nothing', () => {
+    // A real recorded line, cut short as a full disk or a killed strace leaves it.
+    const lines = readFileSync(join(REPO, 'test/fixtures/traces/mini.strace'), 'utf8').split('\n');
+    lines[16] = lines[16]!.slice(0, 90);
+    const cut = join(dir, 'cut.strace');
+    writeFileSync(cut, lines.join('\n'));
+    const strict = hvreplay(db, ['import', cut, '--strict', '--name', 'cut']);
+    assert.equal(strict.status, 2);
+    assert.match(strict.stderr, /cut\.strace:17: expected an strace line/);
+    assert.match(strict.stderr, /nothing was stored/);
+    assert.ok(!JSON.parse(hvreplay(db, ['traces', '--json']).stdout).some((t: { name: string }) => t.name === 'cut'));
+    const lenient = hvreplay(db, ['import', cut, '--name', 'cut']);
+    assert.equal(lenient.status, 0);
+    assert.match(lenient.stderr, /warning: 1 line could not be read and is not in the trace \(first: .*cut\.strace:17/);
+    assert.match(lenient.stdout, /29 events/);
+  });
+
+  it('refuses a position that is not an event seq, and a --from after --to', () => {
+    for (const args of [['state', 'mini-readonly-slot', '--at', 'abc'], ['state', 'mini-readonly-slot', '--at', '-1'], ['log', 'mini-readonly-slot', '--from', '5', '--to', '2']]) {
+      const run = hvreplay(db, args);
+      assert.equal(run.status, 2, args.join(' '));
+      assert.match(run.stderr, /takes an event seq|is after --to/);
+    }
+  });
+
+  it('ends quietly with status 0 when its reader goes away, as `| head` does', () => {
+    // 30,000 events: far more than a pipe buffer, so the write after head exits really fails.
+    assert.equal(hvreplay(db, ['import', 'test/fixtures/traces/qemu-pc-64m.ftrace.gz', '--name', 'pc-ftrace']).status, 0);
+    const run = spawnSync('bash', ['-c', `node dist/src/cli/main.js --db ${db} log pc-ftrace | head -1; echo "status \${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(run.stderr, '');
+    const out = run.stdout.trim().split('\n');
+    assert.equal(out.length, 2);
+    assert.equal(out[1], 'status 0');
   });
 
   it('runs the demo on the bundled scenarios', () => {

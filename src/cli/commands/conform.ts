@@ -30,6 +30,8 @@ export const conformCommand: CommandModule<GlobalArgs, Args> = {
       const lines = [
         `conform '${d.trace}' under ${d.policies}: ${d.events} events, ${d.matches} predictions match, ${d.mismatchCount} mismatch${d.mismatchCount === 1 ? '' : 'es'}`,
       ];
+      const byCall = Object.entries(d.matchesBy).sort(([, a], [, b]) => b - a);
+      if (byCall.length) lines.push('predicted and observed alike:', table(['PREDICTION', 'MATCHES'], byCall).replace(/^/gm, '  '));
       for (const m of d.mismatches) {
         lines.push(`  @${m.seq} ${m.what}: predicted ${m.predicted}, observed ${m.observed}${m.predictedAt !== undefined ? ` (predicted at @${m.predictedAt})` : ''}`);
         lines.push(`      ${m.line}  [${m.source}]`);

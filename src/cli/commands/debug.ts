@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { type GlobalArgs, type PolicyArgs, seqOption, withPolicies, withTrace } from '../options.js';
 
 interface Args extends GlobalArgs, PolicyArgs {
   trace: string;
@@ -12,7 +12,7 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Time-travel debugger over a trace, as gdb and rr: step, back, goto, break, watch, continue, reverse-continue',
   builder: (y) =>
     withPolicies(withTrace(y))
-      .option('at', { type: 'number', default: 0, describe: 'start at the state after this event' })
+      .option('at', { ...seqOption('at', 'start at the state after this event'), default: 0 })
       .option('commands', { type: 'string', describe: 'run the commands in FILE, one a line, and leave (as gdb -batch -x)' })
       .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.') as never,
   handler: async (args) => {

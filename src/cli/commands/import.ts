@@ -7,6 +7,7 @@ interface Args extends GlobalArgs {
   name?: string;
   format?: 'scenario' | 'strace' | 'ftrace' | 'jsonl';
   replace?: boolean;
+  strict?: boolean;
 }
 
 export const importCommand: CommandModule<GlobalArgs, Args> = {
@@ -17,12 +18,20 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .positional('files', { type: 'string', array: true, demandOption: true })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
       .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
-      .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' }) as never,
+      .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
+      .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }) as never,
   handler: async (args) => {
     const { importFiles } = await import('../../importers/import.js');
     const { withStoreAsync } = await import('../session.js');
-    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}) }));
+    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}), ...(args.strict ? { strict: true } : {}) }));
     const { trace, stats, reused } = result;
+    if (stats.unreadable > 0) {
+      const first = stats.problems.find((p) => !p.finding);
+      process.stderr.write(
+        `hvreplay: warning: ${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read and ${stats.unreadable === 1 ? 'is' : 'are'} not in the trace` +
+          `${first ? ` (first: ${first.file}:${first.line}: ${first.message})` : ''}; --strict refuses such input\n`,
+      );
+    }
     const clock = result.clockNotes ? { clock: trace.meta.clock, clockNotes: result.clockNotes } : {};
     emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() }, (d) => {
       const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];

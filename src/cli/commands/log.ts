@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { type GlobalArgs, withTrace } from '../options.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { type GlobalArgs, seqOption, withTrace } from '../options.js';
 
 interface Args extends GlobalArgs {
   trace: string;
@@ -15,8 +16,12 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Print events one per line, as strace and ftrace print them (--json: JSON Lines that `import` reads back)',
   builder: (y) =>
     withTrace(y)
-      .option('from', { type: 'number', describe: 'first seq to print' })
-      .option('to', { type: 'number', describe: 'last seq to print' })
+      .option('from', seqOption('from', 'first seq to print'))
+      .option('to', seqOption('to', 'last seq to print'))
+      .check((a) => {
+        if (a.from !== undefined && a.to !== undefined && a.from > a.to) throw new CliError(`--from ${a.from} is after --to ${a.to}`, EXIT.usage);
+        return true;
+      })
       .option('kind', { type: 'string', array: true, describe: 'only these kinds (ioctl, syscall, exit, ...)' })
       .option('name', { type: 'string', array: true, describe: 'only events with these names (KVM_RUN, sched_switch, ...)' })
       .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }) as never,

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { type GlobalArgs, type PolicyArgs, seqOption, withPolicies, withTrace } from '../options.js';
 import { CliError } from '../exit-codes.js';
 import { emit } from '../present/output.js';
 
@@ -14,7 +14,7 @@ export const stateCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'The machine state after event N under the chosen policies',
   builder: (y) =>
     withPolicies(withTrace(y))
-      .option('at', { type: 'number', demandOption: true, describe: 'event seq (the state after it)' })
+      .option('at', { ...seqOption('at', 'event seq (the state after it)'), demandOption: true })
       .option('path', { type: 'string', describe: 'only this part of the state, e.g. vms[0].memslots' }) as never,
   handler: async (args) => {
     const { stateAt } = await import('../../query/state-at.js');

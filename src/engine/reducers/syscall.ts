@@ -46,8 +46,9 @@ const HANDLERS: Record<string, SyscallHandler> = {
   munmap(process, ctx) {
     const start = toBig(ctx.event.args.addr);
     const length = toBig(ctx.event.args.length);
-    if (failed(ctx) || start === undefined || length === undefined) return undefined;
-    // mm/mmap.c do_vmi_munmap(): an unaligned start or a zero length is -EINVAL, anything else 0.
+    if (start === undefined || length === undefined) return undefined;
+    // mm/mmap.c do_vmi_munmap(): an unaligned start or a zero length is -EINVAL; unmapping a range
+    // with nothing mapped in it is still 0.
     if (start % 4096n !== 0n || length === 0n) {
       ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
       return undefined;

@@ -46,7 +46,7 @@ export function createFtraceParser(ctx: ParserContext): LineParser {
       if (f === undefined) {
         if (text.trim() === '') stats.count(FTRACE_STATS.blank);
         else if (isFtraceHeader(text)) stats.count(FTRACE_STATS.header);
-        else stats.problem(FTRACE_STATS.unparsed, file, lineNo, 'not an ftrace event line', text);
+        else stats.problem(FTRACE_STATS.unparsed, file, lineNo, 'expected an ftrace event line: TASK-PID [CPU] [FLAGS] TIMESTAMP: EVENT: FIELDS', text);
         return;
       }
       const name = f.event;

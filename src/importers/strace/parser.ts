@@ -76,7 +76,7 @@ export function createStraceParser(ctx: ParserContext): LineParser {
     }
     const tok = tokenizeStraceLine(text);
     if (!tok) {
-      ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'not an strace line', text);
+      ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'expected an strace line: [PID] [TIME] NAME(ARGS) = RESULT [<DURATION>], a --- signal ---, a +++ exit +++ or a <... resumed> call', text);
       return;
     }
     if (tok.tid !== undefined && leader === undefined) leader = tok.tid;
@@ -208,7 +208,7 @@ export function createStraceParser(ctx: ParserContext): LineParser {
     end(): void {
       for (const pending of queue) {
         if (pending.open) {
-          ctx.stats.problem(STRACE_STATS.neverResumed, ctx.file, pending.open.line, `${pending.open.name} never resumed`, pending.open.text);
+          ctx.stats.finding(STRACE_STATS.neverResumed, ctx.file, pending.open.line, `${pending.open.name} never resumed`, pending.open.text);
           // Decode what the start line shows; it has no result.
           const { kind: _k, name: _n, args: _a, ...startBase } = pending.event!;
           const ev = buildCall(startBase, pending.open.name, pending.open.argsText, undefined, undefined, pending.open.line, pending.open.text);
