@@ -34,14 +34,24 @@ export interface BisectResult {
   notMonotone?: { goodAt: number; badAt: number };
 }
 
+/**
+ * Skipped probes allowed before the search gives up and names its range of candidates, as git bisect
+ * does when only skipped commits are left. Without a budget a program that skips everything would
+ * rebuild a state per event.
+ */
+export const MAX_SKIPS = 32;
+
 /** The search itself, over any oracle; `n` events, seqs 0..n-1. */
-export function bisectPositions(n: number, oracle: (seq: number) => Verdict): BisectResult {
+export function bisectPositions(n: number, oracle: (seq: number) => Verdict, maxSkips = MAX_SKIPS): BisectResult {
   const probes: Probe[] = [];
   const seen = new Map<number, Verdict>();
+  let skips = 0;
+  const outOfSkips = () => skips > maxSkips;
   const ask = (seq: number): Verdict => {
     let verdict = seen.get(seq);
     if (verdict === undefined) {
       verdict = oracle(seq);
+      if (verdict === 'skip') skips++;
       seen.set(seq, verdict);
       probes.push({ seq, verdict });
     }
@@ -51,14 +61,14 @@ export function bisectPositions(n: number, oracle: (seq: number) => Verdict): Bi
 
   // A known bad position: the last event, or the last one that is not skipped.
   let hi = n - 1;
-  while (hi >= 0 && ask(hi) === 'skip') hi--;
-  if (hi < 0) return { outcome: 'ambiguous', from: 0, to: n - 1, probes };
+  while (hi >= 0 && ask(hi) === 'skip' && !outOfSkips()) hi--;
+  if (hi < 0 || seen.get(hi) === 'skip') return { outcome: 'ambiguous', from: 0, to: n - 1, probes };
   if (seen.get(hi) === 'good') return { outcome: 'never', probes };
   let lo = -1; // before event 0: the initial state, good by definition
 
   while (hi - lo > 1) {
     const mid = unskipped(lo, hi, seen);
-    if (mid === undefined) return { outcome: 'ambiguous', from: lo + 1, to: hi, probes };
+    if (mid === undefined || outOfSkips()) return { outcome: 'ambiguous', from: lo + 1, to: hi, probes };
     const verdict = ask(mid);
     if (verdict === 'good') lo = mid;
     else if (verdict === 'bad') hi = mid;

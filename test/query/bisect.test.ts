@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { defaultPolicies } from '../../src/engine/policy/registry.js';
-import { bisectPositions, bisectTrace, predicateOracle, type Verdict } from '../../src/query/bisect.js';
+import { MAX_SKIPS, bisectPositions, bisectTrace, predicateOracle, type Verdict } from '../../src/query/bisect.js';
 import { BisectAborted, runOracle, verdictFromExit } from '../../src/query/bisect-run.js';
 import { compilePredicate } from '../../src/query/predicate.js';
 import { Seeker } from '../../src/query/seek.js';
@@ -70,6 +70,18 @@ test('bisect over a stored trace agrees with a linear scan of the same predicate
     { numRuns: 40 },
   );
   db.close();
+});
+
+test('a program that skips everything costs at most MAX_SKIPS + 1 probes, not one per event', () => {
+  let asked = 0;
+  const result = bisectPositions(100_000, () => {
+    asked++;
+    return 'skip';
+  });
+  assert.equal(result.outcome, 'ambiguous');
+  assert.equal(asked, MAX_SKIPS + 1);
+  const late = bisectPositions(100_000, (seq) => (seq >= 99_990 ? 'skip' : seq >= 500 ? 'bad' : 'good'));
+  assert.equal(late.seq, 500, 'skips at the end still leave a bad probe to search from');
 });
 
 test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signal abort', () => {

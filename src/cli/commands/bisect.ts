@@ -67,7 +67,9 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
           for (const e of neighbours) lines.push(`${e.seq === d.seq ? '=>' : '  '} ${eventLine(e).trim()}${e.seq === seq - 1 ? '   (good)' : e.seq === d.seq ? '   (bad)' : ''}`);
           if (d.notMonotone) lines.push(`warning: not monotone: bad at @${d.notMonotone.badAt} but good again at @${d.notMonotone.goodAt}; this is a first bad event, maybe not the only boundary`);
         }
-        lines.push(`probes: ${d.probes.map((p) => `@${p.seq} ${p.verdict}`).join(', ')}`);
+        const shown = d.probes.slice(0, 20).map((p) => `@${p.seq} ${p.verdict}`);
+        if (d.probes.length > 20) shown.push(`... ${d.probes.length - 20} more (--json lists them)`);
+        lines.push(`probes: ${shown.join(', ')}`);
         lines.push(`${d.rebuilt} states rebuilt (bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound})${d.snapshotsBuilt ? '; snapshots were built first' : ''}`);
         return lines.join('\n');
       });
