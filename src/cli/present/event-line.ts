@@ -72,8 +72,8 @@ export function eventBody(event: TraceEvent): string {
   return `${event.name}:${text ? ' ' + text : ''}${resultInPayload(event) ? '' : callResult(event)}`;
 }
 
-export function eventLine(event: TraceEvent, options: { source?: boolean } = {}): string {
-  const parts = [String(event.seq).padStart(6)];
+export function eventLine(event: TraceEvent, options: { source?: boolean; seq?: boolean } = {}): string {
+  const parts = options.seq === false ? [] : [String(event.seq).padStart(6)];
   // strace -f prints the pid as %-5u and a space: keep that, so a strace line reads back unchanged.
   if (event.tid !== undefined) parts.push(String(event.tid).padEnd(5));
   if (event.cpu !== undefined) parts.push(`[${String(event.cpu).padStart(3, '0')}]`);

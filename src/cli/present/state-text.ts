@@ -52,7 +52,7 @@ export function renderState(state: unknown, path: string, step?: ReplayStep): st
   const s = state as MachineState;
   const lines: string[] = [];
   if (step) {
-    lines.push(`@${step.event.seq}  ${eventLine(step.event).trim()}`, `  source: ${sourceRef(step.event)}`);
+    lines.push(`@${step.event.seq}  ${eventLine(step.event, { seq: false })}`, `  source: ${sourceRef(step.event)}`);
     for (const e of step.effects) lines.push(`  effect: ${JSON.stringify(e)}`);
     lines.push('');
   }
