@@ -14,7 +14,7 @@ const RAM: Memslot = { slot: 0, flags: 0, guestPhysAddr: '0x0', memorySize: 0x10
 const ROM: Memslot = { slot: 1, flags: 2, guestPhysAddr: '0xfffc0000', memorySize: 0x40000, userspaceAddr: '0x7f0000100000' };
 const req = (r: Partial<MemoryRegionRequest>): MemoryRegionRequest => ({ slot: 2, flags: 0, guestPhysAddr: 0x100000n, memorySize: 0x1000n, userspaceAddr: 0x7f0000200000n, ...r });
 
-const rows: { rule: string; given: Memslot[]; when: MemoryRegionRequest; then: string }[] = [
+const rows: { rule: string; given: Memslot[]; when: MemoryRegionRequest; then: string; spaces?: number | 'unknown'; validFlags?: number }[] = [
   { rule: 'create a slot', given: [RAM], when: req({}), then: 'create' },
   { rule: 'delete with memory_size 0', given: [RAM, ROM], when: req({ slot: 1, memorySize: 0n, guestPhysAddr: 0xfffc0000n, userspaceAddr: 0x7f0000100000n }), then: 'delete' },
   { rule: 'move: same size and host address, new GPA', given: [RAM], when: req({ slot: 0, guestPhysAddr: 0x200000n, memorySize: 0x10000n, userspaceAddr: 0x7f0000000000n }), then: 'move' },
@@ -27,9 +27,16 @@ const rows: { rule: string; given: Memslot[]; when: MemoryRegionRequest; then: s
   { rule: 'unaligned userspace_addr', given: [], when: req({ userspaceAddr: 0x7f0000200010n }), then: 'EINVAL' },
   { rule: 'userspace range beyond TASK_SIZE fails access_ok()', given: [], when: req({ userspaceAddr: 0x7ffffffff000n, memorySize: 0x2000n }), then: 'EINVAL' },
   { rule: 'slot id out of range', given: [], when: req({ slot: 32764 }), then: 'EINVAL' },
-  { rule: 'address space id out of range', given: [], when: req({ slot: (2 << 16) | 1 }), then: 'EINVAL' },
+  { rule: 'address space 2 is out of range with SMM (2 spaces)', given: [], when: req({ slot: (2 << 16) | 1 }), then: 'EINVAL', spaces: 2 },
+  { rule: 'address space 1 is out of range without CONFIG_KVM_SMM (1 space)', given: [], when: req({ slot: (1 << 16) | 0 }), then: 'EINVAL', spaces: 1 },
+  { rule: 'address space 1 on a host whose SMM support is unknown: not predicted', given: [], when: req({ slot: (1 << 16) | 0 }), then: 'unmodelled', spaces: 'unknown' },
+  { rule: 'address space 0 needs no host fact', given: [], when: req({ slot: 3 }), then: 'create', spaces: 'unknown' },
+  { rule: 'more than KVM_MEM_MAX_NR_PAGES (2^31 - 1) pages', given: [], when: req({ guestPhysAddr: 0x100000000n, memorySize: 1n << 43n, userspaceAddr: 0x10000000000n }), then: 'EINVAL' },
+  { rule: 'exactly KVM_MEM_MAX_NR_PAGES pages is fine', given: [], when: req({ guestPhysAddr: 0x100000000n, memorySize: ((1n << 31n) - 1n) << 12n, userspaceAddr: 0x10000000000n }), then: 'create' },
+  { rule: 'a KVM_MEM_GUEST_MEMFD slot cannot be modified, only deleted', given: [{ ...RAM, flags: 4 }], when: req({ slot: 0, guestPhysAddr: 0x200000n, memorySize: 0x10000n, userspaceAddr: 0x7f0000000000n, flags: 4 }), then: 'EINVAL', validFlags: VALID_FLAGS | 4 },
+  { rule: 'a KVM_MEM_GUEST_MEMFD slot can be deleted', given: [{ ...RAM, flags: 4 }], when: req({ slot: 0, guestPhysAddr: 0n, memorySize: 0n, userspaceAddr: 0x7f0000000000n, flags: 0 }), then: 'delete' },
   { rule: 'the highest user slot id is fine', given: [], when: req({ slot: 32763 }), then: 'create' },
-  { rule: 'SMM address space 1 is separate: same GPA does not overlap', given: [RAM], when: req({ slot: (1 << 16) | 0, guestPhysAddr: 0n, memorySize: 0x10000n }), then: 'create' },
+  { rule: 'SMM address space 1 is separate: same GPA does not overlap', given: [RAM], when: req({ slot: (1 << 16) | 0, guestPhysAddr: 0n, memorySize: 0x10000n }), then: 'create', spaces: 2 },
   { rule: 'changing the size of an existing slot', given: [RAM], when: req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x20000n, userspaceAddr: 0x7f0000000000n }), then: 'EINVAL' },
   { rule: 'changing the host address of an existing slot', given: [RAM], when: req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x10000n, userspaceAddr: 0x7f0000400000n }), then: 'EINVAL' },
   { rule: 'setting KVM_MEM_READONLY on an existing slot', given: [RAM], when: req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x10000n, userspaceAddr: 0x7f0000000000n, flags: 2 }), then: 'EINVAL' },
@@ -44,8 +51,8 @@ const rows: { rule: string; given: Memslot[]; when: MemoryRegionRequest; then: s
 describe('KVM_SET_USER_MEMORY_REGION under kvm-memslot/linux', () => {
   for (const row of rows) {
     it(`${row.rule} -> ${row.then}`, () => {
-      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux, VALID_FLAGS);
-      const got = 'errno' in outcome ? outcome.errno : 'unchanged' in outcome ? 'unchanged' : outcome.change;
+      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux, row.validFlags ?? VALID_FLAGS, row.spaces ?? 2);
+      const got = 'errno' in outcome ? outcome.errno : 'unchanged' in outcome ? 'unchanged' : 'unmodelled' in outcome ? 'unmodelled' : outcome.change;
       assert.equal(got, row.then, 'errno' in outcome ? outcome.why : undefined);
     });
   }

@@ -1,11 +1,27 @@
 import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
+import type { MachineState } from '../../model/state.js';
 import type { PolicyInfo } from './types.js';
+
+/**
+ * Memslot address spaces on this host: 2 (normal and SMM) with CONFIG_KVM_SMM, 1 without
+ * (x86 KVM_MAX_NR_ADDRESS_SPACES, arch/x86/include/asm/kvm_host.h), 'unknown' when the scenario's
+ * host facts do not say (`kvm_smm`). The same fact answers KVM_CAP_MULTI_ADDRESS_SPACE below.
+ */
+export function memslotAddressSpaces(state: MachineState): number | 'unknown' {
+  // Other architectures do not define KVM_MAX_NR_ADDRESS_SPACES and get include/linux/kvm_host.h's default of 1.
+  if (state.host.arch !== 'x86_64') return 1;
+  const smm = state.host.features?.kvm_smm;
+  if (smm === true) return KVM_ADDRESS_SPACES;
+  if (smm === false) return 1;
+  return 'unknown';
+}
 
 /** The limits kvm_set_memory_region() checks, which differ between kernels and architectures. */
 export interface MemslotPolicy extends PolicyInfo {
   /** Flags check_memory_region_flags() accepts on every kernel that has it; KVM_MEM_READONLY is the kvm-readonly area's. */
   validFlags: number;
   userMemSlots: number;
+  /** The most a kernel has (x86 with SMM); the host decides the actual number (memslotAddressSpaces). */
   addressSpaces: number;
   taskSizeMax: bigint;
 }

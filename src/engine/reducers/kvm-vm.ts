@@ -5,6 +5,7 @@ import type { ReduceContext } from '../context.js';
 import { setUserMemoryRegion } from '../kvm/memslot-rules.js';
 import { newFd } from '../lookup.js';
 import { askMemslotFlags } from '../policy/ask.js';
+import { memslotAddressSpaces } from '../policy/kvm-memslot.js';
 import { withProcess, withVm } from '../update.js';
 
 // ioctls on a VM fd.
@@ -56,7 +57,12 @@ export function setMemoryRegion(state: MachineState, ctx: ReduceContext, vm: Vm)
     },
     ctx.policies['kvm-memslot'],
     askMemslotFlags(ctx.policies, ctx.policies['kvm-memslot'].validFlags),
+    memslotAddressSpaces(state),
   );
+  if ('unmodelled' in outcome) {
+    ctx.effects.push({ kind: 'unmodelled', reason: outcome.unmodelled });
+    return state;
+  }
   if ('errno' in outcome) {
     ctx.effects.push({ kind: 'result', errno: outcome.errno });
     ctx.effects.push({ kind: 'log', message: outcome.why });

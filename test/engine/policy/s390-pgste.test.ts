@@ -29,9 +29,36 @@ test('given vm.allocate_pgste=1, when a process execs afterwards, then it has PG
   assert.equal(r.state.vms.length, 1);
 });
 
-test('given a process with PGSTEs, when it forks, then the child inherits them', () => {
-  const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), { kind: 'syscall', name: 'fork', result: { ret: 77 } }]);
-  assert.equal(r.state.host.processes[77]!.pgste, true);
+const fork = (name = 'fork', flags?: string): Ev => ({ kind: 'syscall', name, ...(flags ? { args: { flags } } : {}), result: { ret: 77 } });
+const sysctlOff: Ev = { ...sysctl, args: { name: 'vm.allocate_pgste', value: '0' } };
+
+test('given a process with PGSTEs, when it forks, vforks or clones without CLONE_VM, then on 4.12+ the child inherits them', () => {
+  for (const name of ['fork', 'vfork', 'clone']) {
+    const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), fork(name)]);
+    assert.equal(r.state.host.processes[77]!.pgste, true, name);
+  }
+  // CLONE_VM shares the mm: a thread, no new process.
+  assert.equal(given('s390x', ['s390-pgste/elf-marker'], [exec(true), fork('clone', 'CLONE_VM|CLONE_THREAD')]).state.host.processes[77], undefined);
+});
+
+test('given a PGSTE process and the sysctl turned off, when it forks, then only 4.12+ passes PGSTEs on (pre-4.12 init_new_context reads only the sysctl)', () => {
+  const events = [sysctl, exec(false), sysctlOff, fork()];
+  assert.equal(given('s390x', ['s390-pgste/elf-marker'], events).state.host.processes[77]!.pgste, true);
+  assert.equal(given('s390x', ['s390-pgste/sysctl-only'], events).state.host.processes[77]!.pgste, false);
+  assert.equal(given('s390x', ['s390-pgste/late-mmap-rfc'], events).state.host.processes[77]!.pgste, false);
+});
+
+test('given a PGSTE process, when it execs a binary without the marker, then 4.12+ keeps PGSTEs (current->mm is the old mm); sysctl-only does not', () => {
+  assert.equal(given('s390x', ['s390-pgste/elf-marker'], [exec(true), exec(false)]).state.host.processes[1]!.pgste, true);
+  const events = [sysctl, exec(false), sysctlOff, exec(false)];
+  assert.equal(given('s390x', ['s390-pgste/elf-marker'], events).state.host.processes[1]!.pgste, true);
+  assert.equal(given('s390x', ['s390-pgste/sysctl-only'], events).state.host.processes[1]!.pgste, false);
+});
+
+test('given a process that already has PGSTEs, when it execs a marked binary, then no restart is logged (arch_elf_pt_proc checks current->mm first)', () => {
+  const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), exec(true)]);
+  assert.equal(r.state.host.processes[1]!.pgste, true);
+  assert.equal(r.effects.some((e) => e.kind === 'log' && e.message.includes('restarted')), false);
 });
 
 test('given late-mmap-rfc, when type KVM_VM_S390_LATE_MMAP is asked for, then the VM exists without PGSTEs; other policies say EINVAL', () => {

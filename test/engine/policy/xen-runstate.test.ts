@@ -58,7 +58,10 @@ test('given va-at-register, when the area spans two pages, then both must be map
 
 test('given phys-area, when a physical area is registered, then it wins over the virtual one, uses the update flag, and may not cross a page', () => {
   const PHYS = ['xen-runstate/phys-area'];
-  assert.deepEqual(given('aarch64', PHYS, [phys('0x5ff0', 1)]).effects[0], { kind: 'result', errno: 'EINVAL' });
+  assert.deepEqual(given('aarch64', PHYS, [phys('0x5ff0', 1)]).effects[0], { kind: 'result', errno: 'ENXIO' });
+  assert.deepEqual(given('aarch64', PHYS, [phys('0x5004', 1)]).effects[0], { kind: 'result', errno: 'ENXIO' });
+  // Registration itself: a plain copy (runstate_area_populate), no update flag.
+  assert.deepEqual(given('aarch64', PHYS, [phys('0x8000', 1)]).effects.map((e) => (e.kind === 'guest_write' ? e.what : e.kind)), ['result', 'vcpu_runstate_info']);
   const r = given('aarch64', PHYS, [map(0x5000), register(AREA), phys('0x8000', 3), mode('user', 4), out(5)]);
   assert.equal(r.state.vms[0]!.vcpus[0]!.runstateCopy!.gpa, '0x8000');
   assert.equal(r.effects.length, 3);
@@ -66,4 +69,29 @@ test('given phys-area, when a physical area is registered, then it wins over the
   const off = given('aarch64', PHYS, [map(0x5000), register(AREA), phys('0x8000', 3), phys('0xffffffffffffffff', 4)]);
   assert.equal(off.state.vms[0]!.vcpus[0]!.runstatePhysArea, undefined);
   assert.deepEqual(given('aarch64', SWITCH, [phys('0x8000', 1)]).effects, [{ kind: 'result', errno: 'ENOSYS' }]);
+});
+
+const other = (name: string, addr: string): Ev => on({ kind: 'hypercall', name, args: { vcpu: 1, addr } }, 2);
+
+test('given vCPU 0 registers vCPU 1\'s virtual area, then upstream and the Arm patch both copy vCPU 1\'s runstate at once (domain.c: vcpu_runstate_get() branch)', () => {
+  for (const p of [SWITCH, REGISTER]) {
+    const r = given('aarch64', p, [map(0x5000), other('VCPUOP_register_runstate_memory_area', AREA)]);
+    assert.deepEqual(r.effects.map((e) => e.kind), ['result', 'guest_write'], p[0]);
+    const write = r.effects[1]!;
+    assert.ok(write.kind === 'guest_write' && write.vcpu === 1 && write.gpa === '0x5040', p[0]);
+  }
+});
+
+test('given vCPU 0 registers vCPU 1\'s physical area, then nothing is written until vCPU 1 next updates (runstate_area_populate: only v == current)', () => {
+  const r = given('aarch64', ['xen-runstate/phys-area'], [map(0x5000), other('VCPUOP_register_runstate_phys_area', '0x8000')]);
+  assert.deepEqual(r.effects, [{ kind: 'result', ret: 0 }]);
+});
+
+test('given the update flag, then the copy itself carries XEN_RUNSTATE_UPDATE and registration copies never use the protocol', () => {
+  const assist = on({ kind: 'hypercall', name: 'vm_assist', args: { cmd: 'enable', type: 5 } }, 0);
+  const reg = given('aarch64', SWITCH, [assist, map(0x5000), register(AREA)]);
+  assert.deepEqual(reg.effects.map((e) => (e.kind === 'guest_write' ? e.what : e.kind)), ['result', 'vcpu_runstate_info']);
+  const upd = given('aarch64', SWITCH, [assist, map(0x5000), register(AREA), out(4)]);
+  const copy = upd.effects[1]!;
+  assert.ok(copy.kind === 'guest_write' && (copy.value as { xenRunstateUpdate?: boolean }).xenRunstateUpdate === true);
 });

@@ -8,41 +8,58 @@ import type { MipsVmTypePolicy } from './policy.js';
 
 // MIPS KVM has two kinds of VM: trap-and-emulate (T&E), which runs the guest kernel in user mode
 // with its segments moved into useg, and VZ, the hardware virtualization ASE (seed 003,
-// Documentation/virt/kvm/api.rst KVM_CREATE_VM). The host's abilities come from the scenario's
-// `host:` map: `vz` and `te` (booleans).
+// Documentation/virt/kvm/api.rst KVM_CREATE_VM).
+//
+// No upstream kernel offered both. From 4.12 to 5.12 arch/mips/kvm/Kconfig has a `choice`
+// "Virtualization mode" with KVM_MIPS_TE (default) and KVM_MIPS_VZ, so one kernel build is one mode,
+// and the commit that redefined the types (15e9e35cd1de, 5.9) says so: "Since VZ and TE cannot
+// co-exists". The host fact is therefore the build's mode, the scenario's `host: { kvm_mips_mode: vz|te }`.
+// A VZ build on a CPU without VZ has no KVM at all: kvm_mips_emulation_init() in arch/mips/kvm/vz.c
+// returns -ENODEV when !cpu_has_vz; `host: { vz: false }` with a VZ build is refused the same way here.
 
-function hostHas(state: MachineState, feature: 'vz' | 'te'): boolean | undefined {
-  const value = state.host.features?.[feature];
-  return typeof value === 'boolean' ? value : undefined;
+export type MipsBuild = 'vz' | 'te';
+
+function buildMode(state: MachineState): MipsBuild | undefined {
+  const mode = state.host.features?.kvm_mips_mode;
+  return mode === 'vz' || mode === 'te' ? mode : undefined;
 }
 
-/** kvm_arch_init_vm() in arch/mips/kvm/mips.c. */
+/** The VZ build's module does not load on a CPU without VZ (vz.c kvm_mips_emulation_init(): `if (!cpu_has_vz) return -ENODEV`). */
+function noKvm(state: MachineState, mode: MipsBuild): boolean {
+  return mode === 'vz' && state.host.features?.vz === false;
+}
+
+/**
+ * kvm_arch_init_vm() in arch/mips/kvm/mips.c. 4.12 to 5.8: `switch (type) { #ifdef CONFIG_KVM_MIPS_VZ
+ * case KVM_VM_MIPS_VZ: #else case KVM_VM_MIPS_TE: #endif break; default: return -EINVAL; }`: only the
+ * build's own type number is accepted. 5.9 (15e9e35cd1de) adds `case KVM_VM_MIPS_AUTO: break;` in front
+ * and renumbers (AUTO 0, VZ 1, TE 2). Either way the VM is of the build's kind: the type only gates.
+ */
 export function mipsVmCreate(policy: MipsVmTypePolicy, type: number, state: MachineState): VmCreateDecision | undefined {
   if (state.host.arch !== 'mips64') return undefined;
-  const vz = hostHas(state, 'vz');
-  const te = hostHas(state, 'te');
-  if (vz === undefined || te === undefined) return undefined; // the scenario did not say what the host can do
+  const mode = buildMode(state);
+  if (mode === undefined) return undefined; // the scenario did not say how the host kernel was built
+  if (noKvm(state, mode)) return undefined; // no /dev/kvm to ask: nothing to predict
   const meaning = policy.types[type];
-  if (!meaning) return { errno: 'EINVAL', why: `type ${type} is no KVM_VM_MIPS_* of this kernel` };
-  const flavor = meaning === 'auto' ? (vz ? 'vz' : te ? 'te' : undefined) : meaning;
-  if (flavor === undefined || (flavor === 'vz' && !vz) || (flavor === 'te' && !te)) return { errno: 'EINVAL', why: `this host has no ${meaning === 'auto' ? 'VZ or T&E' : meaning.toUpperCase()} support` };
-  return { accept: true, flavor, why: `type ${type} (${meaning === 'auto' ? 'KVM_VM_MIPS_AUTO' : `KVM_VM_MIPS_${flavor.toUpperCase()}`}) makes a ${flavor === 'vz' ? 'VZ' : 'T&E'} VM` };
+  const build = mode === 'vz' ? 'CONFIG_KVM_MIPS_VZ' : 'CONFIG_KVM_MIPS_TE';
+  if (meaning === 'auto') return { accept: true, flavor: mode, why: `type ${type} is KVM_VM_MIPS_AUTO: a ${build} kernel makes a ${mode === 'vz' ? 'VZ' : 'T&E'} VM` };
+  if (meaning === mode) return { accept: true, flavor: mode, why: `type ${type} is KVM_VM_MIPS_${mode.toUpperCase()}, the mode this kernel was built for (${build})` };
+  if (meaning) return { errno: 'EINVAL', why: `type ${type} is KVM_VM_MIPS_${meaning.toUpperCase()}, but this kernel was built with ${build}; kvm_arch_init_vm() takes only its own type` };
+  return { errno: 'EINVAL', why: `type ${type} is no KVM_VM_MIPS_* of this kernel` };
 }
 
-/** kvm_vm_ioctl_check_extension() in arch/mips/kvm/mips.c. */
-export function mipsCapability(cap: string, state: MachineState, vm: Vm | undefined): number | undefined {
+/**
+ * kvm_vm_ioctl_check_extension() in arch/mips/kvm/mips.c answers both /dev/kvm and VM fds (the
+ * system ioctl calls it with kvm == NULL) and passes unknown caps to kvm_mips_callbacks->check_extension:
+ * trap_emul.c answers KVM_CAP_MIPS_TE = 1, vz.c answers KVM_CAP_MIPS_VZ = 1 ("we wouldn't be here unless
+ * cpu_has_vz"), each 0 for the other. So the answer is the build's, the same on either fd.
+ */
+export function mipsCapability(cap: string, state: MachineState, _vm: Vm | undefined): number | undefined {
   if (state.host.arch !== 'mips64') return undefined;
-  if (cap === 'KVM_CAP_MIPS_VZ') {
-    // On a VM fd: whether this VM is VZ; on /dev/kvm: whether the host can make VZ VMs.
-    if (vm) return vm.flavor === 'vz' ? 1 : 0;
-    const vz = hostHas(state, 'vz');
-    return vz === undefined ? undefined : vz ? 1 : 0;
-  }
-  if (cap === 'KVM_CAP_MIPS_TE') {
-    const te = hostHas(state, 'te');
-    return te === undefined ? undefined : te ? 1 : 0;
-  }
-  return undefined;
+  if (cap !== 'KVM_CAP_MIPS_VZ' && cap !== 'KVM_CAP_MIPS_TE') return undefined;
+  const mode = buildMode(state);
+  if (mode === undefined || noKvm(state, mode)) return undefined;
+  return (cap === 'KVM_CAP_MIPS_VZ') === (mode === 'vz') ? 1 : 0;
 }
 
 /** Where a 32-bit (or sign-extended 64-bit) guest kernel is linked. */

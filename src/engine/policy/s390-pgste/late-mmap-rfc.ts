@@ -11,6 +11,7 @@ export const lateMmapRfc: PgstePolicy = {
     { kind: 'seed', ref: '001_280a8ef89a6d9850.txt', note: '[PATCH RFC 2/2] KVM: s390: Introduce KVM_VM_S390_LATE_MMAP' },
   ],
   elfMarker: false,
+  inheritsFromCurrentMm: false,
   lateMmap: true,
   capability: (cap, state) => s390Capability(lateMmapRfc, cap, state),
   vmCreate: (type, state, process) => s390VmCreate(lateMmapRfc, type, state, process),

@@ -4,6 +4,13 @@ import type { PolicyInfo } from '../types.js';
 export interface PgstePolicy extends PolicyInfo {
   /** execve of an ELF with a PT_S390_PGSTE program header gives the new mm PGSTEs (23fefe119ceb). */
   elfMarker: boolean;
+  /**
+   * A new mm inherits alloc_pgste from the caller's mm. 4.12+ init_new_context()
+   * (arch/s390/include/asm/mmu_context.h, with 23fefe119ceb): `alloc_pgste = page_table_allocate_pgste ||
+   * test_thread_flag(TIF_PGSTE) || (current->mm && current->mm->context.alloc_pgste)`. In the 4.x
+   * sources before it the line is only `alloc_pgste = page_table_allocate_pgste`: no inheritance.
+   */
+  inheritsFromCurrentMm: boolean;
   /** KVM_CREATE_VM type KVM_VM_S390_LATE_MMAP (2) works without PGSTEs (the RFC in seed 001, never merged). */
   lateMmap: boolean;
 }

@@ -25,7 +25,7 @@ export function reducePgste(policy: PgstePolicy, state: MachineState, ctx: Reduc
   if (event.kind === 'syscall') {
     if (event.name === 'sysctl_write') return sysctlWrite(state, ctx);
     if (event.name === 'execve') return execve(policy, state, ctx);
-    if (event.name === 'fork' || event.name === 'vfork' || event.name === 'clone') return fork(state, ctx);
+    if (event.name === 'fork' || event.name === 'vfork' || event.name === 'clone') return forkVforkClone(policy, state, ctx);
     return undefined;
   }
   if (event.kind === 'fault' && event.name === 'guest_access' && state.host.arch === 's390x') return lateMmapAccess(policy, state, ctx);
@@ -42,9 +42,23 @@ function sysctlWrite(state: MachineState, ctx: ReduceContext): MachineState {
 }
 
 /**
- * A new mm, so new page tables: with PGSTEs when vm.allocate_pgste is 1 (init_new_context() reads
- * page_table_allocate_pgste), or under 23fefe119ceb when the ELF has PT_S390_PGSTE: arch_elf_pt_proc()
- * sets TIF_PGSTE and the execve is restarted once so that the mm is allocated again with PGSTEs.
+ * Whether a new mm made by `caller` gets 4K page tables with PGSTEs: init_new_context() sets
+ * mm->context.alloc_pgste (see PgstePolicy.inheritsFromCurrentMm for the two versions of that line).
+ * It runs in the caller's context for both fork (dup_mm) and execve (mm_alloc in bprm_mm_init, while
+ * current->mm is still the old mm), so "current->mm" is the caller's mm in both cases.
+ */
+function newMmHasPgste(policy: PgstePolicy, state: MachineState, caller: Process): boolean {
+  return sysctlOn(state) || (policy.inheritsFromCurrentMm && caller.pgste);
+}
+
+/**
+ * A new mm, so new page tables. Under 23fefe119ceb an ELF with a PT_S390_PGSTE header makes
+ * arch_elf_pt_proc() set TIF_PGSTE and restart the execve once, when the sysctl, TIF_PGSTE and the
+ * current mm's alloc_pgste are all off (arch/s390/include/asm/elf.h); the restarted execve's new mm
+ * then has PGSTEs. A PGSTE process that execs an unmarked binary keeps PGSTEs on 4.12+ (the old mm
+ * is current->mm when the new one is made); before 4.12 only the sysctl counts.
+ * (TIF_PGSTE also stays set on the thread: no clear_thread_flag(TIF_PGSTE) was found in the stored
+ * sources; the mm inheritance above already gives the same answer for every later execve and fork.)
  */
 function execve(policy: PgstePolicy, state: MachineState, ctx: ReduceContext): MachineState {
   const { event } = ctx;
@@ -52,27 +66,30 @@ function execve(policy: PgstePolicy, state: MachineState, ctx: ReduceContext): M
   const process = processOf(state, event);
   const path = String(event.args.path ?? '');
   const marker = event.args.pgsteMarker === true;
-  const byMarker = policy.elfMarker && marker;
-  const pgste = sysctlOn(state) || byMarker;
+  const inherited = newMmHasPgste(policy, state, process);
+  const byMarker = policy.elfMarker && marker && !inherited;
+  const pgste = inherited || byMarker;
   ctx.effects.push({ kind: 'result', ret: 0 });
-  if (byMarker && !sysctlOn(state)) ctx.effects.push({ kind: 'log', message: `execve(${path}): PT_S390_PGSTE program header; restarted once so the new mm has PGSTEs` });
+  if (byMarker) ctx.effects.push({ kind: 'log', message: `execve(${path}): PT_S390_PGSTE program header; restarted once so the new mm has PGSTEs` });
+  else if (pgste && !sysctlOn(state)) ctx.effects.push({ kind: 'log', message: `execve(${path}): the new mm inherits alloc_pgste from the old one (init_new_context: current->mm->context.alloc_pgste)` });
   const { exited: _gone, ...rest } = process;
   const next: Process = { ...rest, pgste, vmas: [], exe: { path, pgsteMarker: marker }, ...(event.comm ? { comm: event.comm } : {}) };
   return withProcess(state, next);
 }
 
 /**
- * A child process copies the parent's mm and with it the PGSTE bit (4.12 init_new_context():
- * `alloc_pgste = page_table_allocate_pgste || test_thread_flag(TIF_PGSTE) || current->mm->context.alloc_pgste`).
- * A clone that shares the mm (CLONE_VM) makes a thread, not a process.
+ * fork(), vfork() and clone() without CLONE_VM make a child with a copy of the parent's mm (dup_mm ->
+ * mm_init -> init_new_context() in the parent's context, then dup_mmap() copies the page tables into
+ * tables allocated for the new mm). The child's PGSTE bit is newMmHasPgste(): inherited on 4.12+, only
+ * the sysctl at fork time before. A clone that shares the mm (CLONE_VM) makes a thread, not a process.
  */
-function fork(state: MachineState, ctx: ReduceContext): MachineState | undefined {
+function forkVforkClone(policy: PgstePolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
   const { event } = ctx;
   const child = Number(event.result?.ret);
   if (!Number.isInteger(child) || child <= 0) return undefined;
   if (event.name === 'clone' && String(event.args.flags ?? '').includes('CLONE_VM')) return undefined;
   const parent = processOf(state, event);
-  return withProcess(state, { pid: child, ...(parent.comm ? { comm: parent.comm } : {}), pgste: parent.pgste || sysctlOn(state), vmas: parent.vmas, fds: parent.fds });
+  return withProcess(state, { pid: child, ...(parent.comm ? { comm: parent.comm } : {}), pgste: newMmHasPgste(policy, state, parent), vmas: parent.vmas, fds: parent.fds });
 }
 
 /** kvm_arch_init_vm() in arch/s390/kvm/kvm-s390.c, then s390_enable_sie() (arch/s390/mm/gmap.c). */

@@ -45,13 +45,14 @@ export function reduceRunstate(policy: RunstatePolicy, state: MachineState, ctx:
   }
 }
 
-function target(state: MachineState, ctx: ReduceContext, vcpuId: number | undefined): { state: MachineState; vm: Vm; vcpu: Vcpu; current: boolean } {
+/** The vCPU a VCPUOP names, and the calling vCPU (`caller`), whose page tables a guest handle is copied through. */
+function target(state: MachineState, ctx: ReduceContext, vcpuId: number | undefined): { state: MachineState; vm: Vm; vcpu: Vcpu; caller: Vcpu; current: boolean } {
   const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
-  if (vcpuId === undefined || vcpuId === ref.vcpu.id) return { state: next, vm: ref.vm, vcpu: ref.vcpu, current: true };
+  if (vcpuId === undefined || vcpuId === ref.vcpu.id) return { state: next, vm: ref.vm, vcpu: ref.vcpu, caller: ref.vcpu, current: true };
   const other = ref.vm.vcpus.find((v) => v.id === vcpuId);
-  if (other) return { state: next, vm: ref.vm, vcpu: other, current: false };
+  if (other) return { state: next, vm: ref.vm, vcpu: other, caller: ref.vcpu, current: false };
   const { state: made, ref: created } = vcpuForTraceEvent(next, { ...ctx.event, tid: undefined, vcpu: vcpuId } as typeof ctx.event);
-  return { state: made, vm: created.vm, vcpu: created.vcpu, current: false };
+  return { state: made, vm: created.vm, vcpu: created.vcpu, caller: ref.vcpu, current: false };
 }
 
 function vmAssist(state: MachineState, ctx: ReduceContext): MachineState {
@@ -104,9 +105,14 @@ function walkArea(vm: Vm, vcpu: Vcpu, va: bigint): { pages: string[]; failedAt?:
 }
 
 /**
- * VCPUOP_register_runstate_memory_area (xen/common/domain.c). Upstream stores the virtual address as
- * given and, when the vCPU is the caller, updates the area at once. The 2020 Arm patch (seed 002 v3)
- * checks 64-bit alignment, translates the page(s) now (EINVAL when unmapped), keeps them, and 0 unregisters.
+ * VCPUOP_register_runstate_memory_area (xen/common/domain.c common_vcpu_op / do_vcpu_op). Upstream
+ * stores the guest handle and copies the runstate at once in both branches: `if ( v == current )
+ * __copy_to_guest(runstate_guest(v), &v->runstate, 1); else { vcpu_runstate_get(v, &runstate);
+ * __copy_to_guest(runstate_guest(v), &runstate, 1); }` (the '-' lines of the seed 002 v3 diff). The
+ * copy goes through the calling vCPU's live page tables, and its failure is ignored (rc stays 0).
+ * The 2020 Arm patch (seed 002 v3, setup_runstate_vcpu_locked) checks 64-bit alignment, translates
+ * the page(s) now (EINVAL when unmapped), keeps them, memcpy()s the runstate in both branches too,
+ * and 0 unregisters. Neither registration copy uses the XEN_RUNSTATE_UPDATE protocol.
  */
 function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
   const addr = toBig(ctx.event.args.addr);
@@ -120,7 +126,6 @@ function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: Reduc
     ctx.effects.push({ kind: 'result', ret: 0 });
     return withVcpu(t.state, t.vm.id, vcpu);
   }
-  let pages: string[] = [];
   if (policy.translateAt === 'register') {
     const fail = (message: string): MachineState => {
       ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
@@ -131,15 +136,29 @@ function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: Reduc
     if ((addr & (PAGE - 1n)) % 8n !== 0n) return fail('Invalid offset');
     const walk = walkArea(t.vm, t.vcpu, addr);
     if (walk.failedAt !== undefined) return fail(walk.failedAt === addr ? 'Page is not mapped' : '2nd Page is not mapped');
-    pages = walk.pages;
+    ctx.effects.push({ kind: 'result', ret: 0 });
+    const registered: Vcpu = { ...vcpu, runstateArea: { addr: hex(addr), pages: walk.pages } };
+    const next = withVcpu(t.state, t.vm.id, registered);
+    return write(next, ctx, t.vm, registered, BigInt(walk.pages[0]!) + (addr & (PAGE - 1n)), false);
   }
   ctx.effects.push({ kind: 'result', ret: 0 });
-  const registered: Vcpu = { ...vcpu, runstateArea: { addr: hex(addr), pages } };
+  const walk = walkArea(t.vm, t.caller, addr);
+  const registered: Vcpu = { ...vcpu, runstateArea: { addr: hex(addr), pages: walk.pages } };
   const next = withVcpu(t.state, t.vm.id, registered);
-  return t.current ? updateArea(policy, next, ctx, t.vm.id, registered.id) : next;
+  if (walk.failedAt !== undefined) {
+    ctx.effects.push({ kind: 'log', message: `__copy_to_guest to ${hex(walk.failedAt)} failed (not mapped in the caller's page tables); the hypercall still returns 0` });
+    return next;
+  }
+  return write(next, ctx, t.vm, registered, BigInt(walk.pages[0]!) + (addr & (PAGE - 1n)), false);
 }
 
-/** Xen 4.18 VCPUOP_register_runstate_phys_area: one page at most; ~0 unregisters. */
+/**
+ * Xen 4.18 VCPUOP_register_runstate_phys_area: map_guest_area() (xen/common/domain.c) returns -ENXIO
+ * when the area crosses a page (`gfn != PFN_DOWN(gaddr + size - 1)`) or is not aligned to
+ * alignof(xen_ulong_t) (8 on 64-bit); ~0 unregisters. runstate_area_populate() then copies the
+ * runstate only `if ( v == current )`, as a plain assignment: registering another vCPU's area writes
+ * nothing until that vCPU's next update_runstate_area().
+ */
 function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
   if (!policy.physArea) {
     ctx.effects.push({ kind: 'result', errno: 'ENOSYS' });
@@ -156,15 +175,17 @@ function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: Redu
     ctx.effects.push({ kind: 'result', ret: 0 });
     return withVcpu(t.state, t.vm.id, vcpu);
   }
-  if ((addr & ~(PAGE - 1n)) !== ((addr + RUNSTATE_INFO_SIZE - 1n) & ~(PAGE - 1n))) {
-    ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
-    ctx.effects.push({ kind: 'log', message: `runstate phys area at ${hex(addr)} crosses a page boundary` });
+  const refuse = (why: string): MachineState => {
+    ctx.effects.push({ kind: 'result', errno: 'ENXIO' });
+    ctx.effects.push({ kind: 'log', message: `runstate phys area at ${hex(addr)} ${why}` });
     return t.state;
-  }
+  };
+  if ((addr & ~(PAGE - 1n)) !== ((addr + RUNSTATE_INFO_SIZE - 1n) & ~(PAGE - 1n))) return refuse('crosses a page boundary');
+  if (addr % 8n !== 0n) return refuse('is not aligned to alignof(xen_ulong_t)');
   ctx.effects.push({ kind: 'result', ret: 0 });
   const registered: Vcpu = { ...vcpu, runstatePhysArea: hex(addr) };
   const next = withVcpu(t.state, t.vm.id, registered);
-  return t.current ? updateArea(policy, next, ctx, t.vm.id, registered.id) : next;
+  return t.current ? write(next, ctx, t.vm, registered, addr, false) : next;
 }
 
 /** Xen changes the vCPU's run state, then copies it to the guest (update_runstate_area() at context switch). */
@@ -200,13 +221,22 @@ function updateArea(policy: RunstatePolicy, state: MachineState, ctx: ReduceCont
   return write(walked, ctx, walked.vms[vm.id]!, walked.vms[vm.id]!.vcpus.find((v) => v.id === vcpuId)!, BigInt(walk.pages[0]!) + (va & (PAGE - 1n)), flag);
 }
 
+/**
+ * One copy of struct vcpu_runstate_info to the guest. With `updateFlag`, the XEN_RUNSTATE_UPDATE
+ * protocol: the flag is set in the guest's state_entry_time, the whole struct is copied with the flag
+ * still set in it (the copy is of a local runstate whose state_entry_time has the flag), then the flag
+ * is cleared. Effects describe the state_entry_time field as the guest's reader sees it (the flag bit),
+ * not the store width, which differs: upstream update_runstate_area() before 4.18 stores only the top
+ * byte of state_entry_time (`(void *)(&runstate.state_entry_time + 1) - 1`, 1 byte, seed 002 '-'
+ * lines); the 2020 Arm patch and the 4.18 physical area store all 8 bytes with write_atomic().
+ */
 function write(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu, gpa: bigint, updateFlag: boolean): MachineState {
   const { runstate } = vcpu;
   const info = { state: runstate.state, stateEntryTime: runstate.stateEntryTime, time: runstate.time };
   const at = hex(gpa);
   const entryTimeAt = hex(gpa + 8n);
   if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time |= XEN_RUNSTATE_UPDATE', value: hex(XEN_RUNSTATE_UPDATE) });
-  ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: at, what: 'vcpu_runstate_info', value: info });
+  ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: at, what: 'vcpu_runstate_info', value: updateFlag ? { ...info, xenRunstateUpdate: true } : info });
   if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time &= ~XEN_RUNSTATE_UPDATE', value: 0 });
   return withVcpu(state, vm.id, { ...vcpu, runstateCopy: { gpa: at, ...info, seq: ctx.event.seq } });
 }
