@@ -1,5 +1,6 @@
 import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
 import type { MachineState } from '../../model/state.js';
+import { x86Capability } from '../kvm/capabilities.js';
 import type { PolicyInfo } from './types.js';
 
 /**
@@ -41,8 +42,6 @@ export const memslotLinux: MemslotPolicy = {
   addressSpaces: KVM_ADDRESS_SPACES,
   taskSizeMax: TASK_SIZE_MAX,
   capability(cap, state) {
-    // kvm_vm_ioctl_check_extension_generic() in virt/kvm/kvm_main.c and the x86 one in arch/x86/kvm/x86.c.
-    if (cap === 'KVM_CAP_USER_MEMORY' || cap === 'KVM_CAP_SYNC_MMU') return 1;
     if (cap === 'KVM_CAP_NR_MEMSLOTS') return KVM_USER_MEM_SLOTS;
     if (cap === 'KVM_CAP_MULTI_ADDRESS_SPACE') {
       // The case exists only `#if KVM_MAX_NR_ADDRESS_SPACES > 1` (virt/kvm/kvm_main.c), and x86
@@ -56,7 +55,7 @@ export const memslotLinux: MemslotPolicy = {
       if (smm === false) return 0;
       return undefined;
     }
-    return undefined;
+    return state.host.arch === 'x86_64' ? x86Capability(cap) : undefined;
   },
   vmCreate(type, state) {
     // x86 kvm_arch_init_vm() takes the types in kvm_caps.supported_vm_types; only
