@@ -19,7 +19,7 @@ export interface LineSource {
 }
 
 async function* rawChunks(path: string): AsyncGenerator<Buffer> {
-  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const input: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 18 });
   try {
     for await (const chunk of input) yield chunk as Buffer;
   } catch (error) {
@@ -60,7 +60,7 @@ export function openSource(path: string): LineSource {
       return;
     }
     try {
-      for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 20 }))) yield chunk as Buffer;
+      for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 18 }))) yield chunk as Buffer;
     } catch (error) {
       throw new SourceError(`${path}: bad gzip data: ${(error as Error).message}`);
     }

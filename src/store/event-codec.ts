@@ -1,17 +1,53 @@
-import { EVENT_KINDS, type EventKind, type NewEvent, type TraceEvent } from '../model/event.js';
+import { EVENT_KINDS, type Args, type EventKind, type NewEvent, type TraceEvent } from '../model/event.js';
 import type { StringTable } from './strings.js';
 
 // One event <-> one row of the events table. Column order is the insert statement's.
+//
+// The args column holds one of three things (codec 2; migrations/001_initial.sql, `event_log` turns
+// each back into JSON for sqlite3 users):
+// - NULL: no args;
+// - an INTEGER: args are exactly { raw: strings.text(id) }: a generic event's payload that repeats
+//   (kvm_emulate_insn lines of a guest spinning in a loop: 8,273 distinct payloads in 2.6M events);
+// - TEXT starting with '{': the args as a JSON object;
+// - other TEXT: args are exactly { raw: that text }: a payload seen once, without JSON's quoting.
+// A raw payload that itself starts with '{' is stored as JSON, so the three never overlap.
+
+export const CODEC_VERSION = 2;
 
 export const EVENT_COLUMNS = ['trace_id', 'seq', 'kind', 'name', 't_ns', 'pid', 'tid', 'comm', 'cpu', 'vm', 'vcpu', 'args', 'result', 'src_file', 'src_line', 'label'] as const;
 
-export type EventRow = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string | null, number | null, number | null, string | null];
+export type EventRow = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | number | null, string | null, number | null, number | null, string | null];
 
 const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
+const OPEN_BRACE = 0x7b;
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
   return false;
+}
+
+/** The raw text when args are exactly { raw: string }, else undefined. */
+function rawOnly(args: Args): string | undefined {
+  let raw: string | undefined;
+  for (const key in args) {
+    if (key !== 'raw' || raw !== undefined) return undefined;
+    const v = args[key];
+    if (typeof v !== 'string') return undefined;
+    raw = v;
+  }
+  return raw;
+}
+
+export function encodeArgs(args: Args, strings: StringTable): string | number | null {
+  const raw = rawOnly(args);
+  if (raw !== undefined && raw.charCodeAt(0) !== OPEN_BRACE) return strings.idIfRepeated(raw) ?? raw;
+  return hasKeys(args) ? JSON.stringify(args) : null;
+}
+
+export function decodeArgs(value: string | number | null, strings: StringTable): Args {
+  if (value === null) return {};
+  if (typeof value === 'number') return { raw: strings.text(value) };
+  return value.charCodeAt(0) === OPEN_BRACE ? JSON.parse(value) : { raw: value };
 }
 
 export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): EventRow {
@@ -27,7 +63,7 @@ export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: numbe
     e.cpu ?? null,
     e.vm ?? null,
     e.vcpu ?? null,
-    hasKeys(e.args) ? JSON.stringify(e.args) : null,
+    encodeArgs(e.args, strings),
     e.result && hasKeys(e.result) ? JSON.stringify(e.result) : null,
     e.src ? strings.id(e.src.file) : null,
     e.src?.line ?? null,
@@ -37,7 +73,7 @@ export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: numbe
 
 export function decodeEvent(row: EventRow, t0: number | null, strings: StringTable): TraceEvent {
   const [, seq, kind, name, tNs, pid, tid, comm, cpu, vm, vcpu, args, result, srcFile, srcLine, label] = row;
-  const event: TraceEvent = { seq, kind: EVENT_KINDS[kind]!, name: strings.text(name), args: args === null ? {} : JSON.parse(args) };
+  const event: TraceEvent = { seq, kind: EVENT_KINDS[kind]!, name: strings.text(name), args: decodeArgs(args, strings) };
   if (tNs !== null && t0 !== null) event.ts = t0 + tNs / 1e9;
   if (pid !== null) event.pid = pid;
   if (tid !== null) event.tid = tid;

@@ -1,8 +1,23 @@
 import type { SqlDatabase, SqlStatement } from './sql.js';
 
+/** Raw payloads remembered as seen once, before the memory is dropped and started again. */
+const SEEN_ONCE_LIMIT = 1 << 16;
+/** Raw payloads interned by one table at most: a trace of all-distinct payloads stays inline. */
+const REPEATED_LIMIT = 1 << 18;
+
+/**
+ * A copy of `text` that does not point into the string it was sliced from: V8 keeps a whole parsed
+ * chunk (a megabyte of trace text) alive for as long as one slice of it is a key of a long-lived map.
+ */
+function unshared(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** Interns text into the strings table and reads it back, with a cache on each side. */
 export class StringTable {
   private readonly ids = new Map<string, number>();
+  private seenOnce = new Set<string>();
+  private repeated = 0;
   private readonly texts = new Map<number, string>();
   private readonly insert: SqlStatement;
   private readonly byText: SqlStatement;
@@ -19,9 +34,28 @@ export class StringTable {
     if (id === undefined) {
       this.insert.run(text);
       id = this.byText.get(text) as number;
-      this.ids.set(text, id);
+      this.ids.set(unshared(text), id);
     }
     return id;
+  }
+
+  /**
+   * The id of a text seen before (interning it now), or undefined the first time: worth an id only
+   * when it repeats. Memory is bounded: the seen-once set is dropped when full, and after
+   * REPEATED_LIMIT interned texts everything new stays inline.
+   */
+  idIfRepeated(text: string): number | undefined {
+    const id = this.ids.get(text);
+    if (id !== undefined) return id;
+    if (this.repeated >= REPEATED_LIMIT) return undefined;
+    if (!this.seenOnce.has(text)) {
+      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce = new Set();
+      this.seenOnce.add(unshared(text));
+      return undefined;
+    }
+    this.seenOnce.delete(text);
+    this.repeated++;
+    return this.id(text);
   }
 
   text(id: number): string {
@@ -37,5 +71,7 @@ export class StringTable {
   forget(): void {
     this.ids.clear();
     this.texts.clear();
+    this.seenOnce.clear();
+    this.repeated = 0;
   }
 }
