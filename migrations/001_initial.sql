@@ -66,7 +66,7 @@ SELECT t.name AS trace, e.trace_id, e.seq, k.name AS kind, n.text AS name,
        t.t0 + e.t_ns / 1e9 AS ts, e.pid, e.tid, c.text AS comm, e.cpu, e.vm, e.vcpu,
        CASE
          WHEN e.args IS NULL THEN NULL
-         WHEN typeof(e.args) = 'integer' THEN json_object('raw', (SELECT text FROM strings WHERE id = e.args))
+         WHEN typeof(e.args) IN ('integer', 'real') THEN json_object('raw', (SELECT text FROM strings WHERE id = e.args))
          WHEN substr(e.args, 1, 1) = '{' THEN e.args
          ELSE json_object('raw', e.args)
        END AS args,

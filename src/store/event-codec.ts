@@ -16,7 +16,7 @@ export const CODEC_VERSION = 2;
 
 export const EVENT_COLUMNS = ['trace_id', 'seq', 'kind', 'name', 't_ns', 'pid', 'tid', 'comm', 'cpu', 'vm', 'vcpu', 'args', 'result', 'src_file', 'src_line', 'label'] as const;
 
-export type EventRow = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | number | null, string | null, number | null, number | null, string | null];
+export type EventRow = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | number | bigint | null, string | null, number | null, number | null, string | null];
 
 const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 const OPEN_BRACE = 0x7b;
@@ -38,16 +38,37 @@ function rawOnly(args: Args): string | undefined {
   return raw;
 }
 
-export function encodeArgs(args: Args, strings: StringTable): string | number | null {
+export function encodeArgs(args: Args, strings: StringTable): string | bigint | null {
   const raw = rawOnly(args);
   if (raw !== undefined && raw.charCodeAt(0) !== OPEN_BRACE) return strings.idIfRepeated(raw) ?? raw;
   return hasKeys(args) ? JSON.stringify(args) : null;
 }
 
-export function decodeArgs(value: string | number | null, strings: StringTable): Args {
+export function decodeArgs(value: string | number | bigint | null, strings: StringTable): Args {
   if (value === null) return {};
-  if (typeof value === 'number') return { raw: strings.text(value) };
+  if (typeof value !== 'string') return { raw: strings.text(Number(value)) };
   return value.charCodeAt(0) === OPEN_BRACE ? JSON.parse(value) : { raw: value };
+}
+
+// Times are stored as integer nanoseconds after the trace's t0 (traces.t0, seconds), and must read back
+// as the very same double. Sources print decimal seconds (ftrace: 6 or 9 digits after the point), so
+// while the time in nanoseconds is a safe integer (below 2^53 ns, 104 days of a boot clock) the exact
+// form is (t0 in ns + t_ns) / 1e9: one correctly rounded division of two exact integers, which gives
+// the double nearest the decimal, as parsing it did. Beyond that (CLOCK_REALTIME seconds) the sum
+// t0 + t_ns / 1e9 is used, and the encoder nudges t_ns by a nanosecond when that rounds the other way.
+
+function decodeTs(t0: number, tNs: number): number {
+  const t0Ns = Math.round(t0 * 1e9);
+  const ns = t0Ns + tNs;
+  return Number.isSafeInteger(t0Ns) && Number.isSafeInteger(ns) ? ns / 1e9 : t0 + tNs / 1e9;
+}
+
+export function encodeTs(ts: number, t0: number): number {
+  const tNs = Math.round((ts - t0) * 1e9);
+  if (decodeTs(t0, tNs) === ts) return tNs;
+  if (decodeTs(t0, tNs - 1) === ts) return tNs - 1;
+  if (decodeTs(t0, tNs + 1) === ts) return tNs + 1;
+  return tNs;
 }
 
 export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): EventRow {
@@ -56,7 +77,7 @@ export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: numbe
     seq,
     KIND_IDS.get(e.kind)!,
     strings.id(e.name),
-    e.ts === undefined || t0 === null ? null : Math.round((e.ts - t0) * 1e9),
+    e.ts === undefined || t0 === null ? null : encodeTs(e.ts, t0),
     e.pid ?? null,
     e.tid ?? null,
     e.comm === undefined ? null : strings.id(e.comm),
@@ -64,7 +85,7 @@ export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: numbe
     e.vm ?? null,
     e.vcpu ?? null,
     encodeArgs(e.args, strings),
-    e.result && hasKeys(e.result) ? JSON.stringify(e.result) : null,
+    e.result ? JSON.stringify(e.result) : null,
     e.src ? strings.id(e.src.file) : null,
     e.src?.line ?? null,
     e.label ?? null,
@@ -74,7 +95,7 @@ export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: numbe
 export function decodeEvent(row: EventRow, t0: number | null, strings: StringTable): TraceEvent {
   const [, seq, kind, name, tNs, pid, tid, comm, cpu, vm, vcpu, args, result, srcFile, srcLine, label] = row;
   const event: TraceEvent = { seq, kind: EVENT_KINDS[kind]!, name: strings.text(name), args: decodeArgs(args, strings) };
-  if (tNs !== null && t0 !== null) event.ts = t0 + tNs / 1e9;
+  if (tNs !== null && t0 !== null) event.ts = decodeTs(t0, tNs);
   if (pid !== null) event.pid = pid;
   if (tid !== null) event.tid = tid;
   if (comm !== null) event.comm = strings.text(comm);

@@ -17,6 +17,7 @@ function unshared(text: string): string {
 export class StringTable {
   private readonly ids = new Map<string, number>();
   private seenOnce = new Set<string>();
+  private readonly repeatedIds = new Map<string, bigint>();
   private repeated = 0;
   private readonly texts = new Map<number, string>();
   private readonly insert: SqlStatement;
@@ -44,9 +45,9 @@ export class StringTable {
    * when it repeats. Memory is bounded: the seen-once set is dropped when full, and after
    * REPEATED_LIMIT interned texts everything new stays inline.
    */
-  idIfRepeated(text: string): number | undefined {
-    const id = this.ids.get(text);
-    if (id !== undefined) return id;
+  idIfRepeated(text: string): bigint | undefined {
+    const known = this.repeatedIds.get(text);
+    if (known !== undefined) return known;
     if (this.repeated >= REPEATED_LIMIT) return undefined;
     if (!this.seenOnce.has(text)) {
       if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce = new Set();
@@ -55,7 +56,11 @@ export class StringTable {
     }
     this.seenOnce.delete(text);
     this.repeated++;
-    return this.id(text);
+    // A bigint, so better-sqlite3 binds an INTEGER: a JS number is bound as a REAL, which a column
+    // without affinity (events.args) would keep as an 8-byte float.
+    const id = BigInt(this.id(text));
+    this.repeatedIds.set(unshared(text), id);
+    return id;
   }
 
   text(id: number): string {
@@ -72,6 +77,7 @@ export class StringTable {
     this.ids.clear();
     this.texts.clear();
     this.seenOnce.clear();
+    this.repeatedIds.clear();
     this.repeated = 0;
   }
 }
