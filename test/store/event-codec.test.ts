@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sniffFormat } from '../../src/importers/formats.js';
 import type { NewEvent, TraceEvent } from '../../src/model/event.js';
+import { decodeEvent, EVENT_COLUMNS, type EventRow } from '../../src/store/event-codec.js';
 import { readEvents } from '../../src/store/event-reader.js';
+import { StringTable } from '../../src/store/strings.js';
 import { openStore } from '../../src/store/open.js';
 import { TraceWriter } from '../../src/store/trace-writer.js';
 import { getTrace } from '../../src/store/traces.js';
@@ -24,7 +26,13 @@ function roundTrip(name: string, events: readonly NewEvent[]): TraceEvent[] {
     const writer = new TraceWriter(db, { name, format: 'test', sources: [], contentHash: '' });
     for (const e of events) writer.append(e);
     writer.commit({});
-    return [...readEvents(db, getTrace(db, name))];
+    const trace = getTrace(db, name);
+    const paged = [...readEvents(db, trace)];
+    // The row-at-a-time decoder (whole rows of `events`, as other readers select them) agrees.
+    const strings = new StringTable(db);
+    const rows = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE trace_id = ? ORDER BY seq`).raw().all(trace.id) as EventRow[];
+    assert.deepStrictEqual(rows.map((r) => decodeEvent(r, trace.t0, strings)), paged);
+    return paged;
   } finally {
     db.close();
   }
