@@ -105,6 +105,14 @@ const PAGE_COMMON = 'seq, kind, name, t_ns, pid, tid, comm, cpu, args, src_file,
 /** The SQL expression for one PageRow of a row of `events`. */
 export const PAGE_ROW_SQL = `CASE WHEN vm IS NULL AND vcpu IS NULL AND result IS NULL AND label IS NULL THEN json_array(${PAGE_COMMON}) ELSE json_array(${PAGE_COMMON}, vm, vcpu, result, label) END`;
 
+/**
+ * One page of a trace's events as a JSON array of PageRows, or NULL when the range is empty. Straight
+ * off the primary key, which yields rows in seq order (readers check; SQLite does not promise the
+ * order of an aggregate), and with group_concat: 25% cheaper than json_group_array over an ordered
+ * subquery. Parameters: trace_id, first seq, last seq.
+ */
+export const PAGE_SQL = `SELECT '[' || group_concat(${PAGE_ROW_SQL}) || ']' FROM events WHERE trace_id = ? AND seq >= ? AND seq <= ?`;
+
 export function decodePageRow(row: PageRow, t0: number | null, strings: StringTable): TraceEvent {
   const tNs = row[3], pid = row[4], tid = row[5], comm = row[6], cpu = row[7], srcFile = row[9], srcLine = row[10];
   const event: TraceEvent = { seq: row[0], kind: EVENT_KINDS[row[1]]!, name: strings.text(row[2]), args: decodeArgs(row[8], strings) };

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../model/event.js';
-import { decodePageRow, PAGE_ROW_SQL, type PageRow } from './event-codec.js';
+import { decodePageRow, PAGE_SQL, type PageRow } from './event-codec.js';
+import { prefetchPages } from './page-prefetch.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
 import type { TraceRecord } from './traces.js';
@@ -7,27 +8,57 @@ import type { TraceRecord } from './traces.js';
 export interface EventRange {
   from?: number;
   to?: number;
+  /**
+   * Build pages on a worker thread while the caller works: 'auto' (the default) for ranges of at
+   * least PREFETCH_MIN_EVENTS of a database file with no transaction open on this connection (the
+   * worker's own connection would not see its uncommitted rows).
+   */
+  prefetch?: 'auto' | 'never' | 'always';
 }
 
 /**
- * Events per page. A page leaves SQLite as one JSON array built by json_group_array() and is parsed
+ * Events per page. A page leaves SQLite as one JSON array (PAGE_SQL in event-codec.ts) and is parsed
  * with one JSON.parse: better-sqlite3 spends about 0.2 us on each column of each row it hands to JS
  * (3.9 s for the 16 columns of 2.65M rows), the JSON page route a quarter of that (bench/: full replay).
  */
 export const PAGE_EVENTS = 2048;
+export const PREFETCH_MIN_EVENTS = 100_000;
 
-const pageSql = `SELECT json_group_array(${PAGE_ROW_SQL}) FROM (SELECT * FROM events WHERE trace_id = ? AND seq >= ? AND seq <= ? ORDER BY seq)`;
-const nextSeqSql = 'SELECT min(seq) FROM events WHERE trace_id = ? AND seq > ?';
 
-const statements = new WeakMap<SqlDatabase, { page: SqlStatement; nextSeq: SqlStatement }>();
+interface Statements {
+  page: SqlStatement;
+  nextSeq: SqlStatement;
+  maxSeq: SqlStatement;
+}
 
-function statementsOf(db: SqlDatabase): { page: SqlStatement; nextSeq: SqlStatement } {
+const statements = new WeakMap<SqlDatabase, Statements>();
+
+function statementsOf(db: SqlDatabase): Statements {
   let s = statements.get(db);
   if (!s) {
-    s = { page: db.prepare(pageSql).pluck(), nextSeq: db.prepare(nextSeqSql).pluck() };
+    s = {
+      page: db.prepare(PAGE_SQL).pluck(),
+      nextSeq: db.prepare('SELECT min(seq) FROM events WHERE trace_id = ? AND seq > ?').pluck(),
+      maxSeq: db.prepare('SELECT max(seq) FROM events WHERE trace_id = ?').pluck(),
+    };
     statements.set(db, s);
   }
   return s;
+}
+
+function parsePage(json: string | null): PageRow[] {
+  const rows = JSON.parse(json ?? '[]') as PageRow[];
+  // A primary-key scan yields seq order in practice; SQLite does not promise an aggregate's order.
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]![0] < rows[i - 1]![0]) return rows.sort((a, b) => a[0] - b[0]);
+  }
+  return rows;
+}
+
+/** The file a connection reads, when another connection could open it too. */
+function fileOf(db: SqlDatabase): string | undefined {
+  const { name, memory } = db as unknown as { name?: unknown; memory?: unknown };
+  return typeof name === 'string' && name !== '' && name !== ':memory:' && memory !== true ? name : undefined;
 }
 
 /**
@@ -35,26 +66,28 @@ function statementsOf(db: SqlDatabase): { page: SqlStatement; nextSeq: SqlStatem
  * caller may write to the database (snapshots, say) while it iterates.
  */
 export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, pageSize = PAGE_EVENTS): Generator<PageRow[]> {
-  const { page, nextSeq } = statementsOf(db);
-  const to = range.to ?? Number.MAX_SAFE_INTEGER;
+  const s = statementsOf(db);
   let from = range.from ?? 0;
+  const maxSeq = s.maxSeq.get(trace.id) as number | null;
+  if (maxSeq === null) return;
+  const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, maxSeq);
+  const path = fileOf(db);
+  const prefetch = range.prefetch ?? 'auto';
+  if (path && !db.inTransaction && (prefetch === 'always' || (prefetch === 'auto' && to - from + 1 >= PREFETCH_MIN_EVENTS))) {
+    for (const page of prefetchPages(path, trace.id, from, to, pageSize)) {
+      const rows = parsePage(page.json ?? (s.page.get(trace.id, page.from, page.last) as string | null));
+      if (rows.length > 0) yield rows;
+    }
+    return;
+  }
   while (from <= to) {
     const last = Math.min(to, from + pageSize - 1);
-    const rows = JSON.parse((page.get(trace.id, from, last) as string | null) ?? '[]') as PageRow[];
-    if (rows.length > 0) {
-      // json_group_array() keeps the subquery's order in practice; SQLite does not promise it.
-      for (let i = 1; i < rows.length; i++) {
-        if (rows[i]![0] < rows[i - 1]![0]) {
-          rows.sort((a, b) => a[0] - b[0]);
-          break;
-        }
-      }
-      yield rows;
-    }
+    const rows = parsePage(s.page.get(trace.id, from, last) as string | null);
+    if (rows.length > 0) yield rows;
     if (last >= to) return;
     // seq is dense, so a short page is the end; a gap (a damaged file) is skipped, not fatal.
     if (rows.length < last - from + 1) {
-      const next = nextSeq.get(trace.id, last) as number | null;
+      const next = s.nextSeq.get(trace.id, last) as number | null;
       if (next === null) return;
       from = next;
     } else from = last + 1;
@@ -69,6 +102,6 @@ export function* readEvents(db: SqlDatabase, trace: TraceRecord, range: EventRan
 }
 
 export function readEvent(db: SqlDatabase, trace: TraceRecord, seq: number): TraceEvent | undefined {
-  for (const event of readEvents(db, trace, { from: seq, to: seq })) return event;
+  for (const event of readEvents(db, trace, { from: seq, to: seq, prefetch: 'never' })) return event;
   return undefined;
 }

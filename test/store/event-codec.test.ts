@@ -27,11 +27,13 @@ function roundTrip(name: string, events: readonly NewEvent[]): TraceEvent[] {
     for (const e of events) writer.append(e);
     writer.commit({});
     const trace = getTrace(db, name);
-    const paged = [...readEvents(db, trace)];
+    const paged = [...readEvents(db, trace, { prefetch: 'never' })];
     // The row-at-a-time decoder (whole rows of `events`, as other readers select them) agrees.
     const strings = new StringTable(db);
     const rows = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE trace_id = ? ORDER BY seq`).raw().all(trace.id) as EventRow[];
     assert.deepStrictEqual(rows.map((r) => decodeEvent(r, trace.t0, strings)), paged);
+    // So does the worker that builds pages ahead for long replays.
+    assert.deepStrictEqual([...readEvents(db, trace, { prefetch: 'always' })], paged);
     return paged;
   } finally {
     db.close();
