@@ -12,6 +12,23 @@ export { SourceError };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** How far reading a source has got: bytes as stored (compressed for a .gz), of `total` for a file. */
+export interface SourceProgress {
+  path: string;
+  bytes: number;
+  total: number | undefined;
+}
+
+let progressHook: ((progress: SourceProgress) => void) | undefined;
+
+/**
+ * Hear every source's progress after each chunk read (the CLI draws a progress bar with it); undefined
+ * stops. One hook for the process, so the importers need not pass it along.
+ */
+export function onSourceProgress(hook: ((progress: SourceProgress) => void) | undefined): void {
+  progressHook = hook;
+}
+
 export interface LineSource {
   info: SourceInfo;
   /** Batches of lines, without line ends, in order. `first` is the line number of batch[0]. */
@@ -28,9 +45,12 @@ async function* rawChunks(path: string): AsyncGenerator<Buffer> {
 }
 
 export function openSource(path: string): LineSource {
+  let total: number | undefined;
   if (path !== '-') {
     try {
-      if (!statSync(path).isFile()) throw new SourceError(`${path}: not a regular file`);
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new SourceError(`${path}: not a regular file`);
+      total = stat.size;
     } catch (error) {
       if (error instanceof SourceError) throw error;
       throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -77,6 +97,7 @@ export function openSource(path: string): LineSource {
       if (lines.length === 0) continue;
       yield { first: lineNo, lines: stripCr(lines) };
       lineNo += lines.length;
+      progressHook?.({ path, bytes: info.bytes, total });
     }
     carry += decoder.decode();
     if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };

@@ -21,7 +21,13 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const { importFiles } = await import('../../importers/import.js');
     const { withStoreAsync } = await import('../session.js');
-    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}) }));
+    const { onSourceProgress } = await import('../../importers/source.js');
+    const bar = (await import('../present/progress.js')).progressBar();
+    onSourceProgress(bar.update);
+    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}) })).finally(() => {
+      onSourceProgress(undefined);
+      bar.done();
+    });
     const { trace, stats, reused } = result;
     emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, stats: stats.toJSON() }, (d) => {
       const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
