@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../errors.js';
@@ -90,8 +91,20 @@ export function openSource(path: string): LineSource {
     const decoder = new TextDecoder('utf-8');
     let carry = '';
     let lineNo = 1;
+    let pending = false;
     for await (const chunk of bytes()) {
-      const text = carry + decoder.decode(chunk, { stream: true });
+      // Trace text is nearly always ASCII, and an ASCII chunk converts as latin1 (a copy) instead of
+      // through the UTF-8 decoder. The decoder may hold the start of a sequence cut by the previous
+      // chunk only if that chunk was not ASCII; it is flushed first (an invalid tail becomes U+FFFD).
+      let decoded: string;
+      if (isAscii(chunk)) {
+        decoded = (pending ? decoder.decode() : '') + chunk.toString('latin1');
+        pending = false;
+      } else {
+        decoded = decoder.decode(chunk, { stream: true });
+        pending = true;
+      }
+      const text = carry + decoded;
       const lines = text.split('\n');
       carry = lines.pop()!;
       if (lines.length === 0) continue;

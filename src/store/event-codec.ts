@@ -72,24 +72,32 @@ export function encodeTs(ts: number, t0: number): number {
 }
 
 export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): EventRow {
-  return [
-    traceId,
-    seq,
-    KIND_IDS.get(e.kind)!,
-    strings.id(e.name),
-    e.ts === undefined || t0 === null ? null : encodeTs(e.ts, t0),
-    e.pid ?? null,
-    e.tid ?? null,
-    e.comm === undefined ? null : strings.id(e.comm),
-    e.cpu ?? null,
-    e.vm ?? null,
-    e.vcpu ?? null,
-    encodeArgs(e.args, strings),
-    e.result ? JSON.stringify(e.result) : null,
-    e.src ? strings.id(e.src.file) : null,
-    e.src?.line ?? null,
-    e.label ?? null,
-  ];
+  const row = new Array(EVENT_COLUMNS.length) as EventRow;
+  row[0] = traceId;
+  encodeEventInto(row, 1, seq, e, t0, strings);
+  return row;
+}
+
+/**
+ * The columns after trace_id (EVENT_COLUMNS[1..]) written into `out` from `at`: the trace writer
+ * fills its multi-row INSERT's parameters in place, with no array per row.
+ */
+export function encodeEventInto(out: unknown[], at: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): void {
+  out[at] = seq;
+  out[at + 1] = KIND_IDS.get(e.kind)!;
+  out[at + 2] = strings.id(e.name, 0);
+  out[at + 3] = e.ts === undefined || t0 === null ? null : encodeTs(e.ts, t0);
+  out[at + 4] = e.pid ?? null;
+  out[at + 5] = e.tid ?? null;
+  out[at + 6] = e.comm === undefined ? null : strings.id(e.comm, 1);
+  out[at + 7] = e.cpu ?? null;
+  out[at + 8] = e.vm ?? null;
+  out[at + 9] = e.vcpu ?? null;
+  out[at + 10] = encodeArgs(e.args, strings);
+  out[at + 11] = e.result ? JSON.stringify(e.result) : null;
+  out[at + 12] = e.src ? strings.id(e.src.file, 2) : null;
+  out[at + 13] = e.src?.line ?? null;
+  out[at + 14] = e.label ?? null;
 }
 
 /**

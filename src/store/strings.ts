@@ -18,6 +18,8 @@ export class StringTable {
   private readonly ids = new Map<string, number>();
   private seenOnce = new Set<string>();
   private readonly repeatedIds = new Map<string, bigint>();
+  private readonly lastText: (string | undefined)[] = [undefined, undefined, undefined];
+  private readonly lastId = [0, 0, 0];
   private repeated = 0;
   private readonly texts = new Map<number, string>();
   private readonly insert: SqlStatement;
@@ -30,12 +32,21 @@ export class StringTable {
     this.byId = db.prepare('SELECT text FROM strings WHERE id = ?').pluck();
   }
 
-  id(text: string): number {
+  /**
+   * `memo` names a column (0 name, 1 comm, 2 file): consecutive events mostly repeat each one, and a
+   * repeat of the column's last text skips the map.
+   */
+  id(text: string, memo?: 0 | 1 | 2): number {
+    if (memo !== undefined && text === this.lastText[memo]) return this.lastId[memo]!;
     let id = this.ids.get(text);
     if (id === undefined) {
       this.insert.run(text);
       id = this.byText.get(text) as number;
       this.ids.set(unshared(text), id);
+    }
+    if (memo !== undefined) {
+      this.lastText[memo] = text;
+      this.lastId[memo] = id;
     }
     return id;
   }
@@ -78,6 +89,7 @@ export class StringTable {
     this.texts.clear();
     this.seenOnce.clear();
     this.repeatedIds.clear();
+    this.lastText.fill(undefined);
     this.repeated = 0;
   }
 }

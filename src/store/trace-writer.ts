@@ -1,5 +1,5 @@
 import type { NewEvent } from '../model/event.js';
-import { encodeEvent, EVENT_COLUMNS } from './event-codec.js';
+import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
 import { deleteTrace, findTrace, type SourceInfo } from './traces.js';
@@ -17,12 +17,15 @@ export interface NewTrace {
 
 /**
  * Rows per INSERT statement. One statement of many rows crosses from JS into SQLite once instead of
- * once a row; 64 rows x 16 columns stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
+ * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
  */
 const ROWS_PER_INSERT = 64;
 
-const rowPlaceholders = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-const insertSql = (rows: number) => `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(rowPlaceholders).join(', ')}`;
+/** Parameters per row: every column but trace_id, which is a literal of the statement. */
+const ROW_PARAMS = EVENT_COLUMNS.length - 1;
+
+const insertSql = (traceId: number, rows: number) =>
+  `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(`(${traceId}, ${Array(ROW_PARAMS).fill('?').join(', ')})`).join(', ')}`;
 
 /**
  * One import, one transaction: the trace row and its events become visible together at commit(),
@@ -34,8 +37,9 @@ export class TraceWriter {
   private t0: number | null = null;
   private readonly insertOne: SqlStatement;
   private readonly insertMany: SqlStatement;
-  /** Encoded columns of the rows not yet inserted, flat, in insert order. */
-  private pending: unknown[] = [];
+  /** Parameters of the next multi-row INSERT: encoded columns of the rows not yet inserted. */
+  private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
+  private pendingRows = 0;
   private readonly strings: StringTable;
   private open = true;
 
@@ -53,8 +57,8 @@ export class TraceWriter {
       db.exec('ROLLBACK');
       throw error;
     }
-    this.insertOne = db.prepare(insertSql(1));
-    this.insertMany = db.prepare(insertSql(ROWS_PER_INSERT));
+    this.insertOne = db.prepare(insertSql(this.traceId, 1));
+    this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
     this.strings = new StringTable(db);
   }
 
@@ -65,18 +69,16 @@ export class TraceWriter {
 
   append(event: NewEvent): void {
     if (this.t0 === null && event.ts !== undefined) this.t0 = event.ts;
-    const row = encodeEvent(this.traceId, this.seq++, event, this.t0, this.strings);
-    for (let i = 0; i < row.length; i++) this.pending.push(row[i]);
-    if (this.pending.length === ROWS_PER_INSERT * EVENT_COLUMNS.length) {
+    encodeEventInto(this.pending, this.pendingRows * ROW_PARAMS, this.seq++, event, this.t0, this.strings);
+    if (++this.pendingRows === ROWS_PER_INSERT) {
       this.insertMany.run(this.pending);
-      this.pending = [];
+      this.pendingRows = 0;
     }
   }
 
   private flush(): void {
-    const n = EVENT_COLUMNS.length;
-    for (let i = 0; i < this.pending.length; i += n) this.insertOne.run(this.pending.slice(i, i + n));
-    this.pending = [];
+    for (let i = 0; i < this.pendingRows; i++) this.insertOne.run(this.pending.slice(i * ROW_PARAMS, (i + 1) * ROW_PARAMS));
+    this.pendingRows = 0;
   }
 
   commit(stats: unknown, meta?: Record<string, unknown>): void {
@@ -91,7 +93,7 @@ export class TraceWriter {
   abort(): void {
     if (!this.open) return;
     this.open = false;
-    this.pending = [];
+    this.pendingRows = 0;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.strings.forget();
   }
