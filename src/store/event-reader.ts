@@ -65,7 +65,7 @@ function fileOf(db: SqlDatabase): string | undefined {
  * Rows of a trace in seq order, a page at a time. No statement stays open between pages, so the
  * caller may write to the database (snapshots, say) while it iterates.
  */
-export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, pageSize = PAGE_EVENTS): Generator<PageRow[]> {
+export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, pageSize = PAGE_EVENTS): Generator<{ from: number; rows: PageRow[] }> {
   const s = statementsOf(db);
   let from = range.from ?? 0;
   const maxSeq = s.maxSeq.get(trace.id) as number | null;
@@ -75,15 +75,15 @@ export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: Event
   const prefetch = range.prefetch ?? 'auto';
   if (path && !db.inTransaction && (prefetch === 'always' || (prefetch === 'auto' && to - from + 1 >= PREFETCH_MIN_EVENTS))) {
     for (const page of prefetchPages(path, trace.id, from, to, pageSize)) {
-      const rows = parsePage(page.json ?? (s.page.get(trace.id, page.from, page.last) as string | null));
-      if (rows.length > 0) yield rows;
+      const rows = parsePage(page.json ?? (s.page.get({ trace: trace.id, from: page.from, last: page.last }) as string | null));
+      if (rows.length > 0) yield { from: page.from, rows };
     }
     return;
   }
   while (from <= to) {
     const last = Math.min(to, from + pageSize - 1);
-    const rows = parsePage(s.page.get(trace.id, from, last) as string | null);
-    if (rows.length > 0) yield rows;
+    const rows = parsePage(s.page.get({ trace: trace.id, from, last }) as string | null);
+    if (rows.length > 0) yield { from, rows };
     if (last >= to) return;
     // seq is dense, so a short page is the end; a gap (a damaged file) is skipped, not fatal.
     if (rows.length < last - from + 1) {
@@ -96,8 +96,8 @@ export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: Event
 
 /** Events of a trace in seq order, lazily: a page of rows at a time leaves the database. */
 export function* readEvents(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, strings = new StringTable(db)): Generator<TraceEvent> {
-  for (const rows of readEventRows(db, trace, range)) {
-    for (const row of rows) yield decodePageRow(row, trace.t0, strings);
+  for (const { from, rows } of readEventRows(db, trace, range)) {
+    for (const row of rows) yield decodePageRow(row, from, trace.t0, strings);
   }
 }
 

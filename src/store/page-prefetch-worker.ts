@@ -23,7 +23,7 @@ try {
       if (written - taken < SLOTS) break;
       Atomics.wait(control, 1, taken, 1000);
     }
-    const json = (page.get(job.traceId, from, last) as string | null) ?? '[]';
+    const json = (page.get({ trace: job.traceId, from, last }) as string | null) ?? '[]';
     const slot = written % SLOTS;
     const bytes = Buffer.byteLength(json);
     if (bytes <= SLOT_BYTES) data.write(json, slot * SLOT_BYTES, 'utf8');

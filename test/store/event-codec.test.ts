@@ -34,6 +34,10 @@ function roundTrip(name: string, events: readonly NewEvent[]): TraceEvent[] {
     assert.deepStrictEqual(rows.map((r) => decodeEvent(r, trace.t0, strings)), paged);
     // So does the worker that builds pages ahead for long replays.
     assert.deepStrictEqual([...readEvents(db, trace, { prefetch: 'always' })], paged);
+    // A range in the middle, across page boundaries in both readers (pages of 2048 events).
+    const from = Math.floor(paged.length / 3);
+    const to = Math.min(paged.length - 1, from + 2100);
+    for (const prefetch of ['never', 'always'] as const) assert.deepStrictEqual([...readEvents(db, trace, { from, to, prefetch })], paged.slice(from, to + 1));
     return paged;
   } finally {
     db.close();
