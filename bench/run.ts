@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/open.js';
@@ -42,6 +42,8 @@ function ensureSqlite3(): void {
   if (r.status !== 0 || !haveCommand('sqlite3')) throw new Error('the import baseline needs the sqlite3 shell: apt-get install -y sqlite3');
 }
 
+// The machine is shared: its load, before and after, says how much to trust a ratio.
+const loadBefore = loadavg()[0]!;
 const dir = mkdtempSync(join(tmpdir(), 'hvreplay-bench-'));
 try {
   let trace = positionals[0];
@@ -78,9 +80,10 @@ try {
     log('start-up');
     rows.push(...(await startupWorkload()));
   }
-  const meta = { trace: positionals[0] ?? `generated (${values.events} events)`, events: imported.events, runs, node: process.version, when: new Date().toISOString() };
+  const load = { before: +loadBefore.toFixed(2), after: +loadavg()[0]!.toFixed(2), cores: availableParallelism() };
+  const meta = { trace: positionals[0] ?? `generated (${values.events} events)`, events: imported.events, runs, node: process.version, when: new Date().toISOString(), load };
   if (values.json) process.stdout.write(JSON.stringify({ ...meta, rows }, null, 2) + '\n');
-  else process.stdout.write(`hvreplay bench: ${meta.trace}, ${meta.events.toLocaleString('en-US')} events, node ${meta.node}\n\n${renderTable(rows)}\n`);
+  else process.stdout.write(`hvreplay bench: ${meta.trace}, ${meta.events.toLocaleString('en-US')} events, node ${meta.node}, load average ${load.before} -> ${load.after} on ${load.cores} cores\n\n${renderTable(rows)}\n`);
   if (generated && values.keep) log(`kept ${dir}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
