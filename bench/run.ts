@@ -68,11 +68,17 @@ try {
       replaySeconds = r.replaySeconds;
       if (want('replay')) rows.push(...r.rows);
     }
+    let seekMedian: number | undefined;
     if (want('seek') && replaySeconds !== undefined) {
-      log('seek');
-      rows.push(...(await seekWorkload(db, record, replaySeconds)));
+      log('seek (building snapshots first)');
+      const s = await seekWorkload(db, record, replaySeconds);
+      seekMedian = s.median;
+      rows.push(...s.rows);
     }
-    if (want('bisect')) rows.push(...(await bisectWorkload()));
+    if (want('bisect')) {
+      log('bisect');
+      rows.push(...(await bisectWorkload(db, record, seekMedian)));
+    }
   } finally {
     db.close();
   }
