@@ -3,16 +3,15 @@ import type { StringTable } from './strings.js';
 
 // One event <-> one row of the events table. Column order is the insert statement's.
 //
-// The args column holds one of three things (codec 2; migrations/001_initial.sql, `event_log` turns
-// each back into JSON for sqlite3 users):
+// The args column holds one of four forms (migrations/001_initial.sql; `event_log` turns each back
+// into JSON for sqlite3 users). The schema version (PRAGMA user_version) is the codec's version: a
+// change to these forms comes with a migration that rewrites old rows.
 // - NULL: no args;
 // - an INTEGER: args are exactly { raw: strings.text(id) }: a generic event's payload that repeats
 //   (kvm_emulate_insn lines of a guest spinning in a loop: 8,273 distinct payloads in 2.6M events);
 // - TEXT starting with '{': the args as a JSON object;
 // - other TEXT: args are exactly { raw: that text }: a payload seen once, without JSON's quoting.
-// A raw payload that itself starts with '{' is stored as JSON, so the three never overlap.
-
-export const CODEC_VERSION = 2;
+// A raw payload that itself starts with '{' is stored as JSON, so the forms never overlap.
 
 export const EVENT_COLUMNS = ['trace_id', 'seq', 'kind', 'name', 't_ns', 'pid', 'tid', 'comm', 'cpu', 'vm', 'vcpu', 'args', 'result', 'src_file', 'src_line', 'label'] as const;
 
