@@ -34,7 +34,7 @@ export function renderTable(rows: readonly BenchRow[]): string {
     fmt(r.value),
     r.baselineName,
     fmt(r.baseline),
-    r.ratio === undefined ? '-' : `${r.ratio.toFixed(3)}x`,
+    r.ratio === undefined ? '-' : r.ratio > 0 && r.ratio < 0.01 ? `1/${Math.round(1 / r.ratio).toLocaleString('en-US')}` : `${r.ratio.toFixed(3)}x`,
     r.target,
     r.met === undefined ? 'skip' : r.met ? 'yes' : 'NO',
   ]);
