@@ -21,8 +21,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): { upda
       if (p.total) {
         const f = Math.min(1, p.bytes / p.total);
         const fill = Math.round(f * WIDTH);
-        text = `importing ${p.path} [${'#'.repeat(fill)}${'.'.repeat(WIDTH - fill)}] ${(f * 100).toFixed(0).padStart(3)}% ${mb(p.bytes)}/${mb(p.total)} MB`;
-      } else text = `importing ${p.path}: ${mb(p.bytes)} MB read`;
+        // Figures first, so a narrow terminal cuts the path rather than them.
+        text = `[${'#'.repeat(fill)}${'.'.repeat(WIDTH - fill)}] ${(f * 100).toFixed(0).padStart(3)}% ${mb(p.bytes)}/${mb(p.total)} MB importing ${p.path}`;
+      } else text = `${mb(p.bytes)} MB read, importing ${p.path}`;
       stream.write(`\r${text.slice(0, (stream.columns || 80) - 1)}\x1b[K`);
       drawn = true;
     },
