@@ -40,7 +40,9 @@ CREATE TABLE events (
   cpu      INTEGER,
   vm       INTEGER,
   vcpu     INTEGER,
-  args     TEXT,                          -- JSON object, NULL when empty
+  -- No declared type, so an integer stays an integer. NULL: no args; INTEGER: {"raw": strings.text};
+  -- TEXT starting with '{': a JSON object; other TEXT: {"raw": the text}. `event_log` shows JSON.
+  args,
   result   TEXT,                          -- JSON: observed ret, errno, exit, fdPath, duration
   src_file INTEGER,                       -- strings.id
   src_line INTEGER,
@@ -62,7 +64,13 @@ CREATE TABLE snapshots (
 CREATE VIEW event_log AS
 SELECT t.name AS trace, e.trace_id, e.seq, k.name AS kind, n.text AS name,
        t.t0 + e.t_ns / 1e9 AS ts, e.pid, e.tid, c.text AS comm, e.cpu, e.vm, e.vcpu,
-       e.args, e.result, f.text || ':' || e.src_line AS source, e.label
+       CASE
+         WHEN e.args IS NULL THEN NULL
+         WHEN typeof(e.args) IN ('integer', 'real') THEN json_object('raw', (SELECT text FROM strings WHERE id = e.args))
+         WHEN substr(e.args, 1, 1) = '{' THEN e.args
+         ELSE json_object('raw', e.args)
+       END AS args,
+       e.result, f.text || ':' || e.src_line AS source, e.label
 FROM events e
 JOIN traces t ON t.id = e.trace_id
 JOIN kinds k ON k.id = e.kind

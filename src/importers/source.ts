@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../errors.js';
@@ -17,6 +18,23 @@ export function isStdin(path: string): boolean {
   return path === '-' || path === '/dev/stdin';
 }
 
+/** How far reading a source has got: bytes as stored (compressed for a .gz), of `total` for a file. */
+export interface SourceProgress {
+  path: string;
+  bytes: number;
+  total: number | undefined;
+}
+
+let progressHook: ((progress: SourceProgress) => void) | undefined;
+
+/**
+ * Hear every source's progress after each chunk read (the CLI draws a progress bar with it); undefined
+ * stops. One hook for the process, so the importers need not pass it along.
+ */
+export function onSourceProgress(hook: ((progress: SourceProgress) => void) | undefined): void {
+  progressHook = hook;
+}
+
 export interface LineSource {
   info: SourceInfo;
   /** Batches of lines, without line ends, in order. `first` is the line number of batch[0]. */
@@ -24,7 +42,7 @@ export interface LineSource {
 }
 
 async function* rawChunks(path: string): AsyncGenerator<Buffer> {
-  const input: Readable = isStdin(path) ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const input: Readable = isStdin(path) ? process.stdin : createReadStream(path, { highWaterMark: 1 << 18 });
   try {
     for await (const chunk of input) yield chunk as Buffer;
   } catch (error) {
@@ -33,9 +51,12 @@ async function* rawChunks(path: string): AsyncGenerator<Buffer> {
 }
 
 export function openSource(path: string): LineSource {
+  let total: number | undefined;
   if (!isStdin(path)) {
     try {
-      if (!statSync(path).isFile()) throw new SourceError(`${path}: not a regular file`);
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new SourceError(`${path}: not a regular file`);
+      total = stat.size;
     } catch (error) {
       if (error instanceof SourceError) throw error;
       throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -65,7 +86,7 @@ export function openSource(path: string): LineSource {
       return;
     }
     try {
-      for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 20 }))) yield chunk as Buffer;
+      for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 18 }))) yield chunk as Buffer;
     } catch (error) {
       throw new SourceError(`${path}: bad gzip data: ${(error as Error).message}`);
     }
@@ -75,13 +96,26 @@ export function openSource(path: string): LineSource {
     const decoder = new TextDecoder('utf-8');
     let carry = '';
     let lineNo = 1;
+    let pending = false;
     for await (const chunk of bytes()) {
-      const text = carry + decoder.decode(chunk, { stream: true });
+      // Trace text is nearly always ASCII, and an ASCII chunk converts as latin1 (a copy) instead of
+      // through the UTF-8 decoder. The decoder may hold the start of a sequence cut by the previous
+      // chunk only if that chunk was not ASCII; it is flushed first (an invalid tail becomes U+FFFD).
+      let decoded: string;
+      if (isAscii(chunk)) {
+        decoded = (pending ? decoder.decode() : '') + chunk.toString('latin1');
+        pending = false;
+      } else {
+        decoded = decoder.decode(chunk, { stream: true });
+        pending = true;
+      }
+      const text = carry + decoded;
       const lines = text.split('\n');
       carry = lines.pop()!;
       if (lines.length === 0) continue;
       yield { first: lineNo, lines: stripCr(lines) };
       lineNo += lines.length;
+      progressHook?.({ path, bytes: info.bytes, total });
     }
     carry += decoder.decode();
     if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };

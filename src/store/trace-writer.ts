@@ -1,5 +1,5 @@
 import type { NewEvent } from '../model/event.js';
-import { encodeEvent, EVENT_COLUMNS } from './event-codec.js';
+import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
 import { deleteTrace, findTrace, type SourceInfo } from './traces.js';
@@ -16,6 +16,18 @@ export interface NewTrace {
 }
 
 /**
+ * Rows per INSERT statement. One statement of many rows crosses from JS into SQLite once instead of
+ * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
+ */
+const ROWS_PER_INSERT = 64;
+
+/** Parameters per row: every column but trace_id, which is a literal of the statement. */
+const ROW_PARAMS = EVENT_COLUMNS.length - 1;
+
+const insertSql = (traceId: number, rows: number) =>
+  `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(`(${traceId}, ${Array(ROW_PARAMS).fill('?').join(', ')})`).join(', ')}`;
+
+/**
  * One import, one transaction: the trace row and its events become visible together at commit(),
  * and abort() leaves the file exactly as it was.
  */
@@ -23,7 +35,11 @@ export class TraceWriter {
   readonly traceId: number;
   private seq = 0;
   private t0: number | null = null;
-  private readonly insert: SqlStatement;
+  private readonly insertOne: SqlStatement;
+  private readonly insertMany: SqlStatement;
+  /** Parameters of the next multi-row INSERT: encoded columns of the rows not yet inserted. */
+  private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
+  private pendingRows = 0;
   private readonly strings: StringTable;
   private open = true;
 
@@ -41,20 +57,32 @@ export class TraceWriter {
       db.exec('ROLLBACK');
       throw error;
     }
-    this.insert = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    this.insertOne = db.prepare(insertSql(this.traceId, 1));
+    this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
     this.strings = new StringTable(db);
   }
 
+  /** Events appended so far. */
   get count(): number {
     return this.seq;
   }
 
   append(event: NewEvent): void {
     if (this.t0 === null && event.ts !== undefined) this.t0 = event.ts;
-    this.insert.run(encodeEvent(this.traceId, this.seq++, event, this.t0, this.strings));
+    encodeEventInto(this.pending, this.pendingRows * ROW_PARAMS, this.seq++, event, this.t0, this.strings);
+    if (++this.pendingRows === ROWS_PER_INSERT) {
+      this.insertMany.run(this.pending);
+      this.pendingRows = 0;
+    }
+  }
+
+  private flush(): void {
+    for (let i = 0; i < this.pendingRows; i++) this.insertOne.run(this.pending.slice(i * ROW_PARAMS, (i + 1) * ROW_PARAMS));
+    this.pendingRows = 0;
   }
 
   commit(stats: unknown, meta?: Record<string, unknown>): void {
+    this.flush();
     this.db
       .prepare(`UPDATE traces SET event_count = ?, t0 = ?, stats = ?${meta ? ', meta = ?' : ''} WHERE id = ?`)
       .run(...[this.seq, this.t0, JSON.stringify(stats), ...(meta ? [JSON.stringify(meta)] : []), this.traceId]);
@@ -65,6 +93,7 @@ export class TraceWriter {
   abort(): void {
     if (!this.open) return;
     this.open = false;
+    this.pendingRows = 0;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.strings.forget();
   }

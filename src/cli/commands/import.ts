@@ -23,7 +23,13 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const { importFiles } = await import('../../importers/import.js');
     const { withStoreAsync } = await import('../session.js');
-    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}), ...(args.strict ? { strict: true } : {}) }));
+    const { onSourceProgress } = await import('../../importers/source.js');
+    const bar = (await import('../present/progress.js')).progressBar();
+    onSourceProgress(bar.update);
+    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}), ...(args.strict ? { strict: true } : {}) })).finally(() => {
+      onSourceProgress(undefined);
+      bar.done();
+    });
     const { trace, stats, reused } = result;
     if (stats.unreadable > 0) {
       const first = stats.problems.find((p) => !p.finding);
