@@ -2,7 +2,7 @@ import type { Policies } from '../engine/policy/registry.js';
 import { policyKey } from '../engine/policy/registry.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import { stateHash } from '../engine/hash.js';
-import { readEventPages } from '../store/event-pages.js';
+import { readEvents } from '../store/event-reader.js';
 import type { SqlDatabase } from '../store/sql.js';
 import type { TraceRecord } from '../store/traces.js';
 import { initialStateFor } from './initial-state.js';
@@ -25,7 +25,7 @@ export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Polic
   const initial = initialStateFor(trace);
   // The first full replay under these policies builds the trace's snapshots on the way (src/query/seek.ts).
   const recorder = recorderFor(db, trace, policies, initial);
-  const state = fold(readEventPages(db, trace), policies, initial, recording(recorder, (step) => {
+  const state = fold(readEvents(db, trace), policies, initial, recording(recorder, (step) => {
     events++;
     for (const effect of step.effects) {
       effectCounts[effect.kind] = (effectCounts[effect.kind] ?? 0) + 1;

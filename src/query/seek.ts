@@ -1,7 +1,7 @@
 import type { Policies } from '../engine/policy/registry.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import type { MachineState } from '../model/state.js';
-import { readEventPages } from '../store/event-pages.js';
+import { readEvents } from '../store/event-reader.js';
 import { findSnapshotSet, nearestSnapshot, type SnapshotKey, type SnapshotSet } from '../store/snapshots.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { StringTable } from '../store/strings.js';
@@ -63,7 +63,7 @@ export class Seeker {
   ensureSnapshots(): SnapshotSet | undefined {
     if (this.set || !this.key || this.trace.eventCount === 0) return this.set;
     const recorder = new SnapshotRecorder(this.db, this.trace, this.key, this.initial, this.options.spacing);
-    fold(readEventPages(this.db, this.trace, {}, this.strings), this.policies, this.initial, (step) => recorder.observe(step));
+    fold(readEvents(this.db, this.trace, {}, this.strings), this.policies, this.initial, (step) => recorder.observe(step));
     recorder.finish();
     this.stats.built++;
     this.set = findSnapshotSet(this.db, this.key);
@@ -78,7 +78,7 @@ export class Seeker {
     const base = this.set && this.key && at > 0 ? nearestSnapshot(this.db, this.key, at - 1) : undefined;
     const from = base ? base.seq + 1 : 0;
     let last: ReplayStep | undefined;
-    fold(readEventPages(this.db, this.trace, { from, to: at }, this.strings, Math.min(at - from + 1, 4096)), this.policies, base?.state ?? this.initial, (step) => {
+    fold(readEvents(this.db, this.trace, { from, to: at }, this.strings), this.policies, base?.state ?? this.initial, (step) => {
       last = step;
     });
     this.stats.rebuilt++;

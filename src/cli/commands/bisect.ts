@@ -28,7 +28,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     const { bisectTrace, predicateOracle } = await import('../../query/bisect.js');
     const { compilePredicate } = await import('../../query/predicate.js');
     const { runOracle, BisectAborted } = await import('../../query/bisect-run.js');
-    const { readEventPages } = await import('../../store/event-pages.js');
+    const { readEvents } = await import('../../store/event-reader.js');
     const { eventLine, sourceRef } = await import('../present/event-line.js');
     const { policyKey } = await import('../../engine/policy/registry.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
@@ -46,7 +46,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         if (error instanceof BisectAborted) throw new CliError(error.message, EXIT.usage);
         throw error;
       }
-      const neighbours = result.seq === undefined ? [] : [...readEventPages(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
+      const neighbours = result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {
         trace: trace.name,
         policies: policyKey(policies),

@@ -35,7 +35,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     const { withStore, openTrace } = await import('../session.js');
     const { resolvePolicies, policyKey } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
-    const { readEventPages } = await import('../../store/event-pages.js');
+    const { readEvents } = await import('../../store/event-reader.js');
     const { initialStateFor } = await import('../../query/initial-state.js');
     const { diffPolicies } = await import('../../query/diff-policies.js');
     const { diffTraces, diffFinalStates } = await import('../../query/diff-traces.js');
@@ -50,7 +50,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         const other = openTrace(db, args.other);
         const policies = resolvePolicies(args.policy ?? []);
         const hunks: unknown[] = [];
-        const report = diffTraces(readEventPages(db, trace), readEventPages(db, other), (h) => {
+        const report = diffTraces(readEvents(db, trace), readEvents(db, other), (h) => {
           if (streaming) process.stdout.write(text.hunkText(h) + '\n\n');
           else if (args.all) hunks.push(h);
         });
@@ -70,7 +70,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       const recB = policyKey(a) === policyKey(b) ? undefined : recorderFor(db, trace, b, initial);
       const all: unknown[] = [];
       if (streaming) process.stdout.write(`A = ${policyKey(a)}\nB = ${policyKey(b)}\n\n`);
-      const report = diffPolicies(readEventPages(db, trace), initial, a, b, {
+      const report = diffPolicies(readEvents(db, trace), initial, a, b, {
         onSteps: (sa, sb) => {
           recA?.observe(sa);
           recB?.observe(sb);

@@ -4,7 +4,7 @@ import { evolve } from '../../engine/evolve.js';
 import type { Policies } from '../../engine/policy/registry.js';
 import type { ReplayStep } from '../../engine/replay.js';
 import type { MachineState } from '../../model/state.js';
-import { readEventPages } from '../../store/event-pages.js';
+import { readEvents } from '../../store/event-reader.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import type { StringTable } from '../../store/strings.js';
 import type { TraceRecord } from '../../store/traces.js';
@@ -64,7 +64,7 @@ export interface ScanSource {
 export function scanForward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
   return new Observable<ScanNote>((subscriber) => {
     let stopped = false;
-    const events = readEventPages(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
+    const events = readEvents(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
     let here = start;
     const batch = (): void => {
       if (stopped) return;
@@ -112,7 +112,7 @@ export function locate(src: ScanSource, seq: number): Located {
     return { step, before: src.initial };
   }
   const previous = src.seeker.stepAt(seq - 1);
-  const events = readEventPages(src.db, src.trace, { from: seq, to: seq }, src.strings, 1);
+  const events = readEvents(src.db, src.trace, { from: seq, to: seq }, src.strings);
   const event = events.next().value;
   if (!event) throw new Error(`trace '${src.trace.name}' has no event ${seq}`);
   const { state, effects } = evolve(previous.state, event, src.policies);
@@ -138,7 +138,7 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
       let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
       let last: ({ hits: Hit[] } & Located) | undefined;
       let first: Located | undefined;
-      for (const event of readEventPages(src.db, src.trace, { from: lo, to: hi }, src.strings, Math.min(hi - lo + 1, 2048))) {
+      for (const event of readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings)) {
         const { state: after, effects } = evolve(state, event, src.policies);
         const here: Located = { step: { event, state: after, effects }, before: state };
         first ??= here;

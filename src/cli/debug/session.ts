@@ -4,7 +4,7 @@ import { resolvePolicies, type Policies } from '../../engine/policy/registry.js'
 import { initialStateFor } from '../../query/initial-state.js';
 import { checkPosition, Seeker } from '../../query/seek.js';
 import { MAX_GAP } from '../../query/snapshots/spacing.js';
-import { readEventPages } from '../../store/event-pages.js';
+import { readEvents } from '../../store/event-reader.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import { StringTable } from '../../store/strings.js';
 import type { TraceRecord } from '../../store/traces.js';
@@ -85,7 +85,7 @@ export class DebugSession {
   /** A short hop forwards: fold the few events from here instead of seeking. */
   private foldTo(seq: number): void {
     let here = this.here;
-    for (const event of readEventPages(this.db, this.trace, { from: this.seq + 1, to: seq }, this.src.strings, seq - this.seq)) {
+    for (const event of readEvents(this.db, this.trace, { from: this.seq + 1, to: seq }, this.src.strings)) {
       const { state, effects } = evolve(here.step.state, event, this.src.policies);
       here = { step: { event, state, effects }, before: here.step.state };
     }

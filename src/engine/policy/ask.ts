@@ -5,8 +5,16 @@ import type { PolicyInfo, VmCreateDecision } from './types.js';
 
 // The first active policy (in area order) that answers a hook decides it.
 
-function active(policies: Policies): PolicyInfo[] {
-  return (Object.keys(policies) as AreaId[]).sort().map((area) => policies[area] as PolicyInfo);
+/** Per policy set, its policies in area order: asked on every event, so sorted once. */
+const ordered = new WeakMap<Policies, readonly PolicyInfo[]>();
+
+function active(policies: Policies): readonly PolicyInfo[] {
+  let list = ordered.get(policies);
+  if (!list) {
+    list = (Object.keys(policies) as AreaId[]).sort().map((area) => policies[area] as PolicyInfo);
+    ordered.set(policies, list);
+  }
+  return list;
 }
 
 export function askCapability(policies: Policies, cap: string, state: MachineState, vm: Vm | undefined): number | undefined {
