@@ -16,6 +16,7 @@ import { haveCommand, timed } from './measure.js';
 import { renderTable, type BenchRow } from './report.js';
 import { importWorkload } from './workloads/import.js';
 import { replayWorkload } from './workloads/replay.js';
+import { debugWorkload } from './workloads/debug.js';
 import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
 
@@ -78,6 +79,10 @@ try {
     if (want('bisect')) {
       log('bisect');
       rows.push(...(await bisectWorkload(db, record, seekMedian)));
+    }
+    if (want('debug')) {
+      log('debugger step, back, goto');
+      rows.push(...(await debugWorkload(db, record, seekMedian)));
     }
   } finally {
     db.close();
