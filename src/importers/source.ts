@@ -88,14 +88,17 @@ export function openSource(path: string): LineSource {
     try {
       for await (const chunk of Readable.from(hashed()).pipe(createGunzip({ chunkSize: 1 << 18 }))) yield chunk as Buffer;
     } catch (error) {
-      throw new SourceError(`${path}: bad gzip data: ${(error as Error).message}`);
+      // The line reached says how much of the trace was intact; nothing of it is stored.
+      throw new SourceError(`${path}:${lineNo}: bad gzip data after ${info.bytes} compressed bytes: ${(error as Error).message}`);
     }
   }
+
+  /** The number of the next line to come out, for errors that happen between lines. */
+  let lineNo = 1;
 
   async function* batches(): AsyncGenerator<{ first: number; lines: string[] }> {
     const decoder = new TextDecoder('utf-8');
     let carry = '';
-    let lineNo = 1;
     let pending = false;
     for await (const chunk of bytes()) {
       // Trace text is nearly always ASCII, and an ASCII chunk converts as latin1 (a copy) instead of

@@ -108,6 +108,16 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
     assert.match(lenient.stdout, /29 events/);
   });
 
+  it('names the line a truncated .gz breaks off at, and stores nothing of it', () => {
+    const whole = readFileSync(join(REPO, 'test/fixtures/traces/qemu-pc-64m.ftrace.gz'));
+    const cut = join(dir, 'cut.ftrace.gz');
+    writeFileSync(cut, whole.subarray(0, 60_000));
+    const run = hvreplay(db, ['import', cut, '--name', 'cut-gz']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /cut\.ftrace\.gz:\d+: bad gzip data after 60000 compressed bytes/);
+    assert.ok(!JSON.parse(hvreplay(db, ['traces', '--json']).stdout).some((t: { name: string }) => t.name === 'cut-gz'));
+  });
+
   it('refuses a position that is not an event seq, and a --from after --to', () => {
     for (const args of [['state', 'mini-readonly-slot', '--at', 'abc'], ['state', 'mini-readonly-slot', '--at', '-1'], ['log', 'mini-readonly-slot', '--from', '5', '--to', '2']]) {
       const run = hvreplay(db, args);

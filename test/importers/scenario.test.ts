@@ -43,6 +43,9 @@ expect:
 `;
     const found = problems(text);
     assert.ok(found.some((p) => p.startsWith('scenarios/x.yaml') && p.includes('description')), found.join('\n'));
+    // The header's problem does not hide the events' and the expectations'.
+    assert.ok(found.some((p) => /:5: events\[0\]: expected exactly one of/.test(p)), found.join('\n'));
+    assert.ok(found.some((p) => /expect\[0\]\.at: no event is labelled 'nowhere'/.test(p)), found.join('\n'));
   });
 
   it('rejects unknown memslot flag names, an unknown arch and a label used twice', () => {

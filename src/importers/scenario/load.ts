@@ -54,14 +54,18 @@ export function parseScenario(file: string, text: string): Scenario {
     throw new ScenarioError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`));
   }
   const report = new Reporter(file, doc, lines);
-  const top = report.check(scenarioFile, doc.toJS(), []);
-  if (!top) throw new ScenarioError(file, report.problems);
-  const { events: rawEvents, expect: rawExpect, ...header } = top;
+  const raw = doc.toJS() as Record<string, unknown> | null;
+  const top = report.check(scenarioFile, raw, []);
+  // A bad header does not stop the events from being checked: every problem is reported at once.
+  const listOf = (key: string): unknown[] => (Array.isArray(raw?.[key]) ? (raw[key] as unknown[]) : []);
+  const rawEvents = top?.events ?? listOf('events');
+  const rawExpect = top?.expect ?? listOf('expect');
+  const defaults = top?.defaults ?? {};
 
   const events: NewEvent[] = [];
   const labels = new Map<string, number>();
-  rawEvents.forEach((raw, i) => {
-    const event = report.check(scenarioEvent, raw, ['events', i]);
+  rawEvents.forEach((item, i) => {
+    const event = report.check(scenarioEvent, item, ['events', i]);
     if (!event) return;
     if (event.label !== undefined) {
       if (labels.has(event.label)) report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
@@ -72,28 +76,29 @@ export function parseScenario(file: string, text: string): Scenario {
     const schema = ARG_SCHEMAS[`${kind}:${name}`];
     const args = (schema ? report.check(schema, event.args, ['events', i, 'args']) : event.args) as Args | undefined;
     if (!args) return;
-    const pid = event.pid ?? header.defaults.pid ?? 1;
+    const pid = event.pid ?? defaults.pid ?? 1;
     events.push({
       kind,
       name,
       args,
       pid,
-      tid: event.tid ?? header.defaults.tid ?? pid,
-      ...optional({ comm: event.comm ?? header.defaults.comm, ts: event.ts, cpu: event.cpu, vm: event.vm, vcpu: event.vcpu, label: event.label, result: event.result }),
+      tid: event.tid ?? defaults.tid ?? pid,
+      ...optional({ comm: event.comm ?? defaults.comm, ts: event.ts, cpu: event.cpu, vm: event.vm, vcpu: event.vcpu, label: event.label, result: event.result }),
       src: { file, line: report.lineOf(['events', i]) ?? 0 },
     });
   });
 
   const expectations: Expectation[] = [];
-  rawExpect.forEach((raw, i) => {
-    const exp = report.check(expectation, raw, ['expect', i]);
+  rawExpect.forEach((item, i) => {
+    const exp = report.check(expectation, item, ['expect', i]);
     if (!exp) return;
     if (typeof exp.at === 'string' && !labels.has(exp.at)) report.add(['expect', i, 'at'], `no event is labelled '${exp.at}'`);
     if (typeof exp.at === 'number' && exp.at >= rawEvents.length) report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${rawEvents.length - 1})`);
     expectations.push(exp);
   });
 
-  if (report.problems.length > 0) throw new ScenarioError(file, report.problems);
+  if (!top || report.problems.length > 0) throw new ScenarioError(file, report.problems);
+  const { events: _events, expect: _expect, ...header } = top;
   return { header, events, expectations };
 }
 
