@@ -19,3 +19,10 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** The command line itself is wrong (an unknown option, a bad value): the one error worth a --help hint. */
+export class UsageError extends CliError {
+  constructor(message: string, readonly command: string | undefined) {
+    super(message, EXIT.usage);
+  }
+}

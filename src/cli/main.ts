@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
 import { bisectCommand } from './commands/bisect.js';
 import { checkCommand } from './commands/check.js';
 import { conformCommand } from './commands/conform.js';
@@ -16,34 +16,46 @@ import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
 import { tracesCommand } from './commands/traces.js';
 import { exitCodeFor } from './errors.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { EXIT, UsageError } from './exit-codes.js';
 import type { GlobalArgs } from './options.js';
 
 // Command modules are light; each handler loads the store, engine and importers it needs, so
 // `hvreplay --version` starts as fast as node itself.
 
+// yargs' CommonJS build: its ESM build ships a cliui that wraps help text every N characters, through
+// the middle of words; the CommonJS one wraps at word boundaries.
+const require = createRequire(import.meta.url);
+const yargs = require('yargs') as (args: string[]) => Argv<GlobalArgs>;
+const { hideBin } = require('yargs/helpers') as { hideBin: (argv: string[]) => string[] };
+
+const COMMAND_MODULES = [
+  importCommand,
+  tracesCommand,
+  logCommand,
+  stateCommand,
+  replayCommand,
+  policiesCommand,
+  checkCommand,
+  conformCommand,
+  recordCommand,
+  diffCommand,
+  bisectCommand,
+  debugCommand,
+  demoCommand,
+] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];
+const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')[0]));
+
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  let cli = yargs(argv)
     .scriptName('hvreplay')
     .usage('$0 <command> [options]\n\nEvent-sourced replay, time travel, diff and bisect of KVM/Xen/VMM traces stored in SQLite.')
     .option('db', { type: 'string', global: true, describe: 'the SQLite store (default: $HVREPLAY_DB, else ./hvreplay.db)' })
-    .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' })
-    .command<GlobalArgs>(importCommand as never)
-    .command<GlobalArgs>(tracesCommand)
-    .command<GlobalArgs>(logCommand as never)
-    .command<GlobalArgs>(stateCommand as never)
-    .command<GlobalArgs>(replayCommand as never)
-    .command<GlobalArgs>(policiesCommand)
-    .command<GlobalArgs>(checkCommand as never)
-    .command<GlobalArgs>(conformCommand as never)
-    .command<GlobalArgs>(recordCommand as never)
-    .command<GlobalArgs>(diffCommand as never)
-    .command<GlobalArgs>(bisectCommand as never)
-    .command<GlobalArgs>(debugCommand as never)
-    .command<GlobalArgs>(demoCommand)
-    .demandCommand(1, 'name a command; `hvreplay --help` lists them')
+    .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' });
+  for (const command of COMMAND_MODULES) cli = cli.command(command);
+  await cli
+    .demandCommand(1, 'name a command')
     .strict()
     .version(version)
     .help()
@@ -53,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
     .fail((message, error) => {
       // yargs wraps its own validation failures (a bad option value, an unknown command) in YError:
       // those are usage errors. Anything else is an error a handler threw, passed on as it is.
-      if (!error || error.name === 'YError') throw new CliError(message ?? error?.message ?? 'bad usage', EXIT.usage);
+      if (!error || error.name === 'YError') throw new UsageError(message ?? error?.message ?? 'bad usage', argv.find((a) => COMMANDS.has(a)));
       throw error;
     })
     .parseAsync();
@@ -70,6 +82,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 main(hideBin(process.argv).map((arg) => (arg === '-' ? '/dev/stdin' : arg))).catch((error: unknown) => {
   const { code, message } = exitCodeFor(error);
   process.stderr.write(`hvreplay: ${message}\n`);
-  if (code === EXIT.usage && error instanceof CliError) process.stderr.write('(hvreplay --help lists the commands and options)\n');
+  if (error instanceof UsageError) process.stderr.write(`(hvreplay ${error.command ? `${error.command} ` : ''}--help says what it takes)\n`);
   process.exitCode = code;
 });

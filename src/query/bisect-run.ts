@@ -10,10 +10,17 @@ import type { Verdict } from './bisect.js';
 // HVREPLAY_SEQ; its output goes to our stderr so that stdout stays the report.
 
 export class BisectAborted extends Error {
-  constructor(readonly seq: number, readonly status: number | null, readonly signal: string | null) {
-    super(`the --run command ${signal ? `was killed by ${signal}` : `exited with ${status}`} at event ${seq}; bisect aborted (exit 128 or more, or a signal, aborts as in git bisect run)`);
+  constructor(readonly seq: number, readonly status: number | null, readonly signal: string | null, why = 'exit 128 or more, or a signal, aborts as in git bisect run') {
+    super(`the --run command ${signal ? `was killed by ${signal}` : `exited with ${status}`} at event ${seq}; bisect aborted (${why})`);
   }
 }
+
+/**
+ * /bin/sh exits 127 for a command it cannot find and 126 for one it cannot execute. On the first probe
+ * that is a typo, not a verdict: git bisect run (since 2.36) stops there too rather than calling
+ * every event bad.
+ */
+const SHELL_CANNOT_RUN = new Set([126, 127]);
 
 export function verdictFromExit(status: number | null): Verdict | 'abort' {
   if (status === null) return 'abort';
@@ -24,6 +31,7 @@ export function verdictFromExit(status: number | null): Verdict | 'abort' {
 }
 
 export function runOracle(seeker: Seeker, command: string, onProbe?: (step: ReplayStep, verdict: Verdict) => void): (seq: number) => Verdict {
+  let first = true;
   return (seq) => {
     const step = seeker.stepAt(seq);
     const run = spawnSync('/bin/sh', ['-c', command], {
@@ -34,6 +42,10 @@ export function runOracle(seeker: Seeker, command: string, onProbe?: (step: Repl
     });
     // A command that exits without reading its stdin makes our write fail with EPIPE: its exit status still decides.
     if (run.error && (run.error as NodeJS.ErrnoException).code !== 'EPIPE') throw run.error;
+    if (first && run.status !== null && SHELL_CANNOT_RUN.has(run.status)) {
+      throw new BisectAborted(seq, run.status, run.signal, `on the first probe, ${run.status} is the shell saying it could not ${run.status === 127 ? 'find' : 'execute'} the command`);
+    }
+    first = false;
     const verdict = verdictFromExit(run.status);
     if (verdict === 'abort') throw new BisectAborted(seq, run.status, run.signal);
     onProbe?.(step, verdict);
