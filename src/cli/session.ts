@@ -1,6 +1,6 @@
 import { resolvePolicies, type Policies } from '../engine/policy/registry.js';
 import { importScenario, isScenarioPath } from '../importers/import.js';
-import { dbPath, openStore } from '../store/open.js';
+import { dbPath, openStore, storeFailure } from '../store/open.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { getTrace, type TraceRecord } from '../store/traces.js';
 import type { GlobalArgs } from './options.js';
@@ -8,18 +8,24 @@ import type { GlobalArgs } from './options.js';
 // What most command handlers start with: the store, the trace they were given, the policies.
 
 export function withStore<T>(args: GlobalArgs, work: (db: SqlDatabase) => T): T {
-  const db = openStore(dbPath(args.db));
+  const path = dbPath(args.db);
+  const db = openStore(path);
   try {
     return work(db);
+  } catch (error) {
+    throw storeFailure(path, error) ?? error;
   } finally {
     db.close();
   }
 }
 
 export async function withStoreAsync<T>(args: GlobalArgs, work: (db: SqlDatabase) => Promise<T>): Promise<T> {
-  const db = openStore(dbPath(args.db));
+  const path = dbPath(args.db);
+  const db = openStore(path);
   try {
     return await work(db);
+  } catch (error) {
+    throw storeFailure(path, error) ?? error;
   } finally {
     db.close();
   }

@@ -73,6 +73,11 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
   };
   /** Exit reasons predicted at an event that does not itself show one, per `vm/vcpu`, awaiting the next that does. */
   const awaiting = new Map<string, { reason: string; seq: number; name: string }>();
+  /**
+   * A predicted exit already held against ftrace's kvm_userspace_exit, per `vm/vcpu`: strace's KVM_RUN
+   * return that follows reports the same exit, and is held against the same prediction.
+   */
+  const confirmed = new Map<string, { reason: string; seq: number }>();
   fold(readEvents(db, trace), policies, initialStateFor(trace), ({ event, state, effects }) => {
     report.events++;
     const observed = event.result;
@@ -101,11 +106,22 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
       const ref = vcpuOf(state, event);
       const key = ref && `${ref.vm.id}/${ref.vcpu.id}`;
       const earlier = key === undefined ? undefined : awaiting.get(key);
+      const again = key === undefined ? undefined : confirmed.get(key);
       if (key !== undefined && earlier) {
         awaiting.delete(key);
-        if (earlier.reason === seenExit) matched(`${earlier.name} exit`);
+        if (event.name === 'kvm_userspace_exit') confirmed.set(key, { reason: earlier.reason, seq: earlier.seq });
+        if (earlier.reason === seenExit) matched(`${event.name} exit`);
         else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: earlier.reason, observed: seenExit, event, predictedAt: earlier.seq });
+      } else if (key !== undefined && again && event.name === 'KVM_RUN') {
+        confirmed.delete(key);
+        if (again.reason === seenExit) matched(`${event.name} exit`);
+        else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: again.reason, observed: seenExit, event, predictedAt: again.seq });
       } else bump(report.notPredicted, `${event.name} exit`);
+    }
+    if (seenExit !== undefined && event.name === 'kvm_userspace_exit') {
+      const ref = vcpuOf(state, event);
+      const predicted = exits[0];
+      if (ref && predicted) confirmed.set(`${ref.vm.id}/${ref.vcpu.id}`, { reason: predicted.reason, seq: event.seq });
     }
   });
   for (const pending of awaiting.values()) bump(report.unobserved, `${pending.name} exit`);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InterruptedError, SourceError } from '../errors.js';
 import { importFiles, type ImportResult } from '../importers/import.js';
 import type { SqlDatabase } from '../store/sql.js';
+import { findTrace } from '../store/traces.js';
 import { requireKvm, requireRoot, requireStrace, requireTracefs } from './environment.js';
 import { createInstance, type TraceInstance } from './instance.js';
 
@@ -38,7 +39,16 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   requireKvm();
   requireStrace();
   const tracefs = requireTracefs(options.tracefs);
+  // Refuse what would fail at the import before the command runs, not after.
+  const taken = options.name === undefined ? undefined : findTrace(db, options.name);
+  if (taken && !options.replace) throw new SourceError(`a trace named '${options.name}' exists already (id ${taken.id}); choose another --name or pass --replace`);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hvreplay-record-'));
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new SourceError(`${dir}: cannot keep the recording there: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   const straceFile = join(dir, 'record.strace');
   const ftraceFile = join(dir, 'record.ftrace');
   const instance = createInstance(tracefs);
@@ -64,13 +74,22 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
     instance.marker();
     await saveTrace(instance, ftraceFile);
     instance.remove();
-    if (interrupted) throw new InterruptedError(`interrupted; the recording so far is in ${dir}`);
+    if (interrupted) throw new InterruptedError("interrupted; the recording so far is kept");
     const failure = straceFailure(straceFile);
     if (failure) throw new SourceError(`strace could not run '${options.command.join(' ')}': ${failure}`);
     const imported = await importFiles(db, { files: [straceFile, ftraceFile], ...(options.name ? { name: options.name } : {}), ...(options.replace ? { replace: true } : {}) });
     return { ...imported, straceFile, ftraceFile, exit, interrupted };
+  } catch (error) {
+    // The files stay: say where, since the import (or whatever failed) did not keep them.
+    if (error instanceof Error) error.message += ` (the recording is in ${dir})`;
+    throw error;
   } finally {
-    instance.remove();
+    try {
+      instance.remove();
+    } catch (cleanup) {
+      // A tracefs instance that will not go away is worth a word, but not worth hiding the real error.
+      process.stderr.write(`hvreplay: could not remove the tracefs instance: ${(cleanup as Error).message}\n`);
+    }
     process.off('exit', onExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -27,6 +27,19 @@ export function openStore(path: string): SqlDatabase {
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
-    throw new StoreError(`${path}: not an hvreplay store: ${(error as Error).message}`);
+    throw storeFailure(path, error) ?? new StoreError(`${path}: not an hvreplay store: ${(error as Error).message}`);
   }
+}
+
+/** SQLite result codes that mean the file, not hvreplay, is the problem (sqlite.org/rescode.html). */
+const NOT_WRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH']);
+
+/**
+ * A store that cannot be written, in words a user can act on: a `sudo hvreplay record` leaves a
+ * root-owned ./hvreplay.db behind, and the next command as yourself then meets SQLITE_READONLY.
+ */
+export function storeFailure(path: string, error: unknown): StoreError | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !NOT_WRITABLE.has(code)) return undefined;
+  return new StoreError(`${path}: cannot write the store (${code}: ${(error as Error).message}); check the file's owner and permissions (a \`sudo hvreplay record\` makes it root's), or choose another with --db`);
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +12,14 @@ import type { TraceEvent } from '../../src/model/event.js';
 import { readEvents } from '../../src/store/event-reader.js';
 import { openStore } from '../../src/store/open.js';
 import { fixtureLines } from './fixtures.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/traces/${name}`, import.meta.url));
 const STRACE = fixture('qemu-pc-64m.strace.gz');
 const FTRACE = fixture('qemu-pc-64m.ftrace.gz');
 
 async function importPc() {
-  const db = openStore(join(mkdtempSync(join(tmpdir(), 'hvreplay-merge-')), 't.db'));
+  const db = openStore(join(tempDir('hvreplay-merge-'), 't.db'));
   const result = await importFiles(db, { files: [STRACE, FTRACE], name: 'pc' });
   const events = [...readEvents(db, result.trace)];
   return { db, result, events };
@@ -101,7 +101,7 @@ describe('merge: qemu-pc-64m strace + ftrace into one trace', async () => {
 
 describe('merge: structure check on the real mini pair', () => {
   it('counts an event moved out of its KVM_RUN, with its file:line, and drops nothing', async () => {
-    const db = openStore(join(mkdtempSync(join(tmpdir(), 'hvreplay-merge-')), 't.db'));
+    const db = openStore(join(tempDir('hvreplay-merge-'), 't.db'));
     const r = await importFiles(db, { files: [fixture('mini.strace'), fixture('mini.ftrace')], name: 'mini' });
     const events = [...readEvents(db, r.trace)];
     assert.equal(r.stats.counts.get(MERGE_STATS.outsideRun) ?? 0, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { defaultPolicies } from '../../src/engine/policy/registry.js';
@@ -93,7 +93,7 @@ test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signa
   assert.equal(verdictFromExit(255), 'abort');
   assert.equal(verdictFromExit(null), 'abort');
 
-  const dir = mkdtempSync(join(tmpdir(), 'hvreplay-bisect-'));
+  const dir = tempDir('hvreplay-bisect-');
   const script = (name: string, body: string) => {
     const path = join(dir, name);
     writeFileSync(path, `#!/bin/sh\n${body}\n`);

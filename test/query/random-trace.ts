@@ -2,14 +2,14 @@
 // then mmaps, sets memslots, runs the vCPU and gets scheduled in and out, in any order. Written
 // through the real TraceWriter into a real SQLite file.
 import fc from 'fast-check';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import type { NewEvent } from '../../src/model/event.js';
 import { openStore } from '../../src/store/open.js';
 import type { SqlDatabase } from '../../src/store/sql.js';
 import { TraceWriter } from '../../src/store/trace-writer.js';
 import { getTrace, type TraceRecord } from '../../src/store/traces.js';
+import { tempDir } from '../helpers/temp.js';
 
 const PID = 4242;
 const VCPU_TID = 4243;
@@ -61,7 +61,7 @@ export function stamp(events: NewEvent[]): NewEvent[] {
 }
 
 export function tempStore(): { db: SqlDatabase; path: string } {
-  const path = join(mkdtempSync(join(tmpdir(), 'hvreplay-test-')), 'store.db');
+  const path = join(tempDir('hvreplay-test-'), 'store.db');
   return { db: openStore(path), path };
 }
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
 import { getTrace } from '../../src/store/traces.js';
 import { readEvents } from '../../src/store/event-reader.js';
+import { tempDir } from '../helpers/temp.js';
 
 const TRACEFS = '/sys/kernel/tracing';
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -45,7 +45,7 @@ const reason = skipReason();
 
 describe('record end to end with the tiny VMM', { skip: reason }, () => {
   it('records strace + tracefs, shows the read-only write as KVM_EXIT_MMIO, restores tracefs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hvreplay-record-test-'));
+    const dir = tempDir('hvreplay-record-test-');
     const vmm = join(dir, 'mini-vmm');
     const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
     assert.equal(cc.status, 0, cc.stderr);
@@ -71,7 +71,8 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
 
   it('refuses a missing command with a usage error and leaves no instance behind', () => {
     const before = tracefsState();
-    const r = spawnSync(process.execPath, [MAIN, '--db', join(mkdtempSync(join(tmpdir(), 'hvreplay-record-test-')), 't.db'), 'record', '--', '/nonexistent/vmm'], { encoding: 'utf8' });
+    const scratch = tempDir('hvreplay-record-test-');
+    const r = spawnSync(process.execPath, [MAIN, '--db', join(scratch, 't.db'), 'record', '--dir', join(scratch, 'files'), '--', '/nonexistent/vmm'], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
     assert.deepEqual(tracefsState(), before);
   });

@@ -14,7 +14,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'The first event after which a predicate holds (--when CEL) or a command says bad (--run, as git bisect run)',
   builder: (y) =>
     withPolicies(withTrace(y))
-      .option('when', { type: 'string', describe: 'CEL over state, event, effects, e.g. \'state.vms[0].status == "crashed"\' (docs/time-travel.md)' })
+      .option('when', { type: 'string', describe: 'CEL over state, event, effects, e.g. \'state.vms[0].status == "crashed"\' (README, "Predicates")' })
       .option('run', { type: 'string', describe: 'shell command: state JSON on stdin, HVREPLAY_SEQ in env; exit 0 good, 125 skip, 1-127 bad, else abort' })
       .conflicts('when', 'run')
       .check((a) => {
@@ -70,7 +70,9 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         const shown = d.probes.slice(0, 20).map((p) => `@${p.seq} ${p.verdict}`);
         if (d.probes.length > 20) shown.push(`... ${d.probes.length - 20} more (--json lists them)`);
         lines.push(`probes: ${shown.join(', ')}`);
-        lines.push(`${d.rebuilt} states rebuilt (bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound})${d.snapshotsBuilt ? '; snapshots were built first' : ''}`);
+        const skipped = d.probes.filter((p) => p.verdict === 'skip').length;
+        const bound = skipped ? `the bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound} holds without skips; ${skipped} probe${skipped === 1 ? ' was' : 's were'} skipped` : `bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound}`;
+        lines.push(`${d.rebuilt} states rebuilt (${bound})${d.snapshotsBuilt ? '; snapshots were built first' : ''}`);
         return lines.join('\n');
       });
       return result.outcome === 'found';

@@ -32,6 +32,7 @@ export const conformCommand: CommandModule<GlobalArgs, Args> = {
       ];
       const byCall = Object.entries(d.matchesBy).sort(([, a], [, b]) => b - a);
       if (byCall.length) lines.push('predicted and observed alike:', table(['PREDICTION', 'MATCHES'], byCall).replace(/^/gm, '  '));
+      if (d.mismatches.length) lines.push('mismatches (predicted, observed):');
       for (const m of d.mismatches) {
         lines.push(`  @${m.seq} ${m.what}: predicted ${m.predicted}, observed ${m.observed}${m.predictedAt !== undefined ? ` (predicted at @${m.predictedAt})` : ''}`);
         lines.push(`      ${m.line}  [${m.source}]`);

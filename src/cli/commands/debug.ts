@@ -1,4 +1,6 @@
+import { accessSync, constants, createReadStream } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { SourceError } from '../../errors.js';
 import { type GlobalArgs, type PolicyArgs, seqOption, withPolicies, withTrace } from '../options.js';
 
 interface Args extends GlobalArgs, PolicyArgs {
@@ -16,7 +18,6 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
       .option('commands', { type: 'string', describe: 'run the commands in FILE, one a line, and leave (as gdb -batch -x)' })
       .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.') as never,
   handler: async (args) => {
-    const { createReadStream } = await import('node:fs');
     const { createInterface } = await import('node:readline');
     const { withStoreAsync, openTrace } = await import('../session.js');
     const { DebugSession } = await import('../debug/session.js');
@@ -29,7 +30,7 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
       const session = new DebugSession(db, trace, args.policy ?? [], args.at, notice);
       let status: number;
       if (args.commands !== undefined || !process.stdin.isTTY) {
-        const input = args.commands !== undefined ? createReadStream(args.commands) : process.stdin;
+        const input = args.commands !== undefined ? openCommands(args.commands) : process.stdin;
         status = await runScript(session, createInterface({ input, terminal: false, crlfDelay: Infinity }), process.stdout, notice);
       } else {
         status = await runInteractive(session, process.stdin, process.stdout, notice);
@@ -38,3 +39,13 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
     });
   },
 };
+
+/** The --commands file, refused up front with its path when it cannot be read. */
+function openCommands(path: string): NodeJS.ReadableStream {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw new SourceError(`${path}: cannot read the debugger commands: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return createReadStream(path);
+}

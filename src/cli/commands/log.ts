@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { EVENT_KINDS } from '../../model/event.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { type GlobalArgs, seqOption, withTrace } from '../options.js';
 
@@ -22,7 +23,7 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
         if (a.from !== undefined && a.to !== undefined && a.from > a.to) throw new CliError(`--from ${a.from} is after --to ${a.to}`, EXIT.usage);
         return true;
       })
-      .option('kind', { type: 'string', array: true, describe: 'only these kinds (ioctl, syscall, exit, ...)' })
+      .option('kind', { choices: EVENT_KINDS, array: true, describe: 'only these kinds' })
       .option('name', { type: 'string', array: true, describe: 'only events with these names (KVM_RUN, sched_switch, ...)' })
       .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }) as never,
   handler: async (args) => {

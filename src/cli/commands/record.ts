@@ -1,3 +1,4 @@
+import { chownSync, existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../options.js';
 import { emit } from '../present/output.js';
@@ -25,7 +26,11 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
     const { withStoreAsync } = await import('../session.js');
     const command = [...(args.command ?? []), ...(((args as unknown as { '--'?: string[] })['--']) ?? [])].map(String);
     const name = args.name ?? (command[0] ? command[0].split('/').pop() : undefined);
+    const { dbPath } = await import('../../store/open.js');
+    const store = dbPath(args.db);
+    const fresh = !existsSync(store);
     const result = await withStoreAsync(args, (db) => record(db, { command, ...(name ? { name } : {}), ...(args.replace ? { replace: true } : {}), ...(args.dir ? { dir: args.dir } : {}) }));
+    if (fresh) giveToSudoUser(store);
     const { trace, stats } = result;
     emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, straceFile: result.straceFile, ftraceFile: result.ftraceFile, exit: result.exit, clockNotes: result.clockNotes, stats: stats.toJSON() }, (d) => {
       const lines = [
@@ -40,3 +45,14 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
     });
   },
 };
+
+/**
+ * `sudo hvreplay record` would leave a root-owned store that the user's next `hvreplay log` cannot
+ * open for writing (WAL needs its -shm file): a store this run created goes to the user sudo names.
+ */
+function giveToSudoUser(store: string): void {
+  const uid = Number(process.env.SUDO_UID);
+  const gid = Number(process.env.SUDO_GID);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) return;
+  for (const file of [store, `${store}-wal`, `${store}-shm`]) if (existsSync(file)) chownSync(file, uid, gid);
+}

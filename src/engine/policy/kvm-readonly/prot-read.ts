@@ -6,8 +6,9 @@ import { reduceReadonly } from './rules.js';
  *
  * KVM_SET_USER_MEMORY_REGION had no flags check yet: __kvm_set_memory_region() copied mem->flags into
  * the slot (`new.flags = mem->flags`) and only KVM_MEM_LOG_DIRTY_PAGES meant anything. The check,
- * check_memory_region_flags(), came with the readonly-memslot series in 3.7 (commit a50d64d6590e,
- * "KVM: fix missing check for memslot flags", just before 4d8b81abc47b). So this kernel accepts a
+ * check_memory_region_flags(), came with the readonly-memslot series in 3.7, just before 4d8b81abc47b
+ * (both sides were seen in stored 3.x sources; the id of the commit that added it was not verified, so
+ * it is not cited). So this kernel accepts a
  * KVM_MEM_READONLY bit silently and the slot stays writable as far as KVM is concerned.
  */
 export const protRead: ReadonlyPolicy = {
@@ -19,9 +20,8 @@ export const protRead: ReadonlyPolicy = {
   sources: [
     { kind: 'seed', ref: '004_2ea3dcaaa5e2dea3.txt', note: 'the fault-pfn crash the readonly memslot series started from' },
     {
-      kind: 'commit',
-      ref: 'a50d64d6590e',
-      note: 'KVM: fix missing check for memslot flags (3.7): before it, flags were not checked. The id is as recalled and unverified against a stored tree; the unchecked copy before it and check_memory_region_flags() in 3.7 were both seen in stored 3.x sources',
+      kind: 'source',
+      ref: 'virt/kvm/kvm_main.c __kvm_set_memory_region() before 3.7: `new.flags = mem->flags` with no check; check_memory_region_flags() arrived with the 3.7 readonly-memslot series',
     },
     { kind: 'source', ref: 'virt/kvm/kvm_main.c hva_to_pfn() (3.6): `if (async && (vma->vm_flags & VM_WRITE)) *async = true; pfn = KVM_PFN_ERR_FAULT`' },
   ],
