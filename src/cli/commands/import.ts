@@ -15,7 +15,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
   builder: (y) =>
     y
-      .positional('files', { type: 'string', array: true, demandOption: true })
+      .positional('files', { type: 'string', array: true, describe: 'trace files of one run (merged into one trace), or one scenario .yaml' })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
       .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })

@@ -15,7 +15,7 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Run a command under strace with tracefs kvm and sched_switch events on, and import both as one trace (root)',
   builder: (y) =>
     y
-      .usage('$0 record [--name NAME] -- CMD ARGS...')
+      .usage('$0 record [--name NAME] -- CMD ARGS...\n\nRun CMD under strace with the kvm and sched_switch tracepoints on in a private tracefs instance, then import both files as one trace. Needs root, tracefs, strace and /dev/kvm (exit 3 names what is missing).')
       .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
       .option('name', { type: 'string', describe: 'trace name (default: the command name)' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
