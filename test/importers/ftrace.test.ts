@@ -124,6 +124,22 @@ describe('ftrace: recorded line shapes', () => {
     assert.deepEqual(restart.result, { errno: 'EINTR' });
   });
 
+  it('kvm_pio of rep outsb (count 1 per byte) and rep insb (count 4, "(...)") (vmm-stringio.ftrace)', () => {
+    const p = parseFixture(ftraceFormat, 'vmm-stringio.ftrace');
+    assertAccounted(p);
+    const pio = named(p.events, 'kvm_pio');
+    const writes = pio.filter((e) => e.args.dir === 'write');
+    assert.deepEqual(writes.map((e) => e.args), [...'HVR\n'].map((c) => ({ dir: 'write', port: 0x3f8, size: 1, count: 1, val: c.charCodeAt(0) })));
+    const reads = pio.filter((e) => e.args.dir === 'read');
+    assert.equal(reads.length, 1);
+    const read = reads[0]!;
+    assert.ok(p.lines[read.src!.line - 1]!.endsWith(' count 4 val 0x68 (...)'));
+    // val is the first element only (TP_printk in arch/x86/kvm/trace.h); mini-vmm answered "hvr!".
+    assert.deepEqual(read.args, { dir: 'read', port: 0x3f8, size: 1, count: 4, val: 'h'.charCodeAt(0) });
+    assert.equal(read.kind, 'fault');
+    assert.equal(read.comm, 'CPU 0/KVM');
+  });
+
   it('trace-cmd report header from this machine: cpus=2', () => {
     const p = parseFixture(ftraceFormat, 'vmm-report-empty.txt');
     assert.equal(p.count(FTRACE_STATS.header), 1);

@@ -162,6 +162,44 @@ describe('strace: signals, EINTR, kills', () => {
   });
 });
 
+describe('strace: = ? ERESTARTSYS and the restarted call (vmm-restart.strace, -e trace=ioctl,read,write)', () => {
+  const p = parseFixture(straceFormat, 'vmm-restart.strace');
+  const startLine = p.lines.findIndex((l) => /read\(\d+<pipe:\[\d+\]>, +<unfinished \.\.\.>$/.test(l)) + 1;
+  const restartLine = p.lines.findIndex((l) => l.includes('ERESTARTSYS')) + 1;
+
+  it('joins the interrupted read into one event with errno ERESTARTSYS and no ret', () => {
+    assertAccounted(p);
+    assert.equal(p.stats.problems.length, 0);
+    assert.ok(startLine > 0 && restartLine > startLine);
+    assert.match(p.lines[restartLine - 1]!, /<\.\.\. read resumed>.*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <[\d.]+>$/);
+    const interrupted = p.events.find((e) => e.src?.line === startLine)!;
+    assert.equal(interrupted.kind, 'syscall');
+    assert.equal(interrupted.name, 'read');
+    assert.equal(interrupted.result?.errno, 'ERESTARTSYS');
+    assert.equal(interrupted.result?.ret, undefined);
+    assert.equal(interrupted.result?.duration, Number(/<(\d+\.\d+)>$/.exec(p.lines[restartLine - 1]!)![1]));
+  });
+
+  it('keeps the signal and the restarted read as their own events, in line order, on the same thread', () => {
+    const interrupted = p.events.find((e) => e.src?.line === startLine)!;
+    const after = p.events.filter((e) => e.tid === interrupted.tid && e.src!.line > restartLine);
+    assert.equal(after[0]!.name, 'signal');
+    assert.equal(after[0]!.args.signal, 'SIGUSR1');
+    const again = after[1]!;
+    assert.equal(again.name, 'read');
+    assert.notEqual(again.src!.line, interrupted.src!.line);
+    assert.equal(again.result?.ret, 1);
+    assert.equal(again.result?.errno, undefined);
+    // Same pipe fd: the kernel restarted the same call.
+    const fdOf = (e: typeof again): string => String(e.args.raw).split(',')[0]!;
+    assert.equal(fdOf(again), fdOf(interrupted));
+    assert.match(fdOf(again), /^\d+<pipe:\[\d+\]>$/);
+    assert.equal(named(p.events, 'read').filter((e) => e.result?.errno === 'ERESTARTSYS').length, 1);
+    const lines = p.events.map((e) => e.src!.line);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  });
+});
+
 describe('strace: prefixes and clocks', () => {
   it('-t: seconds since midnight, counted once as wallclock_time_of_day', () => {
     const p = parseFixture(straceFormat, 'vmm-t.strace');
