@@ -14,7 +14,3 @@ export function hex(value: bigint | number): string {
   return '0x' + value.toString(16);
 }
 
-/** A number when exact, else a hex string: the form args use. */
-export function argNumber(value: bigint): number | string {
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : hex(value);
-}

@@ -14,10 +14,6 @@ export const KVM_EXIT_REASONS: readonly string[] = [
   'KVM_EXIT_MEMORY_FAULT', 'KVM_EXIT_TDX',
 ];
 
-export function exitReasonName(code: number): string {
-  return KVM_EXIT_REASONS[code] ?? `KVM_EXIT_${code}`;
-}
-
 /** struct kvm_userspace_memory_region.flags */
 export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
 export const KVM_MEM_READONLY = 1 << 1;

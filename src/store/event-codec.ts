@@ -70,13 +70,6 @@ export function encodeTs(ts: number, t0: number): number {
   return tNs;
 }
 
-export function encodeEvent(traceId: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): EventRow {
-  const row = new Array(EVENT_COLUMNS.length) as EventRow;
-  row[0] = traceId;
-  encodeEventInto(row, 1, seq, e, t0, strings);
-  return row;
-}
-
 /**
  * The columns after trace_id (EVENT_COLUMNS[1..]) written into `out` from `at`: the trace writer
  * fills its multi-row INSERT's parameters in place, with no array per row.

@@ -111,7 +111,3 @@ export function* readEvents(db: SqlDatabase, trace: TraceRecord, range: EventRan
   }
 }
 
-export function readEvent(db: SqlDatabase, trace: TraceRecord, seq: number): TraceEvent | undefined {
-  for (const event of readEvents(db, trace, { from: seq, to: seq, prefetch: 'never' })) return event;
-  return undefined;
-}

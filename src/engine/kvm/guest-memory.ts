@@ -1,5 +1,4 @@
-import { hex, toBig } from '../../model/address.js';
-import type { ArgValue } from '../../model/event.js';
+import { hex } from '../../model/address.js';
 import type { MachineState, Memslot, Process, Vma, Vm } from '../../model/state.js';
 import { findVma } from '../host/vmas.js';
 import { withVcpu, withVm } from '../update.js';
@@ -33,11 +32,6 @@ export function guestMemoryAt(state: MachineState, vm: Vm, gpa: bigint): GuestMe
 
 export function writable(vma: Vma): boolean {
   return vma.prot.includes('PROT_WRITE');
-}
-
-/** A scenario's or a decoder's address argument, or undefined. */
-export function addressArg(value: ArgValue | undefined): bigint | undefined {
-  return toBig(value);
 }
 
 /**
