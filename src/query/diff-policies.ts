@@ -61,26 +61,23 @@ export interface PolicyDiffOptions {
   onSteps?: (a: { event: TraceEvent; state: MachineState; effects: Effect[] }, b: { event: TraceEvent; state: MachineState; effects: Effect[] }) => void;
 }
 
+/** The items of `items` (keyed by `keys`) left over once each key of `others` has taken one match. */
+function unmatched(items: readonly Effect[], keys: readonly string[], others: readonly string[]): Effect[] {
+  const remaining = new Map<string, number>();
+  for (const k of others) remaining.set(k, (remaining.get(k) ?? 0) + 1);
+  return items.filter((_, i) => {
+    const n = remaining.get(keys[i]!) ?? 0;
+    if (n > 0) remaining.set(keys[i]!, n - 1);
+    return n === 0;
+  });
+}
+
 export function diffEffects(a: readonly Effect[], b: readonly Effect[]): EffectDifference {
   const keysA = a.map(stableStringify);
   const keysB = b.map(stableStringify);
   if (keysA.length === keysB.length && keysA.every((k, i) => k === keysB[i])) return { onlyA: [], onlyB: [] };
-  const remaining = new Map<string, number>();
-  for (const k of keysB) remaining.set(k, (remaining.get(k) ?? 0) + 1);
-  const onlyA: Effect[] = [];
-  keysA.forEach((k, i) => {
-    const n = remaining.get(k) ?? 0;
-    if (n > 0) remaining.set(k, n - 1);
-    else onlyA.push(a[i]!);
-  });
-  const consumed = new Map<string, number>();
-  for (const k of keysA) consumed.set(k, (consumed.get(k) ?? 0) + 1);
-  const onlyB: Effect[] = [];
-  keysB.forEach((k, i) => {
-    const n = consumed.get(k) ?? 0;
-    if (n > 0) consumed.set(k, n - 1);
-    else onlyB.push(b[i]!);
-  });
+  const onlyA = unmatched(a, keysA, keysB);
+  const onlyB = unmatched(b, keysB, keysA);
   // Same effects in another order still differ: report both lists whole then.
   return onlyA.length || onlyB.length ? { onlyA, onlyB } : { onlyA: [...a], onlyB: [...b] };
 }
