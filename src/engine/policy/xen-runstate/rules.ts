@@ -55,6 +55,17 @@ function target(state: MachineState, ctx: ReduceContext, vcpuId: number | undefi
   return { state: made, vm: created.vm, vcpu: created.vcpu, caller: ref.vcpu, current: false };
 }
 
+type Target = ReturnType<typeof target>;
+
+/** What both registration hypercalls start with: the address and the vCPU whose area it is. */
+function registration(state: MachineState, ctx: ReduceContext): { addr: bigint | undefined; t: Target } {
+  const vcpuId = typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined;
+  const addr = toBig(ctx.event.args.addr);
+  const t = target(state, ctx, vcpuId);
+  if (addr === undefined) ctx.effects.push({ kind: 'unmodelled', reason: `${ctx.event.name} without addr` });
+  return { addr, t };
+}
+
 function vmAssist(state: MachineState, ctx: ReduceContext): MachineState {
   const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
   const type = Number(ctx.event.args.type);
@@ -115,12 +126,8 @@ function walkArea(vm: Vm, vcpu: Vcpu, va: bigint): { pages: string[]; failedAt?:
  * and 0 unregisters. Neither registration copy uses the XEN_RUNSTATE_UPDATE protocol.
  */
 function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
-  const addr = toBig(ctx.event.args.addr);
-  const t = target(state, ctx, typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined);
-  if (addr === undefined) {
-    ctx.effects.push({ kind: 'unmodelled', reason: 'register_runstate_memory_area without addr' });
-    return t.state;
-  }
+  const { addr, t } = registration(state, ctx);
+  if (addr === undefined) return t.state;
   const { runstateArea: _old, ...vcpu } = t.vcpu;
   if (addr === 0n) {
     ctx.effects.push({ kind: 'result', ret: 0 });
@@ -164,12 +171,8 @@ function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: Redu
     ctx.effects.push({ kind: 'result', errno: 'ENOSYS' });
     return state;
   }
-  const addr = toBig(ctx.event.args.addr);
-  const t = target(state, ctx, typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined);
-  if (addr === undefined) {
-    ctx.effects.push({ kind: 'unmodelled', reason: 'register_runstate_phys_area without addr' });
-    return t.state;
-  }
+  const { addr, t } = registration(state, ctx);
+  if (addr === undefined) return t.state;
   const { runstatePhysArea: _old, ...vcpu } = t.vcpu;
   if (addr === NO_AREA) {
     ctx.effects.push({ kind: 'result', ret: 0 });
