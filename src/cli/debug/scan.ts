@@ -4,6 +4,7 @@ import { evolve } from '../../engine/evolve.js';
 import type { Policies } from '../../engine/policy/registry.js';
 import type { ReplayStep } from '../../engine/replay.js';
 import type { MachineState } from '../../model/state.js';
+import type { TraceEvent } from '../../model/event.js';
 import { readEvents } from '../../store/event-reader.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import type { StringTable } from '../../store/strings.js';
@@ -62,47 +63,26 @@ export interface ScanSource {
 
 /** Forwards from `start` to the first hit after it, or to event `bound` (inclusive). */
 export function scanForward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
-  return new Observable<ScanNote>((subscriber) => {
-    let stopped = false;
-    const events = readEvents(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
-    let here = start;
-    const batch = (): void => {
-      if (stopped) return;
+  let events: Generator<TraceEvent> | undefined;
+  let here = start;
+  return sliced$(
+    () => {
+      events ??= readEvents(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
       const began = performance.now();
       for (let n = 0; n < FORWARD_BATCH; n++) {
         if ((n & 255) === 255 && performance.now() - began > BATCH_MS) break;
         const next = events.next();
-        if (next.done) {
-          subscriber.next({ kind: 'bound', ...here });
-          subscriber.complete();
-          return;
-        }
+        if (next.done) return { kind: 'bound', ...here };
         const before = here.step.state;
         const { state, effects } = evolve(before, next.value, src.policies);
         here = { step: { event: next.value, state, effects }, before };
         const hits = test(before, here.step);
-        if (hits.length) {
-          subscriber.next({ kind: 'hit', hits, ...here });
-          subscriber.complete();
-          return;
-        }
+        if (hits.length) return { kind: 'hit', hits, ...here };
       }
-      subscriber.next({ kind: 'progress', ...here });
-      setImmediate(guarded);
-    };
-    const guarded = (): void => {
-      try {
-        batch();
-      } catch (error) {
-        subscriber.error(error);
-      }
-    };
-    setImmediate(guarded);
-    return () => {
-      stopped = true;
-      events.return(undefined);
-    };
-  });
+      return { kind: 'progress', ...here };
+    },
+    () => events?.return(undefined),
+  );
 }
 
 /** The step at `seq` and the state before it, by one seek. */
@@ -121,55 +101,55 @@ export function locate(src: ScanSource, seq: number): Located {
 
 /** Backwards from `start` to the last hit before it, or to event `bound` (inclusive), window by window. */
 export function scanBackward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
+  let hi = start.step.event.seq - 1;
+  let width = FIRST_REVERSE_WINDOW;
+  return sliced$(() => {
+    // Already at the bound (the start of the trace, say): nothing before it to scan.
+    if (hi < bound) return { kind: 'bound', ...start };
+    const lo = Math.max(bound, hi - width + 1);
+    width = Math.min(REVERSE_WINDOW, width * 2);
+    let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
+    let last: ({ hits: Hit[] } & Located) | undefined;
+    let first: Located | undefined;
+    for (const event of readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings)) {
+      const { state: after, effects } = evolve(state, event, src.policies);
+      const here: Located = { step: { event, state: after, effects }, before: state };
+      first ??= here;
+      const hits = test(state, here.step);
+      if (hits.length) last = { hits, ...here };
+      state = after;
+    }
+    if (last) return { kind: 'hit', ...last };
+    if (lo === bound && first) return { kind: 'bound', ...first };
+    hi = lo - 1;
+    return first && { kind: 'progress', ...first };
+  });
+}
+
+/**
+ * A scan cut into slices, one per turn of the event loop, so that an unsubscribe (Ctrl-C) is seen
+ * between them. A slice returns a progress note (or nothing) to go on, or the note that ends the scan.
+ */
+function sliced$(slice: () => ScanNote | undefined, cleanup?: () => void): Observable<ScanNote> {
   return new Observable<ScanNote>((subscriber) => {
     let stopped = false;
-    let hi = start.step.event.seq - 1;
-    let width = FIRST_REVERSE_WINDOW;
-    const window = (): void => {
+    const turn = (): void => {
       if (stopped) return;
-      if (hi < bound) {
-        // Already at the bound (the start of the trace, say): nothing before it to scan.
-        subscriber.next({ kind: 'bound', ...start });
-        subscriber.complete();
-        return;
-      }
-      const lo = Math.max(bound, hi - width + 1);
-      width = Math.min(REVERSE_WINDOW, width * 2);
-      let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
-      let last: ({ hits: Hit[] } & Located) | undefined;
-      let first: Located | undefined;
-      for (const event of readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings)) {
-        const { state: after, effects } = evolve(state, event, src.policies);
-        const here: Located = { step: { event, state: after, effects }, before: state };
-        first ??= here;
-        const hits = test(state, here.step);
-        if (hits.length) last = { hits, ...here };
-        state = after;
-      }
-      if (last) {
-        subscriber.next({ kind: 'hit', ...last });
-        subscriber.complete();
-        return;
-      }
-      if (lo === bound && first) {
-        subscriber.next({ kind: 'bound', ...first });
-        subscriber.complete();
-        return;
-      }
-      if (first) subscriber.next({ kind: 'progress', ...first });
-      hi = lo - 1;
-      setImmediate(guarded);
-    };
-    const guarded = (): void => {
+      let note: ScanNote | undefined;
       try {
-        window();
+        note = slice();
       } catch (error) {
         subscriber.error(error);
+        return;
       }
+      if (note) subscriber.next(note);
+      if (note && note.kind !== 'progress') subscriber.complete();
+      else setImmediate(turn);
     };
-    setImmediate(guarded);
+    setImmediate(turn);
     return () => {
       stopped = true;
+      cleanup?.();
     };
   });
 }
