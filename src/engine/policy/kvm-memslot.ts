@@ -1,7 +1,7 @@
 import { KVM_ADDRESS_SPACES, KVM_MEM_LOG_DIRTY_PAGES, KVM_USER_MEM_SLOTS, TASK_SIZE_MAX } from '../../model/kvm-abi.js';
 import type { MachineState } from '../../model/state.js';
 import { x86Capability } from '../kvm/capabilities.js';
-import type { PolicyInfo } from './types.js';
+import { policyName, type PolicyInfo } from './types.js';
 
 /**
  * Memslot address spaces on this host: 2 (normal and SMM) with CONFIG_KVM_SMM, 1 without
@@ -28,9 +28,7 @@ export interface MemslotPolicy extends PolicyInfo {
 }
 
 export const memslotLinux: MemslotPolicy = {
-  id: 'kvm-memslot/linux',
-  area: 'kvm-memslot',
-  variant: 'linux',
+  ...policyName('kvm-memslot', 'linux'),
   isDefault: true,
   summary: 'Upstream kvm_set_memory_region(): alignment, slot range, create/delete/move/flags-only, EEXIST on overlap',
   sources: [

@@ -1,12 +1,11 @@
 import { KVM_MEM_READONLY } from '../../../model/kvm-abi.js';
 import type { ReadonlyPolicy } from './policy.js';
 import { reduceReadonly } from './rules.js';
+import { policyName } from '../types.js';
 
 /** Linux 3.7+: commit 4d8b81abc47b, "KVM: introduce readonly memslot". */
 export const memslotFlag: ReadonlyPolicy = {
-  id: 'kvm-readonly/memslot-flag',
-  area: 'kvm-readonly',
-  variant: 'memslot-flag',
+  ...policyName('kvm-readonly', 'memslot-flag'),
   isDefault: true,
   summary: '3.7+: KVM_MEM_READONLY slots; reads work (swapped pages too), writes exit as KVM_EXIT_MMIO, unemulatable ones as KVM_EXIT_INTERNAL_ERROR',
   sources: [

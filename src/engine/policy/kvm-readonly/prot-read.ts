@@ -1,5 +1,6 @@
 import type { ReadonlyPolicy } from './policy.js';
 import { reduceReadonly } from './rules.js';
+import { policyName } from '../types.js';
 
 /**
  * Linux before 3.7: read-only guest memory only by mapping it without PROT_WRITE in the VMM.
@@ -12,9 +13,7 @@ import { reduceReadonly } from './rules.js';
  * KVM_MEM_READONLY bit silently and the slot stays writable as far as KVM is concerned.
  */
 export const protRead: ReadonlyPolicy = {
-  id: 'kvm-readonly/prot-read',
-  area: 'kvm-readonly',
-  variant: 'prot-read',
+  ...policyName('kvm-readonly', 'prot-read'),
   isDefault: false,
   summary: 'Before 3.7: no KVM_MEM_READONLY (flag bits unchecked and ignored); a !PROT_WRITE slot dies on a guest write or a swapped-out read',
   sources: [

@@ -1,11 +1,10 @@
 import type { MipsVmTypePolicy } from './policy.js';
 import { mipsCapability, mipsVmCreate, reduceMips } from './rules.js';
+import { policyName } from '../types.js';
 
 /** Linux 4.12 to 5.8: KVM_VM_MIPS_TE = 0, KVM_VM_MIPS_VZ = 1 (include/uapi/linux/kvm.h); a kernel takes only its build's type. */
 export const linux412: MipsVmTypePolicy = {
-  id: 'mips-vmtype/linux-4.12',
-  area: 'mips-vmtype',
-  variant: 'linux-4.12',
+  ...policyName('mips-vmtype', 'linux-4.12'),
   isDefault: false,
   summary: '4.12-5.8: type 0 = KVM_VM_MIPS_TE, 1 = KVM_VM_MIPS_VZ; a T&E build takes only 0, a VZ build only 1, anything else is EINVAL',
   sources: [

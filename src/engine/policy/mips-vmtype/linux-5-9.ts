@@ -1,11 +1,10 @@
 import type { MipsVmTypePolicy } from './policy.js';
 import { mipsCapability, mipsVmCreate, reduceMips } from './rules.js';
+import { policyName } from '../types.js';
 
 /** Linux 5.9+: 15e9e35cd1de "KVM: MIPS: Change the definition of kvm type" (5.9-rc6): AUTO = 0, VZ = 1, TE = 2. */
 export const linux59: MipsVmTypePolicy = {
-  id: 'mips-vmtype/linux-5.9',
-  area: 'mips-vmtype',
-  variant: 'linux-5.9',
+  ...policyName('mips-vmtype', 'linux-5.9'),
   isDefault: true,
   summary: '5.9+: type 0 = KVM_VM_MIPS_AUTO (the build\'s mode), 1 = VZ, 2 = TE: type 0 on a VZ build now makes a VZ VM instead of failing',
   sources: [

@@ -1,10 +1,9 @@
 import type { PgstePolicy } from './policy.js';
 import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const elfMarker: PgstePolicy = {
-  id: 's390-pgste/elf-marker',
-  area: 's390-pgste',
-  variant: 'elf-marker',
+  ...policyName('s390-pgste', 'elf-marker'),
   isDefault: true,
   summary: '4.12+: as sysctl-only, plus an ELF with a PT_S390_PGSTE (0x70000000) header gets PGSTEs by a restarted execve; a new mm (fork or execve) inherits PGSTEs from the caller\'s mm',
   sources: [

@@ -1,10 +1,9 @@
 import type { PgstePolicy } from './policy.js';
 import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const lateMmapRfc: PgstePolicy = {
-  id: 's390-pgste/late-mmap-rfc',
-  area: 's390-pgste',
-  variant: 'late-mmap-rfc',
+  ...policyName('s390-pgste', 'late-mmap-rfc'),
   isDefault: false,
   summary: 'RFC, never merged: KVM_VM_S390_LATE_MMAP (2) VMs need no PGSTE mm; memory mapped before the VM gives EFAULT',
   sources: [

@@ -1,10 +1,9 @@
 import type { PgstePolicy } from './policy.js';
 import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const sysctlOnly: PgstePolicy = {
-  id: 's390-pgste/sysctl-only',
-  area: 's390-pgste',
-  variant: 'sysctl-only',
+  ...policyName('s390-pgste', 'sysctl-only'),
   isDefault: false,
   summary: 'Before 4.12: only vm.allocate_pgste=1 when an mm is made (execve, fork) gives it PGSTEs, nothing is inherited; KVM_CREATE_VM without them is EINVAL',
   sources: [

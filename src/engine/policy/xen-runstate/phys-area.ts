@@ -1,10 +1,9 @@
 import type { RunstatePolicy } from './policy.js';
 import { reduceRunstate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const physArea: RunstatePolicy = {
-  id: 'xen-runstate/phys-area',
-  area: 'xen-runstate',
-  variant: 'phys-area',
+  ...policyName('xen-runstate', 'phys-area'),
   isDefault: true,
   summary: 'Xen 4.18+: VCPUOP_register_runstate_phys_area (14) by guest physical address, one page at most, always the update-flag protocol',
   sources: [

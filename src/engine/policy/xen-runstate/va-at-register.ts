@@ -1,10 +1,9 @@
 import type { RunstatePolicy } from './policy.js';
 import { reduceRunstate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const vaAtRegister: RunstatePolicy = {
-  id: 'xen-runstate/va-at-register',
-  area: 'xen-runstate',
-  variant: 'va-at-register',
+  ...policyName('xen-runstate', 'va-at-register'),
   isDefault: false,
   summary: '2020 Arm patch (v3, never merged): translate once at the hypercall (64-bit aligned, mapped, may span 2 pages), keep writing those pages',
   sources: [

@@ -1,10 +1,9 @@
 import type { RunstatePolicy } from './policy.js';
 import { reduceRunstate } from './rules.js';
+import { policyName } from '../types.js';
 
 export const vaAtSwitch: RunstatePolicy = {
-  id: 'xen-runstate/va-at-switch',
-  area: 'xen-runstate',
-  variant: 'va-at-switch',
+  ...policyName('xen-runstate', 'va-at-switch'),
   isDefault: false,
   summary: 'Xen <= 4.17: the area is a guest virtual address, walked at every context switch; under KPTI in user mode the walk fails and the area goes stale',
   sources: [
