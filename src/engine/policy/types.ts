@@ -1,4 +1,3 @@
-import type { TraceEvent } from '../../model/event.js';
 import type { MachineState, Process, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 
@@ -43,7 +42,6 @@ export interface PolicyInfo extends PolicyHooks {
   sources: PolicySource[];
 }
 
-export type { TraceEvent };
 
 /** A policy's names: its id is always `area/variant`, so it is derived, never written out to drift. */
 export function policyName<A extends string, V extends string>(area: A, variant: V): { id: `${A}/${V}`; area: A; variant: V } {
