@@ -112,21 +112,46 @@ export async function generateTrace(path: string, events = REAL_EVENTS, seed = 2
         return { ...vcpu, text: pick(['load', 'unload']) };
       case 'kvm_pio': {
         const port = pick([0x70, 0x71, 0x80, 0x92, 0x402, 0x510, 0x511, 0xcf8, 0xcfc]);
-        return { ...vcpu, text: `pio_${pick(['read', 'write'])} at 0x${hex(port)} size ${pick([1, 2, 4])} count 1 val 0x${hex(rand() * 256)} ` };
+        return {
+          ...vcpu,
+          text: `pio_${pick(['read', 'write'])} at 0x${hex(port)} size ${pick([1, 2, 4])} count 1 val 0x${hex(rand() * 256)} `,
+        };
       }
       case 'kvm_userspace_exit':
         return { ...vcpu, text: rand() < 0.9 ? 'reason KVM_EXIT_IO (2)' : pick(['reason restart (4)', 'reason KVM_EXIT_MMIO (6)']) };
       case 'sched_switch': {
-        const [pc, pp] = pick([['qemu-system-x86', 9642], ['kworker/0:0', 9], ['kdamond.0', 77], ['rcu_preempt', 15]] as const);
-        const [nc, np] = pick([['swapper/0', 0], ['qemu-system-x86', 9642], ['kvm-pit/9640', 9643]] as const);
-        return { task: `${pc}-${pp}`, flags: 'd..2.', cpu: pick([0, 1]), text: `prev_comm=${pc} prev_pid=${pp} prev_prio=120 prev_state=${pick(['S', 'R', 'D', 'I', 'R+'])} ==> next_comm=${nc} next_pid=${np} next_prio=120` };
+        const [pc, pp] = pick([
+          ['qemu-system-x86', 9642],
+          ['kworker/0:0', 9],
+          ['kdamond.0', 77],
+          ['rcu_preempt', 15],
+        ] as const);
+        const [nc, np] = pick([
+          ['swapper/0', 0],
+          ['qemu-system-x86', 9642],
+          ['kvm-pit/9640', 9643],
+        ] as const);
+        return {
+          task: `${pc}-${pp}`,
+          flags: 'd..2.',
+          cpu: pick([0, 1]),
+          text: `prev_comm=${pc} prev_pid=${pp} prev_prio=120 prev_state=${pick(['S', 'R', 'D', 'I', 'R+'])} ==> next_comm=${nc} next_pid=${np} next_prio=120`,
+        };
       }
       case 'kvm_unmap_hva_range': {
         const a = addr();
-        return { task: 'qemu-system-x86-9640', flags: '.....', cpu: 1, text: `mmu notifier unmap range: ${a} -- ${a.slice(0, -7)}${hex(rand() * 0xfffffff, 7)}` };
+        return {
+          task: 'qemu-system-x86-9640',
+          flags: '.....',
+          cpu: 1,
+          text: `mmu notifier unmap range: ${a} -- ${a.slice(0, -7)}${hex(rand() * 0xfffffff, 7)}`,
+        };
       }
       case 'kvm_cpuid':
-        return { ...vcpu, text: `func ${hex(rand() * 0x40000100)} idx ${hex(rand() * 16)} rax ${hex(rand() * 2 ** 32)} rbx ${hex(rand() * 2 ** 32)} rcx ${hex(rand() * 2 ** 32)} rdx ${hex(rand() * 256)}, cpuid entry ${pick(['found', 'not found'])}` };
+        return {
+          ...vcpu,
+          text: `func ${hex(rand() * 0x40000100)} idx ${hex(rand() * 16)} rax ${hex(rand() * 2 ** 32)} rbx ${hex(rand() * 2 ** 32)} rcx ${hex(rand() * 2 ** 32)} rdx ${hex(rand() * 256)}, cpuid entry ${pick(['found', 'not found'])}`,
+        };
       case 'kvm_age_hva': {
         const a = addr();
         return { task: 'kdamond.0-77', flags: '...1.', cpu: 1, text: `mmu notifier age hva: ${a} -- ${a}` };
@@ -148,11 +173,19 @@ export async function generateTrace(path: string, events = REAL_EVENTS, seed = 2
       case 'kvm_write_tsc_offset':
         return { ...vcpu, flags: 'd..1.', text: 'vcpu=0 prev=0 next=18446743076810615764' };
       case 'kvm_update_master_clock':
-        return { task: 'qemu-system-x86-9640', flags: 'd..1.', cpu: 1, text: `masterclock ${pick([0, 1])} hostclock tsc offsetmatched ${pick([0, 1])}` };
+        return {
+          task: 'qemu-system-x86-9640',
+          flags: 'd..1.',
+          cpu: 1,
+          text: `masterclock ${pick([0, 1])} hostclock tsc offsetmatched ${pick([0, 1])}`,
+        };
       case 'kvm_track_tsc':
         return { ...vcpu, flags: 'd..1.', text: 'vcpu_id 0 masterclock 0 offsetmatched 0 nr_online 1 hostclock tsc' };
       case 'kvm_pvclock_update':
-        return { ...vcpu, text: 'vcpu_id 0, pvclock { version 2, tsc_timestamp 0xe81edcf87d, system_time 0xa3ee3d, tsc_to_system_mul 0xc5374cfe, tsc_shift -1, flags 0x1 }' };
+        return {
+          ...vcpu,
+          text: 'vcpu_id 0, pvclock { version 2, tsc_timestamp 0xe81edcf87d, system_time 0xa3ee3d, tsc_to_system_mul 0xc5374cfe, tsc_shift -1, flags 0x1 }',
+        };
       case 'kvm_apic_ipi':
         return { ...vcpu, text: `dst 0 vec ${pick([0, 16])} (${pick(['INIT', 'SIPI'])}|physical|assert|edge|all-but-self)` };
       case 'kvm_eoi':

@@ -31,4 +31,14 @@ let lineNo = 0;
 for await (const line of rl) parser.line(line, ++lineNo);
 parser.end();
 const s = Number(process.hrtime.bigint() - t0) / 1e9;
-console.log(JSON.stringify({ file, lines: lineNo, events, seconds: +s.toFixed(3), linesPerSecond: Math.round(lineNo / s), lastKind, stats: stats.toJSON().counts }));
+console.log(
+  JSON.stringify({
+    file,
+    lines: lineNo,
+    events,
+    seconds: +s.toFixed(3),
+    linesPerSecond: Math.round(lineNo / s),
+    lastKind,
+    stats: stats.toJSON().counts,
+  }),
+);

@@ -21,10 +21,21 @@ export function row(r: Omit<BenchRow, 'ratio'> & { ratio?: number }): BenchRow {
 }
 
 export function skipped(workload: string, target: string, note: string): BenchRow {
-  return { workload, measure: '-', value: undefined, baselineName: '-', baseline: undefined, ratio: undefined, target, met: undefined, note };
+  return {
+    workload,
+    measure: '-',
+    value: undefined,
+    baselineName: '-',
+    baseline: undefined,
+    ratio: undefined,
+    target,
+    met: undefined,
+    note,
+  };
 }
 
-const fmt = (x: number | undefined, digits = 3) => (x === undefined ? '-' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(digits));
+const fmt = (x: number | undefined, digits = 3) =>
+  x === undefined ? '-' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(digits);
 
 export function renderTable(rows: readonly BenchRow[]): string {
   const head = ['WORKLOAD', 'MEASURE', 'VALUE', 'BASELINE', 'BASE VALUE', 'RATIO', 'TARGET', 'MET'];
@@ -34,12 +45,20 @@ export function renderTable(rows: readonly BenchRow[]): string {
     fmt(r.value),
     r.baselineName,
     fmt(r.baseline),
-    r.ratio === undefined ? '-' : r.ratio > 0 && r.ratio < 0.01 ? `1/${Math.round(1 / r.ratio).toLocaleString('en-US')}` : `${r.ratio.toFixed(3)}x`,
+    r.ratio === undefined
+      ? '-'
+      : r.ratio > 0 && r.ratio < 0.01
+        ? `1/${Math.round(1 / r.ratio).toLocaleString('en-US')}`
+        : `${r.ratio.toFixed(3)}x`,
     r.target,
     r.met === undefined ? 'skip' : r.met ? 'yes' : 'NO',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.workload}: ${r.note}`);
   return [line(head), ...body.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }

@@ -52,7 +52,9 @@ try {
   if (!trace) {
     const g = await timed(() => generateTrace(join(dir, 'generated.ftrace'), Number(values.events)));
     trace = generated = g.value.path;
-    log(`generated ${g.value.events.toLocaleString('en-US')} events (${(g.value.bytes / 2 ** 20).toFixed(1)} MB) in ${g.seconds.toFixed(1)} s: ${trace}`);
+    log(
+      `generated ${g.value.events.toLocaleString('en-US')} events (${(g.value.bytes / 2 ** 20).toFixed(1)} MB) in ${g.seconds.toFixed(1)} s: ${trace}`,
+    );
   }
   ensureSqlite3();
   const rows: BenchRow[] = [];
@@ -92,9 +94,19 @@ try {
     rows.push(...(await startupWorkload()));
   }
   const load = { before: +loadBefore.toFixed(2), after: +loadavg()[0]!.toFixed(2), cores: availableParallelism() };
-  const meta = { trace: positionals[0] ?? `generated (${values.events} events)`, events: imported.events, runs, node: process.version, when: new Date().toISOString(), load };
+  const meta = {
+    trace: positionals[0] ?? `generated (${values.events} events)`,
+    events: imported.events,
+    runs,
+    node: process.version,
+    when: new Date().toISOString(),
+    load,
+  };
   if (values.json) process.stdout.write(JSON.stringify({ ...meta, rows }, null, 2) + '\n');
-  else process.stdout.write(`hvreplay bench: ${meta.trace}, ${meta.events.toLocaleString('en-US')} events, node ${meta.node}, load average ${load.before} -> ${load.after} on ${load.cores} cores\n\n${renderTable(rows)}\n`);
+  else
+    process.stdout.write(
+      `hvreplay bench: ${meta.trace}, ${meta.events.toLocaleString('en-US')} events, node ${meta.node}, load average ${load.before} -> ${load.after} on ${load.cores} cores\n\n${renderTable(rows)}\n`,
+    );
   if (generated && values.keep) log(`kept ${dir}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });

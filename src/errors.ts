@@ -24,7 +24,10 @@ export class PredicateError extends Error {}
 
 /** Every problem of a scenario file, each as `file:line: path: what was expected`. */
 export class ScenarioError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(problems.join('\n'));
   }
 }

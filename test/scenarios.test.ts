@@ -26,7 +26,8 @@ function withDb<T>(work: (db: ReturnType<typeof openStore>) => T): T {
 test('every bundled scenario passes every expectation', () => {
   const report = withDb((db) => checkScenarioFiles(db, bundledScenarios(SCENARIOS)));
   assert.ok(report.length >= 5);
-  for (const s of report) for (const r of s.results) assert.ok(r.passed, `${s.file} #${r.index} @${r.at} ${r.policies}: ${JSON.stringify(r.failures)}`);
+  for (const s of report)
+    for (const r of s.results) assert.ok(r.passed, `${s.file} #${r.index} @${r.at} ${r.policies}: ${JSON.stringify(r.failures)}`);
 });
 
 test('each policy scenario has expectations for two policies of its area that differ at the same event', () => {
@@ -38,7 +39,10 @@ test('each policy scenario has expectations for two policies of its area that di
       const byClaim = new Map<string, Map<string, string>>();
       for (const exp of expectations) {
         const key = policyKey(resolvePolicies(exp.policy === undefined ? [] : [exp.policy].flat()));
-        const claims = [...Object.entries(exp.state ?? {}).map(([p, v]) => [`state ${p}`, v] as const), ...(exp.effects ?? []).map((e) => [`effect ${String(e.kind)}`, e] as const)];
+        const claims = [
+          ...Object.entries(exp.state ?? {}).map(([p, v]) => [`state ${p}`, v] as const),
+          ...(exp.effects ?? []).map((e) => [`effect ${String(e.kind)}`, e] as const),
+        ];
         for (const [what, value] of claims) {
           const at = `${String(exp.at)} ${what}`;
           const perPolicy = byClaim.get(at) ?? new Map<string, string>();
@@ -68,5 +72,3 @@ test('a failing expectation reports what was expected and what happened', () => 
     }
   });
 });
-
-

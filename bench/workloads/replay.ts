@@ -11,7 +11,11 @@ import type { TraceRecord } from '../../src/store/traces.js';
 import { median, timed } from '../measure.js';
 import { row, type BenchRow } from '../report.js';
 
-export async function replayWorkload(db: SqlDatabase, trace: TraceRecord, runs: number): Promise<{ rows: BenchRow[]; replaySeconds: number }> {
+export async function replayWorkload(
+  db: SqlDatabase,
+  trace: TraceRecord,
+  runs: number,
+): Promise<{ rows: BenchRow[]; replaySeconds: number }> {
   const policies = defaultPolicies();
   const reads: number[] = [];
   const replays: number[] = [];
@@ -31,8 +35,25 @@ export async function replayWorkload(db: SqlDatabase, trace: TraceRecord, runs: 
   return {
     replaySeconds: replay,
     rows: [
-      row({ workload: 'full replay', measure: 'seconds', value: replay, baselineName: 'read+decode, no reducer', baseline: read, target: '<= 2.0x', met: replay <= 2 * read, note: `median of ${runs}` }),
-      row({ workload: 'full replay', measure: 'events/s', value: rate, baselineName: '-', baseline: undefined, target: '>= 1M events/s', met: rate >= 1e6 }),
+      row({
+        workload: 'full replay',
+        measure: 'seconds',
+        value: replay,
+        baselineName: 'read+decode, no reducer',
+        baseline: read,
+        target: '<= 2.0x',
+        met: replay <= 2 * read,
+        note: `median of ${runs}`,
+      }),
+      row({
+        workload: 'full replay',
+        measure: 'events/s',
+        value: rate,
+        baselineName: '-',
+        baseline: undefined,
+        target: '>= 1M events/s',
+        met: rate >= 1e6,
+      }),
     ],
   };
 }

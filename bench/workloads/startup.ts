@@ -13,5 +13,16 @@ export async function startupWorkload(runs = 7): Promise<BenchRow[]> {
   }
   const value = median(cli);
   const baseline = median(bare);
-  return [row({ workload: 'hvreplay --version', measure: 'seconds', value, baselineName: 'node -e 0', baseline, target: '<= 2.5x', met: value <= 2.5 * baseline, note: `median of ${runs}` })];
+  return [
+    row({
+      workload: 'hvreplay --version',
+      measure: 'seconds',
+      value,
+      baselineName: 'node -e 0',
+      baseline,
+      target: '<= 2.5x',
+      met: value <= 2.5 * baseline,
+      note: `median of ${runs}`,
+    }),
+  ];
 }

@@ -15,14 +15,20 @@ export const EXIT = {
 
 /** An error whose message is for the user and whose exit status is known. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.usage) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
     super(message);
   }
 }
 
 /** The command line itself is wrong (an unknown option, a bad value): the one error worth a --help hint. */
 export class UsageError extends CliError {
-  constructor(message: string, readonly command: string | undefined) {
+  constructor(
+    message: string,
+    readonly command: string | undefined,
+  ) {
     super(message, EXIT.usage);
   }
 }

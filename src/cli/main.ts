@@ -61,11 +61,17 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .epilogue('Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage, 3 missing environment, 70 internal error.')
+    .epilogue(
+      'Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage, 3 missing environment, 70 internal error.',
+    )
     .fail((message, error) => {
       // yargs wraps its own validation failures (a bad option value, an unknown command) in YError:
       // those are usage errors. Anything else is an error a handler threw, passed on as it is.
-      if (!error || error.name === 'YError') throw new UsageError(message ?? error?.message ?? 'bad usage', argv.find((a) => COMMANDS.has(a)));
+      if (!error || error.name === 'YError')
+        throw new UsageError(
+          message ?? error?.message ?? 'bad usage',
+          argv.find((a) => COMMANDS.has(a)),
+        );
       throw error;
     })
     .parseAsync();
@@ -82,6 +88,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 main(hideBin(process.argv).map((arg) => (arg === '-' ? '/dev/stdin' : arg))).catch((error: unknown) => {
   const { code, message } = exitCodeFor(error);
   process.stderr.write(`hvreplay: ${message}\n`);
-  if (error instanceof UsageError) process.stderr.write(`(hvreplay ${error.command ? `${error.command} ` : ''}--help says what it takes)\n`);
+  if (error instanceof UsageError)
+    process.stderr.write(`(hvreplay ${error.command ? `${error.command} ` : ''}--help says what it takes)\n`);
   process.exitCode = code;
 });

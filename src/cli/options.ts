@@ -12,11 +12,19 @@ export interface PolicyArgs {
 }
 
 export function withTrace<T>(yargs: Argv<T>) {
-  return yargs.positional('trace', { type: 'string', demandOption: true, describe: "a trace's name or id, or a scenario file (imported first, reused while unchanged)" });
+  return yargs.positional('trace', {
+    type: 'string',
+    demandOption: true,
+    describe: "a trace's name or id, or a scenario file (imported first, reused while unchanged)",
+  });
 }
 
 export function withPolicies<T>(yargs: Argv<T>) {
-  return yargs.option('policy', { type: 'string', array: true, describe: 'AREA/VARIANT; repeat for several areas (see `hvreplay policies`)' });
+  return yargs.option('policy', {
+    type: 'string',
+    array: true,
+    describe: 'AREA/VARIANT; repeat for several areas (see `hvreplay policies`)',
+  });
 }
 
 /** An event position: a non-negative integer, refused with the option's name otherwise. */
@@ -28,7 +36,8 @@ export function seqOption(name: string, describe: string) {
       if (value === undefined) return value;
       const n = Number(value);
       // yargs has already turned a word into NaN, so only a number is worth echoing back.
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes an event seq, a whole number from 0${Number.isNaN(n) ? '' : `, not ${n}`}`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new Error(`--${name} takes an event seq, a whole number from 0${Number.isNaN(n) ? '' : `, not ${n}`}`);
       return n;
     },
   };

@@ -22,7 +22,11 @@ export function fingerprintOf(root: string, folders: readonly string[] = FOLDERS
   const hash = createHash('sha256');
   for (const folder of folders) {
     for (const file of jsFiles(`${root}${folder}/`, `${folder}/`).sort()) {
-      hash.update(file).update('\0').update(readFileSync(root + file)).update('\0');
+      hash
+        .update(file)
+        .update('\0')
+        .update(readFileSync(root + file))
+        .update('\0');
     }
   }
   return hash.digest('hex').slice(0, 32);

@@ -55,6 +55,8 @@ export function vcpuOf(state: MachineState, event: TraceEvent): VcpuRef | undefi
     }
   }
   const vms = event.vm !== undefined ? state.vms.filter((vm) => vm.id === event.vm) : state.vms;
-  const candidates = vms.flatMap((vm) => vm.vcpus.filter((v) => event.vcpu === undefined || v.id === event.vcpu).map((vcpu) => ({ vm, vcpu })));
+  const candidates = vms.flatMap((vm) =>
+    vm.vcpus.filter((v) => event.vcpu === undefined || v.id === event.vcpu).map((vcpu) => ({ vm, vcpu })),
+  );
   return candidates.length === 1 ? candidates[0] : undefined;
 }

@@ -14,15 +14,23 @@ export interface ReplayStep {
 /** Replay as a stream: rxjs `scan` over the events, one step per event. */
 export function replay$(events: Iterable<TraceEvent>, policies: Policies, initial: MachineState): Observable<ReplayStep> {
   return from(events).pipe(
-    scan<TraceEvent, ReplayStep>((previous, event) => {
-      const { state, effects } = evolve(previous.state, event, policies);
-      return { event, state, effects };
-    }, { state: initial } as ReplayStep),
+    scan<TraceEvent, ReplayStep>(
+      (previous, event) => {
+        const { state, effects } = evolve(previous.state, event, policies);
+        return { event, state, effects };
+      },
+      { state: initial } as ReplayStep,
+    ),
   );
 }
 
 /** The same fold as a plain loop, for callers that only want the end state. */
-export function fold(events: Iterable<TraceEvent>, policies: Policies, initial: MachineState, onStep?: (step: ReplayStep) => void): MachineState {
+export function fold(
+  events: Iterable<TraceEvent>,
+  policies: Policies,
+  initial: MachineState,
+  onStep?: (step: ReplayStep) => void,
+): MachineState {
   let state = initial;
   for (const event of events) {
     const step = evolve(state, event, policies);

@@ -41,7 +41,10 @@ function refuseUnreadable(options: ImportOptions, stats: ImportStats): void {
   if (!options.strict || stats.unreadable === 0) return;
   const first = stats.problems.filter((p) => !p.finding).slice(0, 10);
   throw new SourceError(
-    [`${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read (--strict); nothing was stored:`, ...first.map((p) => `  ${p.file}:${p.line}: ${p.message}: ${p.text}`)].join('\n'),
+    [
+      `${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read (--strict); nothing was stored:`,
+      ...first.map((p) => `  ${p.file}:${p.line}: ${p.message}: ${p.text}`),
+    ].join('\n'),
   );
 }
 
@@ -94,7 +97,14 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
   const source = openSource(path);
   const stats = new ImportStats();
   const name = options.name ?? (isStdin(path) ? 'stdin' : basename(path).replace(/\.gz$/i, ''));
-  const writer = new TraceWriter(db, { name, format: options.format ?? 'text', sources: [source.info], contentHash: '', meta: { arch: 'x86_64' }, ...(options.replace ? { replace: true } : {}) });
+  const writer = new TraceWriter(db, {
+    name,
+    format: options.format ?? 'text',
+    sources: [source.info],
+    contentHash: '',
+    meta: { arch: 'x86_64' },
+    ...(options.replace ? { replace: true } : {}),
+  });
   let format = options.format ?? 'text';
   try {
     await lastValueFrom(
@@ -106,8 +116,14 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
       ),
     );
     format = [...stats.counts.keys()].find((k) => k.startsWith('format.'))?.slice('format.'.length) ?? format;
-    if (writer.count === 0) throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
-    db.prepare('UPDATE traces SET format = ?, sources = ?, content_hash = ? WHERE id = ?').run(format, JSON.stringify([source.info]), source.info.sha256, writer.traceId);
+    if (writer.count === 0)
+      throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
+    db.prepare('UPDATE traces SET format = ?, sources = ?, content_hash = ? WHERE id = ?').run(
+      format,
+      JSON.stringify([source.info]),
+      source.info.sha256,
+      writer.traceId,
+    );
     refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());
   } catch (error) {
@@ -140,12 +156,21 @@ async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<Im
     notes: plan.clockNotes,
   };
   const meta = { arch: 'x86_64', clock };
-  const writer = new TraceWriter(db, { name, format: plan.format, sources: plan.inputs.map((i) => i.source.info), contentHash: '', meta, ...(options.replace ? { replace: true } : {}) });
+  const writer = new TraceWriter(db, {
+    name,
+    format: plan.format,
+    sources: plan.inputs.map((i) => i.source.info),
+    contentHash: '',
+    meta,
+    ...(options.replace ? { replace: true } : {}),
+  });
   try {
     for await (const batch of mergeSources(plan.inputs, stats)) for (const event of batch) writer.append(event);
     if (writer.count === 0) throw new SourceError(`${options.files.join(', ')}: no events found`);
     const sources = plan.inputs.map((i) => i.source.info);
-    const contentHash = createHash('sha256').update(sources.map((s) => s.sha256).join('\n')).digest('hex');
+    const contentHash = createHash('sha256')
+      .update(sources.map((s) => s.sha256).join('\n'))
+      .digest('hex');
     db.prepare('UPDATE traces SET sources = ?, content_hash = ? WHERE id = ?').run(JSON.stringify(sources), contentHash, writer.traceId);
     refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());

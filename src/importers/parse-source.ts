@@ -12,7 +12,8 @@ const SNIFF_LINES = 20;
 /** The format of a source: `format` when given, else what its first lines look like. */
 export function chooseFormat(path: string, lines: readonly string[], format?: FormatName): TextFormat {
   const chosen = format ? textFormat(format) : sniffFormat(lines.filter((l) => l.trim() !== '').slice(0, SNIFF_LINES));
-  if (!chosen) throw new SourceError(`${path}:1: cannot tell the format (expected ${format ?? 'strace, ftrace or JSON Lines'}); pass --format`);
+  if (!chosen)
+    throw new SourceError(`${path}:1: cannot tell the format (expected ${format ?? 'strace, ftrace or JSON Lines'}); pass --format`);
   return chosen;
 }
 
@@ -20,7 +21,12 @@ export function chooseFormat(path: string, lines: readonly string[], format?: Fo
  * One source as an ordered async stream of event batches (one per chunk read). `onFormat` hears the
  * format as soon as the first lines decide it. Stopping the iteration stops reading.
  */
-export async function* eventBatches(source: LineSource, stats: ImportStats, format?: FormatName, onFormat?: (format: TextFormat) => void): AsyncGenerator<NewEvent[]> {
+export async function* eventBatches(
+  source: LineSource,
+  stats: ImportStats,
+  format?: FormatName,
+  onFormat?: (format: TextFormat) => void,
+): AsyncGenerator<NewEvent[]> {
   let out: NewEvent[] = [];
   let parser: ReturnType<TextFormat['createParser']> | undefined;
   for await (const batch of source.batches()) {

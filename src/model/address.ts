@@ -13,4 +13,3 @@ export function toBig(value: ArgValue | undefined): bigint | undefined {
 export function hex(value: bigint | number): string {
   return '0x' + value.toString(16);
 }
-

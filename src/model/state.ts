@@ -25,10 +25,7 @@ export interface Vma {
 }
 
 export type FdTarget =
-  | { type: 'kvm' }
-  | { type: 'vm'; vm: number }
-  | { type: 'vcpu'; vm: number; vcpu: number }
-  | { type: 'file'; path: string };
+  { type: 'kvm' } | { type: 'vm'; vm: number } | { type: 'vcpu'; vm: number; vcpu: number } | { type: 'file'; path: string };
 
 export interface Process {
   pid: number;

@@ -10,7 +10,12 @@ import type { Verdict } from './bisect.js';
 // HVREPLAY_SEQ; its output goes to our stderr so that stdout stays the report.
 
 export class BisectAborted extends Error {
-  constructor(readonly seq: number, readonly status: number | null, readonly signal: string | null, why = 'exit 128 or more, or a signal, aborts as in git bisect run') {
+  constructor(
+    readonly seq: number,
+    readonly status: number | null,
+    readonly signal: string | null,
+    why = 'exit 128 or more, or a signal, aborts as in git bisect run',
+  ) {
     super(`the --run command ${signal ? `was killed by ${signal}` : `exited with ${status}`} at event ${seq}; bisect aborted (${why})`);
   }
 }
@@ -30,7 +35,11 @@ export function verdictFromExit(status: number | null): Verdict | 'abort' {
   return 'abort';
 }
 
-export function runOracle(seeker: Seeker, command: string, onProbe?: (step: ReplayStep, verdict: Verdict) => void): (seq: number) => Verdict {
+export function runOracle(
+  seeker: Seeker,
+  command: string,
+  onProbe?: (step: ReplayStep, verdict: Verdict) => void,
+): (seq: number) => Verdict {
   let first = true;
   return (seq) => {
     const step = seeker.stepAt(seq);
@@ -43,7 +52,12 @@ export function runOracle(seeker: Seeker, command: string, onProbe?: (step: Repl
     // A command that exits without reading its stdin makes our write fail with EPIPE: its exit status still decides.
     if (run.error && (run.error as NodeJS.ErrnoException).code !== 'EPIPE') throw run.error;
     if (first && run.status !== null && SHELL_CANNOT_RUN.has(run.status)) {
-      throw new BisectAborted(seq, run.status, run.signal, `on the first probe, ${run.status} is the shell saying it could not ${run.status === 127 ? 'find' : 'execute'} the command`);
+      throw new BisectAborted(
+        seq,
+        run.status,
+        run.signal,
+        `on the first probe, ${run.status} is the shell saying it could not ${run.status === 127 ? 'find' : 'execute'} the command`,
+      );
     }
     first = false;
     const verdict = verdictFromExit(run.status);

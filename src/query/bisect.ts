@@ -94,7 +94,11 @@ function unskipped(lo: number, hi: number, seen: Map<number, Verdict>): number |
 }
 
 /** A `--when` predicate as an oracle: true means bad. */
-export function predicateOracle(seeker: Seeker, predicate: Predicate, onProbe?: (step: ReplayStep, verdict: Verdict) => void): (seq: number) => Verdict {
+export function predicateOracle(
+  seeker: Seeker,
+  predicate: Predicate,
+  onProbe?: (step: ReplayStep, verdict: Verdict) => void,
+): (seq: number) => Verdict {
   return (seq) => {
     const step = seeker.stepAt(seq);
     const verdict: Verdict = predicate({ state: step.state, event: step.event, effects: step.effects }) ? 'bad' : 'good';

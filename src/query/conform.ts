@@ -66,7 +66,16 @@ const bump = (counts: Record<string, number>, key: string): void => {
 };
 
 export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Policies): ConformReport {
-  const report: ConformReport = { trace: trace.name, policies: policyKey(policies), events: 0, matches: 0, matchesBy: {}, mismatches: [], notPredicted: {}, unobserved: {} };
+  const report: ConformReport = {
+    trace: trace.name,
+    policies: policyKey(policies),
+    events: 0,
+    matches: 0,
+    matchesBy: {},
+    mismatches: [],
+    notPredicted: {},
+    unobserved: {},
+  };
   const matched = (key: string): void => {
     report.matches++;
     bump(report.matchesBy, key);
@@ -111,11 +120,27 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
         awaiting.delete(key);
         if (event.name === 'kvm_userspace_exit') confirmed.set(key, { reason: earlier.reason, seq: earlier.seq });
         if (earlier.reason === seenExit) matched(`${event.name} exit`);
-        else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: earlier.reason, observed: seenExit, event, predictedAt: earlier.seq });
+        else
+          report.mismatches.push({
+            seq: event.seq,
+            what: 'exit',
+            predicted: earlier.reason,
+            observed: seenExit,
+            event,
+            predictedAt: earlier.seq,
+          });
       } else if (key !== undefined && again && event.name === 'KVM_RUN') {
         confirmed.delete(key);
         if (again.reason === seenExit) matched(`${event.name} exit`);
-        else report.mismatches.push({ seq: event.seq, what: 'exit', predicted: again.reason, observed: seenExit, event, predictedAt: again.seq });
+        else
+          report.mismatches.push({
+            seq: event.seq,
+            what: 'exit',
+            predicted: again.reason,
+            observed: seenExit,
+            event,
+            predictedAt: again.seq,
+          });
       } else bump(report.notPredicted, `${event.name} exit`);
     }
     if (seenExit !== undefined && event.name === 'kvm_userspace_exit') {

@@ -58,7 +58,10 @@ export interface PolicyDiffOptions {
   /** Most state paths kept per event and in the summary. */
   pathLimit?: number;
   /** Called after each lockstep step with both sides' steps (a snapshot recorder, say). */
-  onSteps?: (a: { event: TraceEvent; state: MachineState; effects: Effect[] }, b: { event: TraceEvent; state: MachineState; effects: Effect[] }) => void;
+  onSteps?: (
+    a: { event: TraceEvent; state: MachineState; effects: Effect[] },
+    b: { event: TraceEvent; state: MachineState; effects: Effect[] },
+  ) => void;
 }
 
 /** The items of `items` (keyed by `keys`) left over once each key of `others` has taken one match. */
@@ -82,7 +85,13 @@ export function diffEffects(a: readonly Effect[], b: readonly Effect[]): EffectD
   return onlyA.length || onlyB.length ? { onlyA, onlyB } : { onlyA: [...a], onlyB: [...b] };
 }
 
-export function diffPolicies(events: Iterable<TraceEvent>, initial: MachineState, a: Policies, b: Policies, options: PolicyDiffOptions = {}): PolicyDiffReport {
+export function diffPolicies(
+  events: Iterable<TraceEvent>,
+  initial: MachineState,
+  a: Policies,
+  b: Policies,
+  options: PolicyDiffOptions = {},
+): PolicyDiffReport {
   const limit = options.pathLimit ?? 200;
   let stateA = initial;
   let stateB = initial;

@@ -57,14 +57,24 @@ class Stream {
   }
 }
 
-export function diffTraces(eventsA: Iterable<TraceEvent>, eventsB: Iterable<TraceEvent>, onHunk?: (h: Hunk) => void, window = WINDOW): TraceDiffReport {
+export function diffTraces(
+  eventsA: Iterable<TraceEvent>,
+  eventsB: Iterable<TraceEvent>,
+  onHunk?: (h: Hunk) => void,
+  window = WINDOW,
+): TraceDiffReport {
   const a = new Stream(eventsA[Symbol.iterator]());
   const b = new Stream(eventsB[Symbol.iterator]());
   const report: TraceDiffReport = { eventsA: 0, eventsB: 0, common: 0, onlyA: 0, onlyB: 0, hunks: 0 };
   const emit = (removed: Item[], added: Item[]) => {
     if (removed.length === 0 && added.length === 0) return;
     const range = (items: Item[]) => ({ from: items[0]?.event.seq ?? -1, to: items.at(-1)?.event.seq ?? -1, count: items.length });
-    const hunk: Hunk = { a: range(removed), b: range(added), ...(removed[0] ? { firstA: removed[0].event } : {}), ...(added[0] ? { firstB: added[0].event } : {}) };
+    const hunk: Hunk = {
+      a: range(removed),
+      b: range(added),
+      ...(removed[0] ? { firstA: removed[0].event } : {}),
+      ...(added[0] ? { firstB: added[0].event } : {}),
+    };
     report.onlyA += removed.length;
     report.onlyB += added.length;
     report.hunks++;
@@ -88,7 +98,10 @@ export function diffTraces(eventsA: Iterable<TraceEvent>, eventsB: Iterable<Trac
       emit(a.take(a.buffer.length), b.take(b.buffer.length));
       continue;
     }
-    const changes = diffArrays(a.buffer.map((i) => i.sig), b.buffer.map((i) => i.sig));
+    const changes = diffArrays(
+      a.buffer.map((i) => i.sig),
+      b.buffer.map((i) => i.sig),
+    );
     // Consume through the last common run; what lies after it may match beyond the window.
     let lastCommon = -1;
     changes.forEach((c, i) => {
@@ -133,7 +146,14 @@ export function comparableState(state: MachineState): unknown {
       status: vm.status,
       ...(vm.crash ? { crash: vm.crash.reason } : {}),
       memslots: vm.memslots.map(({ userspaceAddr: _host, ...slot }) => slot),
-      vcpus: vm.vcpus.map((v) => ({ id: v.id, lastExit: v.lastExit, exitCounts: v.exitCounts, hwExitCounts: v.hwExitCounts, guestMode: v.guestMode, runstate: v.runstate.state })),
+      vcpus: vm.vcpus.map((v) => ({
+        id: v.id,
+        lastExit: v.lastExit,
+        exitCounts: v.exitCounts,
+        hwExitCounts: v.hwExitCounts,
+        guestMode: v.guestMode,
+        runstate: v.runstate.state,
+      })),
     })),
     sysctls: state.host.sysctls,
   };

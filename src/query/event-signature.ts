@@ -8,8 +8,27 @@ import type { ArgValue, TraceEvent } from '../model/event.js';
 // KVM_RUN keeps its exit reason; a failed call keeps its errno.
 
 const HOST_CHOSEN = new Set([
-  'fd', 'fdPath', 'pid', 'tid', 'prev_pid', 'next_pid', 'prev_prio', 'next_prio', 'cpu', 'vcpu_id',
-  'ts', 'time', 'duration', 'raw', 'addr', 'userspace_addr', 'hva', 'rip', 'comm', 'prev_comm', 'next_comm',
+  'fd',
+  'fdPath',
+  'pid',
+  'tid',
+  'prev_pid',
+  'next_pid',
+  'prev_prio',
+  'next_prio',
+  'cpu',
+  'vcpu_id',
+  'ts',
+  'time',
+  'duration',
+  'raw',
+  'addr',
+  'userspace_addr',
+  'hva',
+  'rip',
+  'comm',
+  'prev_comm',
+  'next_comm',
 ]);
 
 const FOUR_GIB = 0x1_0000_0000n;

@@ -35,7 +35,7 @@ export function checkExpectations(db: SqlDatabase, trace: TraceRecord): Expectat
   const expectations = (trace.meta.expectations ?? []) as Expectation[];
   const labels = new Map<string, number>();
   for (const event of readEvents(db, trace)) if (event.label) labels.set(event.label, event.seq);
-  const seqOf = (at: number | string) => (typeof at === 'number' ? at : labels.get(at) ?? -1);
+  const seqOf = (at: number | string) => (typeof at === 'number' ? at : (labels.get(at) ?? -1));
 
   const groups = new Map<string, { ids: string[]; items: { exp: Expectation; index: number }[] }>();
   expectations.forEach((exp, index) => {
@@ -53,7 +53,15 @@ export function checkExpectations(db: SqlDatabase, trace: TraceRecord): Expectat
     fold(readEvents(db, trace), resolvePolicies(group.ids), initialStateFor(trace), (step) => {
       for (const { exp, index } of wanted.get(step.event.seq) ?? []) {
         const failures = [...stateFailures(exp, step.state), ...effectFailures(exp, step.effects)];
-        results.push({ index, at: exp.at, seq: step.event.seq, policies: key, ...(exp.note ? { note: exp.note } : {}), passed: failures.length === 0, failures });
+        results.push({
+          index,
+          at: exp.at,
+          seq: step.event.seq,
+          policies: key,
+          ...(exp.note ? { note: exp.note } : {}),
+          passed: failures.length === 0,
+          failures,
+        });
       }
     });
   }
@@ -71,6 +79,8 @@ function effectFailures(exp: Expectation, effects: Effect[]): CheckFailure[] {
   const missing = (exp.effects ?? [])
     .filter((want) => !effects.some((e) => matchesPartially(want, e as unknown as Record<string, unknown>)))
     .map((want) => ({ what: 'effect', expected: want, actual: effects }));
-  const unwanted = (exp.no_effects ?? []).filter((kind) => effects.some((e) => e.kind === kind)).map((kind) => ({ what: `no ${kind} effect`, expected: [], actual: effects.filter((e) => e.kind === kind) }));
+  const unwanted = (exp.no_effects ?? [])
+    .filter((kind) => effects.some((e) => e.kind === kind))
+    .map((kind) => ({ what: `no ${kind} effect`, expected: [], actual: effects.filter((e) => e.kind === kind) }));
   return [...missing, ...unwanted];
 }

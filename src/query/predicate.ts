@@ -53,7 +53,10 @@ export function compilePredicate(expr: string): Predicate {
       if (ABSENT.has(String((error as CelLikeError).code))) return false;
       throw new PredicateError(`cannot evaluate predicate at event ${ctx.event?.seq ?? ctx.state.seq}: ${(error as CelLikeError).message}`);
     }
-    if (typeof value !== 'boolean') throw new PredicateError(`predicate '${expr}' gave ${typeof value === 'bigint' ? 'an int' : JSON.stringify(value)}, not true or false`);
+    if (typeof value !== 'boolean')
+      throw new PredicateError(
+        `predicate '${expr}' gave ${typeof value === 'bigint' ? 'an int' : JSON.stringify(value)}, not true or false`,
+      );
     return value;
   };
 }

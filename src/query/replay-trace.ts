@@ -25,14 +25,19 @@ export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Polic
   const initial = initialStateFor(trace);
   // The first full replay under these policies builds the trace's snapshots on the way (src/query/seek.ts).
   const recorder = recorderFor(db, trace, policies, initial);
-  const state = fold(readEvents(db, trace), policies, initial, recording(recorder, (step) => {
-    events++;
-    for (const effect of step.effects) {
-      effectCounts[effect.kind] = (effectCounts[effect.kind] ?? 0) + 1;
-      if (effect.kind === 'crash') crashes.push({ vm: effect.vm, seq: step.event.seq, reason: effect.reason });
-    }
-    onStep?.(step);
-  }));
+  const state = fold(
+    readEvents(db, trace),
+    policies,
+    initial,
+    recording(recorder, (step) => {
+      events++;
+      for (const effect of step.effects) {
+        effectCounts[effect.kind] = (effectCounts[effect.kind] ?? 0) + 1;
+        if (effect.kind === 'crash') crashes.push({ vm: effect.vm, seq: step.event.seq, reason: effect.reason });
+      }
+      onStep?.(step);
+    }),
+  );
   recorder?.finish();
   return { trace: trace.name, policies: policyKey(policies), events, effectCounts, crashes, stateHash: stateHash(state) };
 }

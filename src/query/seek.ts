@@ -48,7 +48,12 @@ export class Seeker {
   private readonly strings: StringTable;
   private readonly initial: MachineState;
 
-  constructor(private readonly db: SqlDatabase, readonly trace: TraceRecord, readonly policies: Policies, private readonly options: SeekOptions = {}) {
+  constructor(
+    private readonly db: SqlDatabase,
+    readonly trace: TraceRecord,
+    readonly policies: Policies,
+    private readonly options: SeekOptions = {},
+  ) {
     this.key = snapshotKey(trace, policies, options.engine);
     this.set = this.key && findSnapshotSet(db, this.key);
     this.strings = new StringTable(db);
@@ -83,7 +88,8 @@ export class Seeker {
     });
     this.stats.rebuilt++;
     this.stats.folded += at - from + 1;
-    if (!last || last.event.seq !== at) throw new Error(`trace '${this.trace.name}' has no event ${at} although it counts ${this.trace.eventCount}`);
+    if (!last || last.event.seq !== at)
+      throw new Error(`trace '${this.trace.name}' has no event ${at} although it counts ${this.trace.eventCount}`);
     return last;
   }
 

@@ -13,12 +13,13 @@ export function requireRoot(): void {
 }
 
 export function requireKvm(): void {
-  if (!existsSync('/dev/kvm')) throw missing('/dev/kvm is missing: load the kvm module (modprobe kvm_intel or kvm_amd) or enable nested virtualization');
+  if (!existsSync('/dev/kvm'))
+    throw missing('/dev/kvm is missing: load the kvm module (modprobe kvm_intel or kvm_amd) or enable nested virtualization');
 }
 
 export function requireStrace(): void {
   const r = spawnSync('strace', ['-V'], { stdio: 'ignore' });
-  if (r.error || r.status !== 0) throw missing("strace is not installed or not on PATH (Debian: apt-get install strace)");
+  if (r.error || r.status !== 0) throw missing('strace is not installed or not on PATH (Debian: apt-get install strace)');
 }
 
 /** tracefs mounted at /sys/kernel/tracing; mounted here if it is not (Documentation/trace/ftrace.rst). */

@@ -1,4 +1,14 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  rmdirSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 

@@ -41,7 +41,8 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   const tracefs = requireTracefs(options.tracefs);
   // Refuse what would fail at the import before the command runs, not after.
   const taken = options.name === undefined ? undefined : findTrace(db, options.name);
-  if (taken && !options.replace) throw new SourceError(`a trace named '${options.name}' exists already (id ${taken.id}); choose another --name or pass --replace`);
+  if (taken && !options.replace)
+    throw new SourceError(`a trace named '${options.name}' exists already (id ${taken.id}); choose another --name or pass --replace`);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hvreplay-record-'));
   try {
     mkdirSync(dir, { recursive: true });
@@ -74,10 +75,14 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
     instance.marker();
     await saveTrace(instance, ftraceFile);
     instance.remove();
-    if (interrupted) throw new InterruptedError("interrupted; the recording so far is kept");
+    if (interrupted) throw new InterruptedError('interrupted; the recording so far is kept');
     const failure = straceFailure(straceFile);
     if (failure) throw new SourceError(`strace could not run '${options.command.join(' ')}': ${failure}`);
-    const imported = await importFiles(db, { files: [straceFile, ftraceFile], ...(options.name ? { name: options.name } : {}), ...(options.replace ? { replace: true } : {}) });
+    const imported = await importFiles(db, {
+      files: [straceFile, ftraceFile],
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.replace ? { replace: true } : {}),
+    });
     return { ...imported, straceFile, ftraceFile, exit, interrupted };
   } catch (error) {
     // The files stay: say where, since the import (or whatever failed) did not keep them.

@@ -13,9 +13,43 @@ import type { StringTable } from './strings.js';
 // - other TEXT: args are exactly { raw: that text }: a payload seen once, without JSON's quoting.
 // A raw payload that itself starts with '{' is stored as JSON, so the forms never overlap.
 
-export const EVENT_COLUMNS = ['trace_id', 'seq', 'kind', 'name', 't_ns', 'pid', 'tid', 'comm', 'cpu', 'vm', 'vcpu', 'args', 'result', 'src_file', 'src_line', 'label'] as const;
+export const EVENT_COLUMNS = [
+  'trace_id',
+  'seq',
+  'kind',
+  'name',
+  't_ns',
+  'pid',
+  'tid',
+  'comm',
+  'cpu',
+  'vm',
+  'vcpu',
+  'args',
+  'result',
+  'src_file',
+  'src_line',
+  'label',
+] as const;
 
-export type EventRow = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number | null, string | number | bigint | null, string | null, number | null, number | null, string | null];
+export type EventRow = [
+  number,
+  number,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string | number | bigint | null,
+  string | null,
+  number | null,
+  number | null,
+  string | null,
+];
 
 const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 const OPEN_BRACE = 0x7b;
@@ -99,8 +133,36 @@ export function encodeEventInto(out: unknown[], at: number, seq: number, e: NewE
  * text trace): short numbers make a page of JSON cheaper to build and to parse.
  */
 export type PageRow =
-  | [seqInPage: number, kind: number, name: number, tNs: number | null, pid: number | null, tid: number | null, comm: number | null, cpu: number | null, args: string | number | null, srcFile: number | null, srcLineAfterSeq: number | null]
-  | [seqInPage: number, kind: number, name: number, tNs: number | null, pid: number | null, tid: number | null, comm: number | null, cpu: number | null, args: string | number | null, srcFile: number | null, srcLineAfterSeq: number | null, vm: number | null, vcpu: number | null, result: string | null, label: string | null];
+  | [
+      seqInPage: number,
+      kind: number,
+      name: number,
+      tNs: number | null,
+      pid: number | null,
+      tid: number | null,
+      comm: number | null,
+      cpu: number | null,
+      args: string | number | null,
+      srcFile: number | null,
+      srcLineAfterSeq: number | null,
+    ]
+  | [
+      seqInPage: number,
+      kind: number,
+      name: number,
+      tNs: number | null,
+      pid: number | null,
+      tid: number | null,
+      comm: number | null,
+      cpu: number | null,
+      args: string | number | null,
+      srcFile: number | null,
+      srcLineAfterSeq: number | null,
+      vm: number | null,
+      vcpu: number | null,
+      result: string | null,
+      label: string | null,
+    ];
 
 const PAGE_COMMON = 'seq - @from, kind, name, t_ns, pid, tid, comm, cpu, args, src_file, src_line - seq';
 /** The SQL expression for one PageRow of a row of `events`. */
@@ -117,7 +179,13 @@ export const PAGE_SQL = `SELECT '[' || group_concat(${PAGE_ROW_SQL}) || ']' FROM
 /** `from` is the first seq the page was asked for (PAGE_SQL's @from). */
 export function decodePageRow(row: PageRow, from: number, t0: number | null, strings: StringTable): TraceEvent {
   const seq = from + row[0];
-  const tNs = row[3], pid = row[4], tid = row[5], comm = row[6], cpu = row[7], srcFile = row[9], srcLine = row[10] === null ? null : seq + row[10];
+  const tNs = row[3],
+    pid = row[4],
+    tid = row[5],
+    comm = row[6],
+    cpu = row[7],
+    srcFile = row[9],
+    srcLine = row[10] === null ? null : seq + row[10];
   const event: TraceEvent = { seq, kind: EVENT_KINDS[row[1]]!, name: strings.text(row[2]), args: decodeArgs(row[8], strings) };
   if (tNs !== null && t0 !== null) event.ts = decodeTs(t0, tNs);
   if (pid !== null) event.pid = pid;

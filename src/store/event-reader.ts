@@ -29,7 +29,6 @@ export interface EventRange {
 export const PAGE_EVENTS = 2048;
 export const PREFETCH_MIN_EVENTS = 100_000;
 
-
 interface Statements {
   page: SqlStatement;
   nextSeq: SqlStatement;
@@ -75,7 +74,12 @@ function fileOf(db: SqlDatabase): string | undefined {
  * Rows of a trace in seq order, a page at a time. No statement stays open between pages, so the
  * caller may write to the database (snapshots, say) while it iterates.
  */
-export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, pageSize = PAGE_EVENTS): Generator<{ from: number; rows: PageRow[] }> {
+export function* readEventRows(
+  db: SqlDatabase,
+  trace: TraceRecord,
+  range: EventRange = {},
+  pageSize = PAGE_EVENTS,
+): Generator<{ from: number; rows: PageRow[] }> {
   const s = statementsOf(db);
   let from = range.from ?? 0;
   const maxSeq = s.maxSeq.get(trace.id) as number | null;
@@ -83,7 +87,11 @@ export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: Event
   const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, maxSeq);
   const path = fileOf(db);
   const prefetch = range.prefetch ?? 'auto';
-  if (path && !db.inTransaction && (prefetch === 'always' || (prefetch === 'auto' && to - from + 1 >= PREFETCH_MIN_EVENTS && aCoreIsIdle()))) {
+  if (
+    path &&
+    !db.inTransaction &&
+    (prefetch === 'always' || (prefetch === 'auto' && to - from + 1 >= PREFETCH_MIN_EVENTS && aCoreIsIdle()))
+  ) {
     for (const page of prefetchPages(path, trace.id, from, to, pageSize)) {
       const rows = parsePage(page.json ?? (s.page.get({ trace: trace.id, from: page.from, last: page.last }) as string | null));
       if (rows.length > 0) yield { from: page.from, rows };
@@ -105,9 +113,13 @@ export function* readEventRows(db: SqlDatabase, trace: TraceRecord, range: Event
 }
 
 /** Events of a trace in seq order, lazily: a page of rows at a time leaves the database. */
-export function* readEvents(db: SqlDatabase, trace: TraceRecord, range: EventRange = {}, strings = new StringTable(db)): Generator<TraceEvent> {
+export function* readEvents(
+  db: SqlDatabase,
+  trace: TraceRecord,
+  range: EventRange = {},
+  strings = new StringTable(db),
+): Generator<TraceEvent> {
   for (const { from, rows } of readEventRows(db, trace, range)) {
     for (const row of rows) yield decodePageRow(row, from, trace.t0, strings);
   }
 }
-

@@ -31,7 +31,9 @@ export function checkVersion(db: SqlDatabase, path: string, migrations = loadMig
   const version = db.pragma('user_version', { simple: true }) as number;
   const latest = latestVersion(migrations);
   if (version > latest) {
-    throw new StoreError(`${path}: schema version ${version} is newer than this hvreplay knows (${latest}); upgrade hvreplay, the file was left untouched`);
+    throw new StoreError(
+      `${path}: schema version ${version} is newer than this hvreplay knows (${latest}); upgrade hvreplay, the file was left untouched`,
+    );
   }
   return version;
 }

@@ -32,7 +32,14 @@ export function openStore(path: string): SqlDatabase {
 }
 
 /** SQLite result codes that mean the file, not hvreplay, is the problem (sqlite.org/rescode.html). */
-const NOT_WRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH']);
+const NOT_WRITABLE = new Set([
+  'SQLITE_READONLY',
+  'SQLITE_READONLY_DBMOVED',
+  'SQLITE_READONLY_DIRECTORY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_AUTH',
+]);
 
 /**
  * A store that cannot be written, in words a user can act on: a `sudo hvreplay record` leaves a
@@ -41,5 +48,7 @@ const NOT_WRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQL
 export function storeFailure(path: string, error: unknown): StoreError | undefined {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string' || !NOT_WRITABLE.has(code)) return undefined;
-  return new StoreError(`${path}: cannot write the store (${code}: ${(error as Error).message}); check the file's owner and permissions (a \`sudo hvreplay record\` makes it root's), or choose another with --db`);
+  return new StoreError(
+    `${path}: cannot write the store (${code}: ${(error as Error).message}); check the file's owner and permissions (a \`sudo hvreplay record\` makes it root's), or choose another with --db`,
+  );
 }

@@ -71,7 +71,11 @@ export function* prefetchPages(path: string, traceId: number, from: number, to: 
       }
       const slot = taken % SLOTS;
       const length = Atomics.load(lengths, slot);
-      const page: Page = { from: bounds[slot * 2]!, last: bounds[slot * 2 + 1]!, json: length < 0 ? undefined : data.toString('utf8', slot * SLOT_BYTES, slot * SLOT_BYTES + length) };
+      const page: Page = {
+        from: bounds[slot * 2]!,
+        last: bounds[slot * 2 + 1]!,
+        json: length < 0 ? undefined : data.toString('utf8', slot * SLOT_BYTES, slot * SLOT_BYTES + length),
+      };
       Atomics.store(control, 1, taken + 1);
       Atomics.notify(control, 1);
       yield page;

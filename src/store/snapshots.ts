@@ -54,9 +54,21 @@ interface SetRow {
 }
 
 export function findSnapshotSet(db: SqlDatabase, key: SnapshotKey): SnapshotSet | undefined {
-  const row = db.prepare('SELECT * FROM snapshot_sets WHERE trace_id = ? AND policy_key = ? AND engine = ?').get(key.traceId, key.policyKey, key.engine) as SetRow | undefined;
+  const row = db
+    .prepare('SELECT * FROM snapshot_sets WHERE trace_id = ? AND policy_key = ? AND engine = ?')
+    .get(key.traceId, key.policyKey, key.engine) as SetRow | undefined;
   if (!row || row.codec !== SNAPSHOT_CODEC) return undefined;
-  return { traceId: row.trace_id, policyKey: row.policy_key, engine: row.engine, codec: row.codec, count: row.count, bytes: row.bytes, maxGap: row.max_gap, spacing: JSON.parse(row.spacing), builtAt: row.built_at };
+  return {
+    traceId: row.trace_id,
+    policyKey: row.policy_key,
+    engine: row.engine,
+    codec: row.codec,
+    count: row.count,
+    bytes: row.bytes,
+    maxGap: row.max_gap,
+    spacing: JSON.parse(row.spacing),
+    builtAt: row.built_at,
+  };
 }
 
 /** The set's snapshot with the greatest seq <= `seq` (the primary key's order makes it one index probe). */
@@ -72,7 +84,11 @@ export function nearestSnapshot(db: SqlDatabase, key: SnapshotKey, seq: number):
  * another engine are deleted with it: no engine of this build can use them. Returns false when another
  * process finished the same set first.
  */
-export function writeSnapshotSet(db: SqlDatabase, set: Omit<SnapshotSet, 'codec' | 'count' | 'bytes' | 'builtAt'>, snapshots: readonly PendingSnapshot[]): boolean {
+export function writeSnapshotSet(
+  db: SqlDatabase,
+  set: Omit<SnapshotSet, 'codec' | 'count' | 'bytes' | 'builtAt'>,
+  snapshots: readonly PendingSnapshot[],
+): boolean {
   const write = db.transaction(() => {
     if (findSnapshotSet(db, set)) return false;
     db.prepare('DELETE FROM snapshots WHERE trace_id = ? AND policy_key = ?').run(set.traceId, set.policyKey);
@@ -83,8 +99,18 @@ export function writeSnapshotSet(db: SqlDatabase, set: Omit<SnapshotSet, 'codec'
       insert.run(set.traceId, set.policyKey, set.engine, s.seq, s.blob);
       bytes += s.blob.length;
     }
-    db.prepare('INSERT INTO snapshot_sets (trace_id, policy_key, engine, codec, count, bytes, max_gap, spacing, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      set.traceId, set.policyKey, set.engine, SNAPSHOT_CODEC, snapshots.length, bytes, set.maxGap, JSON.stringify(set.spacing), new Date().toISOString(),
+    db.prepare(
+      'INSERT INTO snapshot_sets (trace_id, policy_key, engine, codec, count, bytes, max_gap, spacing, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      set.traceId,
+      set.policyKey,
+      set.engine,
+      SNAPSHOT_CODEC,
+      snapshots.length,
+      bytes,
+      set.maxGap,
+      JSON.stringify(set.spacing),
+      new Date().toISOString(),
     );
     return true;
   });

@@ -25,7 +25,9 @@ const ROWS_PER_INSERT = 64;
 const ROW_PARAMS = EVENT_COLUMNS.length - 1;
 
 const insertSql = (traceId: number, rows: number) =>
-  `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(`(${traceId}, ${Array(ROW_PARAMS).fill('?').join(', ')})`).join(', ')}`;
+  `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${Array(rows)
+    .fill(`(${traceId}, ${Array(ROW_PARAMS).fill('?').join(', ')})`)
+    .join(', ')}`;
 
 /**
  * One import, one transaction: the trace row and its events become visible together at commit(),
@@ -43,15 +45,26 @@ export class TraceWriter {
   private readonly strings: StringTable;
   private open = true;
 
-  constructor(private readonly db: SqlDatabase, trace: NewTrace) {
+  constructor(
+    private readonly db: SqlDatabase,
+    trace: NewTrace,
+  ) {
     db.exec('BEGIN IMMEDIATE');
     try {
       const existing = findTrace(db, trace.name);
-      if (existing && !trace.replace) throw new StoreError(`a trace named '${trace.name}' exists already (id ${existing.id}); choose another --name or pass --replace`);
+      if (existing && !trace.replace)
+        throw new StoreError(`a trace named '${trace.name}' exists already (id ${existing.id}); choose another --name or pass --replace`);
       if (existing) deleteTrace(db, existing.id);
       const info = db
         .prepare('INSERT INTO traces (name, format, sources, content_hash, imported_at, event_count, meta) VALUES (?, ?, ?, ?, ?, 0, ?)')
-        .run(trace.name, trace.format, JSON.stringify(trace.sources), trace.contentHash, new Date().toISOString(), JSON.stringify(trace.meta ?? {}));
+        .run(
+          trace.name,
+          trace.format,
+          JSON.stringify(trace.sources),
+          trace.contentHash,
+          new Date().toISOString(),
+          JSON.stringify(trace.meta ?? {}),
+        );
       this.traceId = Number(info.lastInsertRowid);
     } catch (error) {
       db.exec('ROLLBACK');

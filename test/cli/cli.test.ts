@@ -15,7 +15,10 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
   it('imports a scenario, then reuses it while it is unchanged', () => {
     const first = hvreplay(db, ['import', MINI, '--json']);
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual([JSON.parse(first.stdout).name, JSON.parse(first.stdout).events, JSON.parse(first.stdout).reused], ['mini-readonly-slot', 11, false]);
+    assert.deepEqual(
+      [JSON.parse(first.stdout).name, JSON.parse(first.stdout).events, JSON.parse(first.stdout).reused],
+      ['mini-readonly-slot', 11, false],
+    );
     const again = hvreplay(db, ['import', MINI, '--json']);
     assert.equal(JSON.parse(again.stdout).reused, true);
   });
@@ -23,7 +26,10 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
   it('lists traces', () => {
     const run = hvreplay(db, ['traces', '--json']);
     assert.equal(run.status, 0);
-    assert.deepEqual(JSON.parse(run.stdout).map((t: { name: string }) => t.name), ['mini-readonly-slot']);
+    assert.deepEqual(
+      JSON.parse(run.stdout).map((t: { name: string }) => t.name),
+      ['mini-readonly-slot'],
+    );
   });
 
   it('logs events one per line in strace form, filtered by name', () => {
@@ -31,7 +37,10 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines.length, 2);
-    assert.match(lines[1]!, /ioctl\(4<anon_inode:kvm-vm>, KVM_SET_USER_MEMORY_REGION, \{slot=1, flags=KVM_MEM_READONLY, guest_phys_addr=0x1000, memory_size=4096, userspace_addr=0x7fcd470f9000\}\) = 0/);
+    assert.match(
+      lines[1]!,
+      /ioctl\(4<anon_inode:kvm-vm>, KVM_SET_USER_MEMORY_REGION, \{slot=1, flags=KVM_MEM_READONLY, guest_phys_addr=0x1000, memory_size=4096, userspace_addr=0x7fcd470f9000\}\) = 0/,
+    );
   });
 
   it('round-trips through log --json and import of JSON Lines', () => {
@@ -49,7 +58,13 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
     assert.equal(run.status, 0, run.stderr);
     const { state, event } = JSON.parse(run.stdout);
     assert.equal(event.name, 'KVM_RUN');
-    assert.deepEqual(state.vms[0].memslots.map((m: { slot: number; flags: number; guestPhysAddr: string }) => [m.slot, m.flags, m.guestPhysAddr]), [[0, 0, '0x0'], [1, 2, '0x1000']]);
+    assert.deepEqual(
+      state.vms[0].memslots.map((m: { slot: number; flags: number; guestPhysAddr: string }) => [m.slot, m.flags, m.guestPhysAddr]),
+      [
+        [0, 0, '0x0'],
+        [1, 2, '0x1000'],
+      ],
+    );
     assert.equal(state.vms[0].vcpus.length, 1);
     assert.equal(state.vms[0].vcpus[0].lastExit, 'KVM_EXIT_HLT');
   });
@@ -68,7 +83,10 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
 
   it('rejects an invalid scenario with exit 2 and stores nothing', () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'name: bad\ndescription: d\nsource: s\narch: x86_64\nevents:\n  - ioctl: KVM_CREATE_VCPU\n    args: { fd: 4, id: zero }\n');
+    writeFileSync(
+      bad,
+      'name: bad\ndescription: d\nsource: s\narch: x86_64\nevents:\n  - ioctl: KVM_CREATE_VCPU\n    args: { fd: 4, id: zero }\n',
+    );
     const run = hvreplay(db, ['import', bad]);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /bad\.yaml:7: events\[0\]\.args\.id: expected an integer/);
@@ -119,7 +137,11 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
   });
 
   it('refuses a position that is not an event seq, and a --from after --to', () => {
-    for (const args of [['state', 'mini-readonly-slot', '--at', 'abc'], ['state', 'mini-readonly-slot', '--at', '-1'], ['log', 'mini-readonly-slot', '--from', '5', '--to', '2']]) {
+    for (const args of [
+      ['state', 'mini-readonly-slot', '--at', 'abc'],
+      ['state', 'mini-readonly-slot', '--at', '-1'],
+      ['log', 'mini-readonly-slot', '--from', '5', '--to', '2'],
+    ]) {
       const run = hvreplay(db, args);
       assert.equal(run.status, 2, args.join(' '));
       assert.match(run.stderr, /takes an event seq|is after --to/);
@@ -129,7 +151,10 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
   it('ends quietly with status 0 when its reader goes away, as `| head` does', () => {
     // 30,000 events: far more than a pipe buffer, so the write after head exits really fails.
     assert.equal(hvreplay(db, ['import', 'test/fixtures/traces/qemu-pc-64m.ftrace.gz', '--name', 'pc-ftrace']).status, 0);
-    const run = spawnSync('bash', ['-c', `node dist/src/cli/main.js --db ${db} log pc-ftrace | head -1; echo "status \${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8' });
+    const run = spawnSync('bash', ['-c', `node dist/src/cli/main.js --db ${db} log pc-ftrace | head -1; echo "status \${PIPESTATUS[0]}"`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     assert.equal(run.stderr, '');
     const out = run.stdout.trim().split('\n');
     assert.equal(out.length, 2);

@@ -19,7 +19,11 @@ describe('diff, bisect and state through the CLI', () => {
     assert.equal(run.status, 1, run.stderr);
     const report = JSON.parse(run.stdout);
     assert.equal(report.first.event.label, 'deschedule-in-user');
-    assert.ok(report.first.effects.onlyA.some((e: { kind: string; message?: string }) => e.kind === 'log' && /Failed to walk page-table va/.test(e.message ?? '')));
+    assert.ok(
+      report.first.effects.onlyA.some(
+        (e: { kind: string; message?: string }) => e.kind === 'log' && /Failed to walk page-table va/.test(e.message ?? ''),
+      ),
+    );
     assert.ok(report.first.effects.onlyB.some((e: { kind: string }) => e.kind === 'guest_write'));
   });
 
@@ -43,7 +47,10 @@ describe('diff, bisect and state through the CLI', () => {
 
   it('bisect --run finds the same event with a program as the predicate, as git bisect run does', () => {
     const script = join(dir, 'crashed.sh');
-    writeFileSync(script, '#!/bin/sh\n# $HVREPLAY_SEQ is the position; the state arrives as JSON on stdin\ntest -n "$HVREPLAY_SEQ" || exit 200\ngrep -q \'"status":"crashed"\' && exit 1 || exit 0\n');
+    writeFileSync(
+      script,
+      '#!/bin/sh\n# $HVREPLAY_SEQ is the position; the state arrives as JSON on stdin\ntest -n "$HVREPLAY_SEQ" || exit 200\ngrep -q \'"status":"crashed"\' && exit 1 || exit 0\n',
+    );
     chmodSync(script, 0o755);
     const run = hvreplay(db, ['bisect', ROM, '--policy', 'kvm-readonly/prot-read', '--run', script]);
     assert.equal(run.status, 0, run.stderr);

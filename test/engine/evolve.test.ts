@@ -57,10 +57,21 @@ describe('evolve', () => {
   });
 
   it('given a vCPU thread, accumulates its run-state time from sched_switch as Xen time[4] does', () => {
-    const sw = (seq: number, ts: number, prev: number, prevState: string, next: number): TraceEvent => ({ seq, ts, kind: 'context_switch', name: 'sched_switch', cpu: 0, args: { prev_pid: prev, prev_state: prevState, next_pid: next, next_comm: 'x' } });
+    const sw = (seq: number, ts: number, prev: number, prevState: string, next: number): TraceEvent => ({
+      seq,
+      ts,
+      kind: 'context_switch',
+      name: 'sched_switch',
+      cpu: 0,
+      args: { prev_pid: prev, prev_state: prevState, next_pid: next, next_comm: 'x' },
+    });
     const start = fold(events, policies, initialState());
     const tid = start.vms[0]!.vcpus[0]!.tid!;
-    const end = fold([sw(20, 2000, tid, 'S', 0), sw(21, 2003, 0, 'R', tid), sw(22, 2004, tid, 'R+', 1), sw(23, 2010, 1, 'S', tid)], policies, start);
+    const end = fold(
+      [sw(20, 2000, tid, 'S', 0), sw(21, 2003, 0, 'R', tid), sw(22, 2004, tid, 'R+', 1), sw(23, 2010, 1, 'S', tid)],
+      policies,
+      start,
+    );
     const runstate = end.vms[0]!.vcpus[0]!.runstate;
     assert.equal(runstate.state, 'running');
     assert.deepEqual(runstate.time.slice(1, 3), [6, 3]);

@@ -7,13 +7,29 @@ const head = (name: string) => fixtureLines(name).slice(0, 20);
 
 describe('detectFormat', () => {
   it('recognises every strace fixture', () => {
-    for (const f of ['mini.strace', 'qemu-pc-64m.strace.gz', 'vmm-t.strace', 'vmm-tt.strace', 'vmm-nofollow.strace', 'vmm-stderr.strace', 'vmm-kill.strace']) {
+    for (const f of [
+      'mini.strace',
+      'qemu-pc-64m.strace.gz',
+      'vmm-t.strace',
+      'vmm-tt.strace',
+      'vmm-nofollow.strace',
+      'vmm-stderr.strace',
+      'vmm-kill.strace',
+    ]) {
       assert.equal(detectFormat(head(f)), 'strace', f);
     }
   });
 
   it('recognises every ftrace fixture: # tracer header, cpus=N, or the TASK-PID [CPU] shape', () => {
-    for (const f of ['mini.ftrace', 'qemu-pc-64m.ftrace.gz', 'vmm-noirqinfo.ftrace', 'vmm-pipe.ftrace', 'vmm-report-empty.txt', 'borrowed-old-4char-flags.ftrace', 'borrowed-report-svm-gp.txt']) {
+    for (const f of [
+      'mini.ftrace',
+      'qemu-pc-64m.ftrace.gz',
+      'vmm-noirqinfo.ftrace',
+      'vmm-pipe.ftrace',
+      'vmm-report-empty.txt',
+      'borrowed-old-4char-flags.ftrace',
+      'borrowed-report-svm-gp.txt',
+    ]) {
       assert.equal(detectFormat(head(f)), 'ftrace', f);
     }
   });

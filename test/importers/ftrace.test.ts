@@ -17,7 +17,18 @@ function assertAccounted(p: Parsed): void {
   for (const [name, n] of byName) assert.equal(named(p.events, name).length, n, name);
 }
 
-const MODELED = ['kvm_exit', 'kvm_entry', 'kvm_userspace_exit', 'kvm_mmio', 'kvm_pio', 'kvm_page_fault', 'kvm_msr', 'kvm_cpuid', 'kvm_set_irq', 'sched_switch'];
+const MODELED = [
+  'kvm_exit',
+  'kvm_entry',
+  'kvm_userspace_exit',
+  'kvm_mmio',
+  'kvm_pio',
+  'kvm_page_fault',
+  'kvm_msr',
+  'kvm_cpuid',
+  'kvm_set_irq',
+  'sched_switch',
+];
 
 describe('ftrace: mini.ftrace (tracefs trace, 5-char flags)', () => {
   const p = parseFixture(ftraceFormat, 'mini.ftrace');
@@ -34,13 +45,22 @@ describe('ftrace: mini.ftrace (tracefs trace, 5-char flags)', () => {
     assert.deepEqual(pio.src, { file: 'mini.ftrace', line: p.lines.findIndex((l) => l.includes('kvm_pio')) + 1 });
     assert.deepEqual(named(p.events, 'kvm_mmio')[0]!.args, { type: 'write', len: 1, gpa: 0x1000, val: 1 });
     const exits = named(p.events, 'kvm_userspace_exit');
-    assert.deepEqual(exits.map((e) => e.args), [
-      { reason: 'KVM_EXIT_IO', code: 2 },
-      { reason: 'KVM_EXIT_MMIO', code: 6 },
-      { reason: 'KVM_EXIT_HLT', code: 5 },
-    ]);
-    assert.deepEqual(exits.map((e) => e.kind), ['exit', 'exit', 'exit']);
-    assert.deepEqual({ comm: exits[0]!.comm, pid: exits[0]!.pid, tid: exits[0]!.tid, cpu: exits[0]!.cpu, ts: exits[0]!.ts }, { comm: 'mini', pid: 9889, tid: 9889, cpu: 1, ts: 609.164052 });
+    assert.deepEqual(
+      exits.map((e) => e.args),
+      [
+        { reason: 'KVM_EXIT_IO', code: 2 },
+        { reason: 'KVM_EXIT_MMIO', code: 6 },
+        { reason: 'KVM_EXIT_HLT', code: 5 },
+      ],
+    );
+    assert.deepEqual(
+      exits.map((e) => e.kind),
+      ['exit', 'exit', 'exit'],
+    );
+    assert.deepEqual(
+      { comm: exits[0]!.comm, pid: exits[0]!.pid, tid: exits[0]!.tid, cpu: exits[0]!.cpu, ts: exits[0]!.ts },
+      { comm: 'mini', pid: 9889, tid: 9889, cpu: 1, ts: 609.164052 },
+    );
   });
 
   it('reads tracing_mark_write as a marker and sched_switch by its key= anchors', () => {
@@ -51,7 +71,15 @@ describe('ftrace: mini.ftrace (tracefs trace, 5-char flags)', () => {
     const first = p.events[0]!;
     assert.equal(first.kind, 'context_switch');
     assert.equal(first.comm, '<idle>');
-    assert.deepEqual(first.args, { prev_comm: 'swapper/0', prev_pid: 0, prev_prio: 120, prev_state: 'R', next_comm: 'record-real.sh', next_pid: 9884, next_prio: 120 });
+    assert.deepEqual(first.args, {
+      prev_comm: 'swapper/0',
+      prev_pid: 0,
+      prev_prio: 120,
+      prev_state: 'R',
+      next_comm: 'record-real.sh',
+      next_pid: 9884,
+      next_prio: 120,
+    });
   });
 
   it('keeps other events as generic with raw text, plus key=value fields when that is all there is', () => {
@@ -113,7 +141,10 @@ describe('ftrace: recorded line shapes', () => {
     assertAccounted(p);
     assert.equal(p.count(FTRACE_STATS.header), 0);
     assert.ok(p.events.some((e) => e.comm === '<...>' && typeof e.pid === 'number'));
-    assert.deepEqual(named(p.events, 'kvm_userspace_exit').map((e) => e.result?.exit), ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT']);
+    assert.deepEqual(
+      named(p.events, 'kvm_userspace_exit').map((e) => e.result?.exit),
+      ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT'],
+    );
   });
 
   it('kvm_userspace_exit restart (4) after a signal is errno EINTR (vmm-signal.ftrace)', () => {
@@ -129,7 +160,10 @@ describe('ftrace: recorded line shapes', () => {
     assertAccounted(p);
     const pio = named(p.events, 'kvm_pio');
     const writes = pio.filter((e) => e.args.dir === 'write');
-    assert.deepEqual(writes.map((e) => e.args), [...'HVR\n'].map((c) => ({ dir: 'write', port: 0x3f8, size: 1, count: 1, val: c.charCodeAt(0) })));
+    assert.deepEqual(
+      writes.map((e) => e.args),
+      [...'HVR\n'].map((c) => ({ dir: 'write', port: 0x3f8, size: 1, count: 1, val: c.charCodeAt(0) })),
+    );
     const reads = pio.filter((e) => e.args.dir === 'read');
     assert.equal(reads.length, 1);
     const read = reads[0]!;
@@ -199,7 +233,10 @@ describe('ftrace: problems', () => {
     const p = parseLines(ftraceFormat, 'mini-corrupt.ftrace', lines);
     assert.equal(p.count(FTRACE_STATS.unparsed), 1);
     assert.equal(p.count(FTRACE_STATS.blank), 1);
-    assert.deepEqual(p.stats.problems.map((x) => [x.stat, x.file, x.line, x.text]), [[FTRACE_STATS.unparsed, 'mini-corrupt.ftrace', 22, bad]]);
+    assert.deepEqual(
+      p.stats.problems.map((x) => [x.stat, x.file, x.line, x.text]),
+      [[FTRACE_STATS.unparsed, 'mini-corrupt.ftrace', 22, bad]],
+    );
     assert.equal(p.events.length, lines.length - 12 - 2);
   });
 
@@ -211,6 +248,9 @@ describe('ftrace: problems', () => {
     const pio = named(p.events, 'kvm_pio')[0]!;
     assert.equal(pio.kind, 'generic');
     assert.equal(pio.args.raw, 'pio_write to 0x3f8 size 1 count 1 val 0x41 ');
-    assert.deepEqual(p.stats.problems.map((x) => [x.stat, x.line]), [[FTRACE_STATS.unrecognizedPayload, i + 1]]);
+    assert.deepEqual(
+      p.stats.problems.map((x) => [x.stat, x.line]),
+      [[FTRACE_STATS.unrecognizedPayload, i + 1]],
+    );
   });
 });

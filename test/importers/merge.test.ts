@@ -51,12 +51,18 @@ describe('merge: qemu-pc-64m strace + ftrace into one trace', async () => {
 
   it('is one strace+ftrace trace aligned by the two hvsync markers, drift under 1 ppm', () => {
     assert.equal(result.trace.format, 'strace+ftrace');
-    const clock = result.trace.meta.clock as { reference: string; alignments: { method: string; drift_ppm: number; offset_s: number; markers: { line: number }[]; rate: number }[] };
+    const clock = result.trace.meta.clock as {
+      reference: string;
+      alignments: { method: string; drift_ppm: number; offset_s: number; markers: { line: number }[]; rate: number }[];
+    };
     assert.equal(clock.reference, 'CLOCK_REALTIME');
     const [a] = clock.alignments;
     assert.ok(a);
     assert.equal(a.method, 'hvsync_markers');
-    assert.deepEqual(a.markers.map((m) => m.line), [25, 29794]);
+    assert.deepEqual(
+      a.markers.map((m) => m.line),
+      [25, 29794],
+    );
     assert.ok(Math.abs(a.drift_ppm) < 1, `drift ${a.drift_ppm}`);
     // The markers say +1795259507.269623 s; the KVM_RUN/kvm_userspace_exit pairs move it by
     // 176..181 us (the shell's `date` ran that long before its marker was written).
@@ -81,7 +87,9 @@ describe('merge: qemu-pc-64m strace + ftrace into one trace', async () => {
   it('orders by time, strace calls by their return: each kvm_userspace_exit comes right before its KVM_RUN', () => {
     const keyOf = (e: TraceEvent) => e.ts! + (e.src?.file === STRACE ? (e.result?.duration ?? 0) : 0);
     for (let i = 1; i < events.length; i++) assert.ok(keyOf(events[i]!) >= keyOf(events[i - 1]!) - 1e-9, `@${i} before @${i - 1}`);
-    const seq = events.filter((e) => e.tid === 9877 && (e.name === 'KVM_RUN' || e.name === 'kvm_userspace_exit')).map((e) => (e.name === 'KVM_RUN' ? 'R' : 'x'));
+    const seq = events
+      .filter((e) => e.tid === 9877 && (e.name === 'KVM_RUN' || e.name === 'kvm_userspace_exit'))
+      .map((e) => (e.name === 'KVM_RUN' ? 'R' : 'x'));
     assert.equal(seq.length, 2 * 1651);
     assert.equal(seq.join(''), 'xR'.repeat(1651));
   });

@@ -42,10 +42,19 @@ expect:
   - at: nowhere
 `;
     const found = problems(text);
-    assert.ok(found.some((p) => p.startsWith('scenarios/x.yaml') && p.includes('description')), found.join('\n'));
+    assert.ok(
+      found.some((p) => p.startsWith('scenarios/x.yaml') && p.includes('description')),
+      found.join('\n'),
+    );
     // The header's problem does not hide the events' and the expectations'.
-    assert.ok(found.some((p) => /:5: events\[0\]: expected exactly one of/.test(p)), found.join('\n'));
-    assert.ok(found.some((p) => /expect\[0\]\.at: no event is labelled 'nowhere'/.test(p)), found.join('\n'));
+    assert.ok(
+      found.some((p) => /:5: events\[0\]: expected exactly one of/.test(p)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((p) => /expect\[0\]\.at: no event is labelled 'nowhere'/.test(p)),
+      found.join('\n'),
+    );
   });
 
   it('rejects unknown memslot flag names, an unknown arch and a label used twice', () => {
@@ -53,7 +62,10 @@ expect:
   - ioctl: KVM_SET_USER_MEMORY_REGION
     args: { fd: 4, slot: 0, flags: KVM_MEM_WRITEONLY, guest_phys_addr: 0, memory_size: 4096, userspace_addr: 0 }
 `);
-    assert.ok(found.some((p) => /arch: expected one of/.test(p)), found.join('\n'));
+    assert.ok(
+      found.some((p) => /arch: expected one of/.test(p)),
+      found.join('\n'),
+    );
     const more = problems(`${header}events:
   - ioctl: KVM_SET_USER_MEMORY_REGION
     args: { fd: 4, slot: 0, flags: KVM_MEM_WRITEONLY, guest_phys_addr: 0, memory_size: 4096, userspace_addr: 0 }
@@ -64,10 +76,22 @@ expect:
   - at: b
   - at: 7
 `);
-    assert.ok(more.some((p) => /:7: events\[0\]\.args\.flags: unknown memslot flag 'KVM_MEM_WRITEONLY'/.test(p)), more.join('\n'));
-    assert.ok(more.some((p) => /events\[1\]\.label: label 'a' is already used/.test(p)), more.join('\n'));
-    assert.ok(more.some((p) => /expect\[0\]\.at: no event is labelled 'b'/.test(p)), more.join('\n'));
-    assert.ok(more.some((p) => /expect\[1\]\.at: event index 7 is past the last event/.test(p)), more.join('\n'));
+    assert.ok(
+      more.some((p) => /:7: events\[0\]\.args\.flags: unknown memslot flag 'KVM_MEM_WRITEONLY'/.test(p)),
+      more.join('\n'),
+    );
+    assert.ok(
+      more.some((p) => /events\[1\]\.label: label 'a' is already used/.test(p)),
+      more.join('\n'),
+    );
+    assert.ok(
+      more.some((p) => /expect\[0\]\.at: no event is labelled 'b'/.test(p)),
+      more.join('\n'),
+    );
+    assert.ok(
+      more.some((p) => /expect\[1\]\.at: event index 7 is past the last event/.test(p)),
+      more.join('\n'),
+    );
   });
 
   it('says where YAML itself is broken', () => {
@@ -76,11 +100,14 @@ expect:
   });
 
   it('turns flag names into the canonical number and fills defaults', () => {
-    const scenario = parseScenario('s.yaml', `${header}defaults: { pid: 42 }
+    const scenario = parseScenario(
+      's.yaml',
+      `${header}defaults: { pid: 42 }
 events:
   - ioctl: KVM_SET_USER_MEMORY_REGION
     args: { fd: 4, slot: 1, flags: KVM_MEM_LOG_DIRTY_PAGES|KVM_MEM_READONLY, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7f0000001000 }
-`);
+`,
+    );
     const event = scenario.events[0]!;
     assert.equal(event.args.flags, 3);
     assert.equal(event.pid, 42);

@@ -13,7 +13,13 @@ function assertAccounted(p: Parsed): void {
 /** Events named NAME equal the lines that mention `, NAME` (ioctl request) or start `NAME(` (syscall). */
 function assertNameCounts(p: Parsed, names: string[]): void {
   for (const name of names) {
-    const lines = p.lines.filter((l) => l.includes(`, ${name},`) || l.includes(`, ${name} <unfinished`) || l.includes(`, ${name})`) || new RegExp(`^(?:\\[pid +\\d+\\] |\\d+ +)?[\\d.:]* ?${name}\\(`).test(l)).length;
+    const lines = p.lines.filter(
+      (l) =>
+        l.includes(`, ${name},`) ||
+        l.includes(`, ${name} <unfinished`) ||
+        l.includes(`, ${name})`) ||
+        new RegExp(`^(?:\\[pid +\\d+\\] |\\d+ +)?[\\d.:]* ?${name}\\(`).test(l),
+    ).length;
     assert.equal(named(p.events, name).length, lines, name);
   }
 }
@@ -35,18 +41,35 @@ describe('strace: mini.strace (-f -ttt -T -y --kvm=vcpu, one thread)', () => {
 
   it('decodes both memslots exactly, flags as a number', () => {
     const slots = named(p.events, 'KVM_SET_USER_MEMORY_REGION');
-    assert.deepEqual(slots.map((e) => e.args), [
-      { fd: 4, fdPath: 'anon_inode:kvm-vm', slot: 0, flags: 0, guest_phys_addr: 0, memory_size: 4096, userspace_addr: 0x7fcd470fa000 },
-      { fd: 4, fdPath: 'anon_inode:kvm-vm', slot: 1, flags: 2, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7fcd470f9000 },
-    ]);
+    assert.deepEqual(
+      slots.map((e) => e.args),
+      [
+        { fd: 4, fdPath: 'anon_inode:kvm-vm', slot: 0, flags: 0, guest_phys_addr: 0, memory_size: 4096, userspace_addr: 0x7fcd470fa000 },
+        {
+          fd: 4,
+          fdPath: 'anon_inode:kvm-vm',
+          slot: 1,
+          flags: 2,
+          guest_phys_addr: 0x1000,
+          memory_size: 4096,
+          userspace_addr: 0x7fcd470f9000,
+        },
+      ],
+    );
     assert.equal(slots[1]!.kind, 'ioctl');
     assert.deepEqual(slots[1]!.result, { ret: 0, duration: 0.000131 });
   });
 
   it('reads the three KVM_RUN exit reasons from --kvm=vcpu and the vCPU from -y', () => {
     const runs = named(p.events, 'KVM_RUN');
-    assert.deepEqual(runs.map((e) => e.result?.exit), ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT']);
-    assert.deepEqual(runs.map((e) => e.vcpu), [0, 0, 0]);
+    assert.deepEqual(
+      runs.map((e) => e.result?.exit),
+      ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT'],
+    );
+    assert.deepEqual(
+      runs.map((e) => e.vcpu),
+      [0, 0, 0],
+    );
     assert.deepEqual(runs[0]!.args, { fd: 5, fdPath: 'anon_inode:kvm-vcpu:0', raw: '0' });
   });
 
@@ -69,8 +92,13 @@ describe('strace: mini.strace (-f -ttt -T -y --kvm=vcpu, one thread)', () => {
   it('decodes mmap/munmap/mprotect with numbers, NULL and -y paths', () => {
     const libc = named(p.events, 'mmap')[3]!;
     assert.deepEqual(libc.args, {
-      addr: 0x7fcd46f33000, length: 1400832, prot: 'PROT_READ|PROT_EXEC', flags: 'MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE',
-      fd: 3, fdPath: '/usr/lib/x86_64-linux-gnu/libc.so.6', offset: 0x26000,
+      addr: 0x7fcd46f33000,
+      length: 1400832,
+      prot: 'PROT_READ|PROT_EXEC',
+      flags: 'MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE',
+      fd: 3,
+      fdPath: '/usr/lib/x86_64-linux-gnu/libc.so.6',
+      offset: 0x26000,
     });
     assert.equal(libc.result?.ret, 0x7fcd46f33000);
     assert.equal(named(p.events, 'mmap')[0]!.args.addr, null);
@@ -106,12 +134,15 @@ describe('strace: two threads (vmm-threads.strace)', () => {
     assert.equal(joined.ts, startTs);
     // Emitted in start-line order: before the main thread's call that happened while it ran.
     const lines = p.events.map((e) => e.src!.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
     assertAccounted(p);
     assertNameCounts(p, ['KVM_RUN', 'KVM_CHECK_EXTENSION', 'madvise']);
   });
 
-  it('takes the first pid of the file as every thread\'s leader', () => {
+  it("takes the first pid of the file as every thread's leader", () => {
     const leader = Number(p.lines[0]!.split(/\s+/)[0]);
     const tids = new Set(p.events.map((e) => e.tid));
     assert.equal(tids.size, 2);
@@ -121,7 +152,10 @@ describe('strace: two threads (vmm-threads.strace)', () => {
   it('emits an unfinished call that never resumes, counted', () => {
     const cut = parseLines(straceFormat, 'vmm-threads.strace', p.lines.slice(0, startLine + 1));
     assert.equal(cut.count(STRACE_STATS.neverResumed), 1);
-    assert.deepEqual(cut.stats.problems.map((x) => [x.file, x.line]), [['vmm-threads.strace', startLine]]);
+    assert.deepEqual(
+      cut.stats.problems.map((x) => [x.file, x.line]),
+      [['vmm-threads.strace', startLine]],
+    );
     const open = cut.events.find((e) => e.src?.line === startLine)!;
     assert.equal(open.name, 'KVM_RUN');
     assert.equal(open.result, undefined);
@@ -148,7 +182,10 @@ describe('strace: signals, EINTR, kills', () => {
     assert.equal(eintr.result?.ret, -1);
     assert.equal(eintr.result?.exit, undefined);
     assert.equal(p.count(STRACE_STATS.joined), 1);
-    assert.deepEqual(runs.map((e) => e.result?.exit ?? e.result?.errno), ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'EINTR', 'KVM_EXIT_HLT']);
+    assert.deepEqual(
+      runs.map((e) => e.result?.exit ?? e.result?.errno),
+      ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'EINTR', 'KVM_EXIT_HLT'],
+    );
   });
 
   it('joins <... resumed> <unfinished ...>) = ? and reads +++ killed by SIGKILL +++ (vmm-kill.strace)', () => {
@@ -171,7 +208,10 @@ describe('strace: = ? ERESTARTSYS and the restarted call (vmm-restart.strace, -e
     assertAccounted(p);
     assert.equal(p.stats.problems.length, 0);
     assert.ok(startLine > 0 && restartLine > startLine);
-    assert.match(p.lines[restartLine - 1]!, /<\.\.\. read resumed>.*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <[\d.]+>$/);
+    assert.match(
+      p.lines[restartLine - 1]!,
+      /<\.\.\. read resumed>.*\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <[\d.]+>$/,
+    );
     const interrupted = p.events.find((e) => e.src?.line === startLine)!;
     assert.equal(interrupted.kind, 'syscall');
     assert.equal(interrupted.name, 'read');
@@ -196,7 +236,10 @@ describe('strace: = ? ERESTARTSYS and the restarted call (vmm-restart.strace, -e
     assert.match(fdOf(again), /^\d+<pipe:\[\d+\]>$/);
     assert.equal(named(p.events, 'read').filter((e) => e.result?.errno === 'ERESTARTSYS').length, 1);
     const lines = p.events.map((e) => e.src!.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
   });
 });
 
@@ -246,7 +289,16 @@ describe('strace: prefixes and clocks', () => {
     const p = parseFixture(straceFormat, 'qemu-pc-64m.strace.gz');
     assertAccounted(p);
     assert.equal(p.stats.problems.length, 0);
-    assertNameCounts(p, ['KVM_SET_USER_MEMORY_REGION', 'KVM_RUN', 'KVM_CREATE_VCPU', 'KVM_CHECK_EXTENSION', 'mmap', 'munmap', 'mprotect', 'madvise']);
+    assertNameCounts(p, [
+      'KVM_SET_USER_MEMORY_REGION',
+      'KVM_RUN',
+      'KVM_CREATE_VCPU',
+      'KVM_CHECK_EXTENSION',
+      'mmap',
+      'munmap',
+      'mprotect',
+      'madvise',
+    ]);
     for (const e of named(p.events, 'KVM_SET_USER_MEMORY_REGION')) {
       assert.equal(typeof e.args.slot, 'number');
       assert.equal(typeof e.args.flags, 'number');
@@ -265,6 +317,9 @@ describe('strace: problems', () => {
     assert.equal(p.events.length, lines.length - 2);
     assert.equal(p.count(STRACE_STATS.unparsed), 1);
     assert.equal(p.count(STRACE_STATS.blank), 1);
-    assert.deepEqual(p.stats.problems.map((x) => [x.stat, x.file, x.line, x.text]), [[STRACE_STATS.unparsed, 'mini-corrupt.strace', 19, bad]]);
+    assert.deepEqual(
+      p.stats.problems.map((x) => [x.stat, x.file, x.line, x.text]),
+      [[STRACE_STATS.unparsed, 'mini-corrupt.strace', 19, bad]],
+    );
   });
 });

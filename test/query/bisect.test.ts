@@ -101,18 +101,27 @@ test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signa
     return path;
   };
   const { db } = tempStore();
-  const trace = storeTrace(db, stamp([...prologue(), ...Array.from({ length: 40 }, (_, i) => ({ kind: 'marker' as const, name: 'tick', args: { i } }))]));
+  const trace = storeTrace(
+    db,
+    stamp([...prologue(), ...Array.from({ length: 40 }, (_, i) => ({ kind: 'marker' as const, name: 'tick', args: { i } }))]),
+  );
   const seeker = new Seeker(db, trace, defaultPolicies());
   // Bad from event 20 on, read from the environment; and the state arrives on stdin.
   const byEnv = script('by-env.sh', 'grep -q \'"vms"\' || exit 200\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 3\nexit 0');
   assert.equal(bisectTrace(seeker, runOracle(seeker, byEnv)).seq, 20);
   // 125 on the way: git's skip moves to a neighbour.
-  const skips = script('skips.sh', 'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 9|14) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0');
+  const skips = script(
+    'skips.sh',
+    'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 9|14) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0',
+  );
   const skipped = bisectTrace(seeker, runOracle(seeker, skips));
   assert.equal(skipped.seq, 20);
   assert.ok(skipped.probes.some((p) => p.verdict === 'skip'));
   // 125 just before the boundary leaves two candidates.
-  const open = script('open.sh', 'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 19) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0');
+  const open = script(
+    'open.sh',
+    'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 19) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0',
+  );
   const undecided = bisectTrace(seeker, runOracle(seeker, open));
   assert.deepEqual([undecided.outcome, undecided.from, undecided.to], ['ambiguous', 19, 20]);
   // 128 and above aborts, as does a signal; a command that ignores stdin still counts.

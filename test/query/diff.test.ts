@@ -21,17 +21,31 @@ const linux = defaultPolicies();
  * A kernel with the flags check but without KVM_MEM_READONLY (no registered policy is that kernel):
  * check_memory_region_flags() refuses the flag, so the read-only slot is EINVAL.
  */
-const noReadonly: Policies = { ...linux, 'kvm-readonly': { ...linux['kvm-readonly'], id: 'kvm-readonly/test-flag-checked-absent', memslotFlags: () => 0 } };
+const noReadonly: Policies = {
+  ...linux,
+  'kvm-readonly': { ...linux['kvm-readonly'], id: 'kvm-readonly/test-flag-checked-absent', memslotFlags: () => 0 },
+};
 
 test('the state differ names dotted paths with both values, and shares equal subtrees', () => {
   const shared = { big: [1, 2, 3] };
-  const a = { vms: [{ vcpus: [{ lastExit: 'KVM_EXIT_IO', n: 1 }] }], host: { sysctls: { 'vm.allocate_pgste': '1' }, same: { x: 1 } }, keep: shared };
-  const b = { vms: [{ vcpus: [{ lastExit: 'KVM_EXIT_MMIO', n: 1 }] }, { extra: true }], host: { sysctls: {}, same: { x: 1 } }, keep: shared };
+  const a = {
+    vms: [{ vcpus: [{ lastExit: 'KVM_EXIT_IO', n: 1 }] }],
+    host: { sysctls: { 'vm.allocate_pgste': '1' }, same: { x: 1 } },
+    keep: shared,
+  };
+  const b = {
+    vms: [{ vcpus: [{ lastExit: 'KVM_EXIT_MMIO', n: 1 }] }, { extra: true }],
+    host: { sysctls: {}, same: { x: 1 } },
+    keep: shared,
+  };
   const out = collector();
   const shared2 = diffAndShare<unknown>(a, b, out) as typeof b;
   assert.deepEqual(out.differences.map((d) => d.path).sort(), ['host.sysctls["vm.allocate_pgste"]', 'vms[0].vcpus[0].lastExit', 'vms[1]']);
-  assert.deepEqual(out.differences.find((d) => d.path === 'vms[0].vcpus[0].lastExit'), { path: 'vms[0].vcpus[0].lastExit', a: 'KVM_EXIT_IO', b: 'KVM_EXIT_MMIO' });
-  assert.equal(shared2.host.same, a.host.same, 'an equal subtree of B is now A\'s object');
+  assert.deepEqual(
+    out.differences.find((d) => d.path === 'vms[0].vcpus[0].lastExit'),
+    { path: 'vms[0].vcpus[0].lastExit', a: 'KVM_EXIT_IO', b: 'KVM_EXIT_MMIO' },
+  );
+  assert.equal(shared2.host.same, a.host.same, "an equal subtree of B is now A's object");
   assert.deepEqual(shared2, b, 'B is unchanged as data');
   assert.equal(diffValues(a, structuredClone(a)).differences.length, 0);
 });
@@ -68,7 +82,10 @@ test('a kernel without read-only memslots parts from upstream at the read-only K
   const report = diffPolicies(readEvents(db, trace), initialStateFor(trace), linux, noReadonly, { onDivergence: (d) => all.push(d.seq) });
   assert.ok(report.first);
   assert.equal(report.first.event.label, 'readonly-slot');
-  assert.deepEqual(report.first.state.map((d) => d.path), ['vms[0].memslots[1]']);
+  assert.deepEqual(
+    report.first.state.map((d) => d.path),
+    ['vms[0].memslots[1]'],
+  );
   assert.equal((report.first.state[0]!.a as { flags: number }).flags, 2);
   assert.equal(report.first.state[0]!.b, undefined);
   assert.deepEqual(report.first.effects.onlyB.map((e) => e.kind).sort(), ['log', 'result']);
@@ -84,7 +101,24 @@ test('a kernel without read-only memslots parts from upstream at the read-only K
 });
 
 test('signatures ignore what the host chooses (pids, fds, times, host addresses) and keep what the VMM asked', () => {
-  const a: TraceEvent = { seq: 3, kind: 'ioctl', name: 'KVM_SET_USER_MEMORY_REGION', pid: 10, tid: 10, ts: 1, args: { fd: 4, fdPath: 'anon_inode:kvm-vm', slot: 1, flags: 2, guest_phys_addr: 4096, memory_size: 4096, userspace_addr: '0x7fcd470f9000' }, result: { ret: 0 } };
+  const a: TraceEvent = {
+    seq: 3,
+    kind: 'ioctl',
+    name: 'KVM_SET_USER_MEMORY_REGION',
+    pid: 10,
+    tid: 10,
+    ts: 1,
+    args: {
+      fd: 4,
+      fdPath: 'anon_inode:kvm-vm',
+      slot: 1,
+      flags: 2,
+      guest_phys_addr: 4096,
+      memory_size: 4096,
+      userspace_addr: '0x7fcd470f9000',
+    },
+    result: { ret: 0 },
+  };
   const b: TraceEvent = { ...a, seq: 9, pid: 77, tid: 77, ts: 5, args: { ...a.args, fd: 7, userspace_addr: '0x7f0000001000' } };
   assert.equal(eventSignature(a), eventSignature(b));
   assert.notEqual(eventSignature(a), eventSignature({ ...b, args: { ...b.args, slot: 2 } }));

@@ -5,15 +5,44 @@ import { compilePredicate, PredicateError } from '../../src/query/predicate.js';
 
 const crashed = {
   ...initialState(),
-  vms: [{ id: 0, pid: 1, type: 0, arch: 'x86_64', origin: 'created' as const, status: 'crashed' as const, memslots: [], vcpus: [{ id: 0, runstate: { state: 'running' as const, stateEntryTime: null, time: [0, 0, 0, 0] as [number, number, number, number] }, inGuest: false, lastExit: 'KVM_EXIT_MMIO', exitCounts: { KVM_EXIT_MMIO: 2 }, hwExitCounts: {} }] }],
+  vms: [
+    {
+      id: 0,
+      pid: 1,
+      type: 0,
+      arch: 'x86_64',
+      origin: 'created' as const,
+      status: 'crashed' as const,
+      memslots: [],
+      vcpus: [
+        {
+          id: 0,
+          runstate: { state: 'running' as const, stateEntryTime: null, time: [0, 0, 0, 0] as [number, number, number, number] },
+          inGuest: false,
+          lastExit: 'KVM_EXIT_MMIO',
+          exitCounts: { KVM_EXIT_MMIO: 2 },
+          hwExitCounts: {},
+        },
+      ],
+    },
+  ],
 };
 
 test('predicates read state, event and effects', () => {
   assert.equal(compilePredicate('state.vms[0].vcpus[0].lastExit == "KVM_EXIT_MMIO"')({ state: crashed }), true);
   assert.equal(compilePredicate('state.vms[0].vcpus[0].exitCounts.KVM_EXIT_MMIO >= 2')({ state: crashed }), true);
-  assert.equal(compilePredicate('effects.exists(e, e.kind == "crash")')({ state: crashed, effects: [{ kind: 'crash', vm: 0, reason: 'x' }] }), true);
+  assert.equal(
+    compilePredicate('effects.exists(e, e.kind == "crash")')({ state: crashed, effects: [{ kind: 'crash', vm: 0, reason: 'x' }] }),
+    true,
+  );
   assert.equal(compilePredicate('effects.exists(e, e.kind == "crash")')({ state: crashed, effects: [] }), false);
-  assert.equal(compilePredicate('event.name == "KVM_RUN" && event.seq > 3')({ state: crashed, event: { seq: 4, kind: 'ioctl', name: 'KVM_RUN', args: {} } }), true);
+  assert.equal(
+    compilePredicate('event.name == "KVM_RUN" && event.seq > 3')({
+      state: crashed,
+      event: { seq: 4, kind: 'ioctl', name: 'KVM_RUN', args: {} },
+    }),
+    true,
+  );
 });
 
 test('a missing key or index makes the predicate false, not an error', () => {
@@ -21,7 +50,11 @@ test('a missing key or index makes the predicate false, not an error', () => {
   assert.equal(compilePredicate('state.vms[0].status == "crashed"')({ state: empty }), false);
   assert.equal(compilePredicate('state.vms[0].vcpus[0].lastExit == "KVM_EXIT_HLT"')({ state: crashed }), false);
   assert.equal(compilePredicate('!(state.vms[0].status == "crashed")')({ state: empty }), false, 'false as a whole, negation included');
-  assert.equal(compilePredicate('size(state.vms) == 0 || state.vms[0].status == "running"')({ state: empty }), true, 'CEL absorbs the error where || decides');
+  assert.equal(
+    compilePredicate('size(state.vms) == 0 || state.vms[0].status == "running"')({ state: empty }),
+    true,
+    'CEL absorbs the error where || decides',
+  );
   // cel-js's has() takes a field chain without indexes; `in` and exists() test presence under one.
   assert.equal(compilePredicate('has(state.host.features)')({ state: crashed }), false);
   assert.equal(compilePredicate('"crash" in state.vms[0]')({ state: crashed }), false);
@@ -29,7 +62,13 @@ test('a missing key or index makes the predicate false, not an error', () => {
 });
 
 test('syntax errors and non-boolean results are reported with the position', () => {
-  assert.throws(() => compilePredicate('state.vms[0].status =='), (e: unknown) => e instanceof PredicateError && /cannot parse predicate/.test(e.message) && /\^/.test(e.message));
+  assert.throws(
+    () => compilePredicate('state.vms[0].status =='),
+    (e: unknown) => e instanceof PredicateError && /cannot parse predicate/.test(e.message) && /\^/.test(e.message),
+  );
   assert.throws(() => compilePredicate('state.vms')({ state: crashed }), PredicateError);
-  assert.throws(() => compilePredicate('state.vms[0].status > 3')({ state: crashed }), (e: unknown) => e instanceof PredicateError && /at event/.test(e.message));
+  assert.throws(
+    () => compilePredicate('state.vms[0].status > 3')({ state: crashed }),
+    (e: unknown) => e instanceof PredicateError && /at event/.test(e.message),
+  );
 });

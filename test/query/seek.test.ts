@@ -22,19 +22,24 @@ function foldTo(db: Parameters<typeof readEvents>[0], trace: Parameters<typeof r
 test('a seek through snapshots gives the state a fold from event 0 gives, at any position', () => {
   const { db } = tempStore();
   fc.assert(
-    fc.property(randomBody(300), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 12 }), (body, picks, gap) => {
-      const trace = storeTrace(db, stamp([...prologue(), ...body]));
-      // Tiny gaps: many snapshots, so seeks start from snapshots, not from event 0.
-      const seeker = new Seeker(db, trace, policies, { spacing: { minGap: gap, maxGap: gap * 2 } });
-      assert.ok(seeker.ensureSnapshots(), 'the snapshot set was written');
-      for (const pick of picks) {
-        const at = pick % trace.eventCount;
-        const step = seeker.stepAt(at);
-        assert.equal(step.event.seq, at);
-        assert.equal(stateHash(step.state), stateHash(foldTo(db, trace, at)), `state after @${at}`);
-      }
-      assert.ok(seeker.stats.folded <= picks.length * gap * 2, `folded ${seeker.stats.folded} events for ${picks.length} seeks`);
-    }),
+    fc.property(
+      randomBody(300),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+      fc.integer({ min: 1, max: 12 }),
+      (body, picks, gap) => {
+        const trace = storeTrace(db, stamp([...prologue(), ...body]));
+        // Tiny gaps: many snapshots, so seeks start from snapshots, not from event 0.
+        const seeker = new Seeker(db, trace, policies, { spacing: { minGap: gap, maxGap: gap * 2 } });
+        assert.ok(seeker.ensureSnapshots(), 'the snapshot set was written');
+        for (const pick of picks) {
+          const at = pick % trace.eventCount;
+          const step = seeker.stepAt(at);
+          assert.equal(step.event.seq, at);
+          assert.equal(stateHash(step.state), stateHash(foldTo(db, trace, at)), `state after @${at}`);
+        }
+        assert.ok(seeker.stats.folded <= picks.length * gap * 2, `folded ${seeker.stats.folded} events for ${picks.length} seeks`);
+      },
+    ),
     { numRuns: 40 },
   );
   db.close();
@@ -75,7 +80,9 @@ test('snapshots written under another engine fingerprint are ignored', () => {
   // Poison the old engine's states: whoever read them would get a wrong answer.
   const poisoned = db.prepare("SELECT count(*) FROM snapshots WHERE engine = 'an-older-engine'").pluck().get() as number;
   assert.ok(poisoned > 0);
-  db.prepare("UPDATE snapshots SET state = (SELECT state FROM snapshots WHERE engine = 'an-older-engine' ORDER BY seq LIMIT 1) WHERE engine = 'an-older-engine'").run();
+  db.prepare(
+    "UPDATE snapshots SET state = (SELECT state FROM snapshots WHERE engine = 'an-older-engine' ORDER BY seq LIMIT 1) WHERE engine = 'an-older-engine'",
+  ).run();
 
   const current = new Seeker(db, trace, policies, { build: 'never' });
   assert.equal(current.snapshots, undefined, 'no set for this engine');
@@ -104,9 +111,13 @@ test('a policy object that is not the registered one gets no snapshots (it would
 test('an interrupted replay leaves no snapshots behind', () => {
   const { db } = tempStore();
   const trace = storeTrace(db, stamp([...prologue(), ...fc.sample(randomBody(300), { numRuns: 1, seed: 9 })[0]!]));
-  assert.throws(() => replayTrace(db, trace, policies, (s) => {
-    if (s.event.seq === Math.floor(trace.eventCount / 2)) throw new Error('interrupted');
-  }), /interrupted/);
+  assert.throws(
+    () =>
+      replayTrace(db, trace, policies, (s) => {
+        if (s.event.seq === Math.floor(trace.eventCount / 2)) throw new Error('interrupted');
+      }),
+    /interrupted/,
+  );
   assert.equal(db.prepare('SELECT count(*) FROM snapshots').pluck().get(), 0);
   assert.equal(db.prepare('SELECT count(*) FROM snapshot_sets').pluck().get(), 0);
   db.close();

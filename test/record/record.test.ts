@@ -72,7 +72,11 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
   it('refuses a missing command with a usage error and leaves no instance behind', () => {
     const before = tracefsState();
     const scratch = tempDir('hvreplay-record-test-');
-    const r = spawnSync(process.execPath, [MAIN, '--db', join(scratch, 't.db'), 'record', '--dir', join(scratch, 'files'), '--', '/nonexistent/vmm'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [MAIN, '--db', join(scratch, 't.db'), 'record', '--dir', join(scratch, 'files'), '--', '/nonexistent/vmm'],
+      { encoding: 'utf8' },
+    );
     assert.notEqual(r.status, 0);
     assert.deepEqual(tracefsState(), before);
   });

@@ -16,7 +16,9 @@ import { fixtureLines, parseLines } from '../importers/fixtures.js';
 // encode -> SQLite -> decode is the identity for every real event of every fixture: the codec's
 // compact forms (interned or inline raw payloads, relative nanosecond times) lose nothing.
 
-const FIXTURES = readdirSync(new URL('../../../test/fixtures/traces/', import.meta.url)).filter((f) => /\.(ftrace|strace|txt)(\.gz)?$/.test(f));
+const FIXTURES = readdirSync(new URL('../../../test/fixtures/traces/', import.meta.url)).filter((f) =>
+  /\.(ftrace|strace|txt)(\.gz)?$/.test(f),
+);
 const dir = mkdtempSync(join(tmpdir(), 'hvreplay-codec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,14 +32,21 @@ function roundTrip(name: string, events: readonly NewEvent[]): TraceEvent[] {
     const paged = [...readEvents(db, trace, { prefetch: 'never' })];
     // The row-at-a-time decoder (whole rows of `events`, as other readers select them) agrees.
     const strings = new StringTable(db);
-    const rows = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE trace_id = ? ORDER BY seq`).raw().all(trace.id) as EventRow[];
-    assert.deepStrictEqual(rows.map((r) => decodeEvent(r, trace.t0, strings)), paged);
+    const rows = db
+      .prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events WHERE trace_id = ? ORDER BY seq`)
+      .raw()
+      .all(trace.id) as EventRow[];
+    assert.deepStrictEqual(
+      rows.map((r) => decodeEvent(r, trace.t0, strings)),
+      paged,
+    );
     // So does the worker that builds pages ahead for long replays.
     assert.deepStrictEqual([...readEvents(db, trace, { prefetch: 'always' })], paged);
     // A range in the middle, across page boundaries in both readers (pages of 2048 events).
     const from = Math.floor(paged.length / 3);
     const to = Math.min(paged.length - 1, from + 2100);
-    for (const prefetch of ['never', 'always'] as const) assert.deepStrictEqual([...readEvents(db, trace, { from, to, prefetch })], paged.slice(from, to + 1));
+    for (const prefetch of ['never', 'always'] as const)
+      assert.deepStrictEqual([...readEvents(db, trace, { from, to, prefetch })], paged.slice(from, to + 1));
     return paged;
   } finally {
     db.close();
@@ -87,11 +96,23 @@ describe('event codec: round trip of real events', () => {
     const db = openStore(join(dir, 'forms.db'));
     try {
       const args = db.prepare("SELECT args FROM event_log WHERE trace = 'forms' ORDER BY seq").pluck().all() as (string | null)[];
-      assert.deepStrictEqual(args.map((a) => (a === null ? null : JSON.parse(a))), [
-        { raw: 'repeated payload' }, { raw: 'repeated payload' }, { raw: 'repeated payload' }, { raw: 'once' },
-        { raw: '{"raw":"not json args"}' }, { raw: '' }, { raw: '12' }, { raw: 'a=1', a: 1 }, { a: 1, raw: 'key order kept' },
-        { raw: 7 }, null, null,
-      ]);
+      assert.deepStrictEqual(
+        args.map((a) => (a === null ? null : JSON.parse(a))),
+        [
+          { raw: 'repeated payload' },
+          { raw: 'repeated payload' },
+          { raw: 'repeated payload' },
+          { raw: 'once' },
+          { raw: '{"raw":"not json args"}' },
+          { raw: '' },
+          { raw: '12' },
+          { raw: 'a=1', a: 1 },
+          { a: 1, raw: 'key order kept' },
+          { raw: 7 },
+          null,
+          null,
+        ],
+      );
     } finally {
       db.close();
     }

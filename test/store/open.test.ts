@@ -14,8 +14,9 @@ describe('openStore', () => {
     const db = openStore(path);
     assert.equal(db.pragma('user_version', { simple: true }), latestVersion());
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name").pluck().all() as string[]);
-    for (const t of ['events', 'traces', 'snapshots', 'strings', 'kinds', 'event_log', 'memslot_calls', 'userspace_exits']) assert.ok(tables.includes(t), t);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name").pluck().all() as string[];
+    for (const t of ['events', 'traces', 'snapshots', 'strings', 'kinds', 'event_log', 'memslot_calls', 'userspace_exits'])
+      assert.ok(tables.includes(t), t);
     db.close();
   });
 
@@ -26,7 +27,7 @@ describe('openStore', () => {
     first.close();
     const second = openStore(path);
     assert.equal(second.prepare("SELECT count(*) FROM strings WHERE text = 'kept'").pluck().get(), 1);
-    assert.equal(second.prepare("SELECT count(*) FROM kinds").pluck().get(), 9);
+    assert.equal(second.prepare('SELECT count(*) FROM kinds').pluck().get(), 9);
     second.close();
   });
 
@@ -37,14 +38,20 @@ describe('openStore', () => {
     raw.exec('CREATE TABLE future (x)');
     raw.close();
     const before = readFileSync(path);
-    assert.throws(() => openStore(path), (e: unknown) => e instanceof StoreError && /newer than this hvreplay knows/.test(e.message));
+    assert.throws(
+      () => openStore(path),
+      (e: unknown) => e instanceof StoreError && /newer than this hvreplay knows/.test(e.message),
+    );
     assert.deepEqual(readFileSync(path), before);
   });
 
   it('refuses a file that is not SQLite with the path in the message', () => {
     const path = join(tempDir(), 'text.db');
     writeFileSync(path, 'this is not a database, just text long enough to have a header '.repeat(20));
-    assert.throws(() => openStore(path), (e: unknown) => e instanceof StoreError && e.message.startsWith(path));
+    assert.throws(
+      () => openStore(path),
+      (e: unknown) => e instanceof StoreError && e.message.startsWith(path),
+    );
   });
 
   it('takes --db first, then HVREPLAY_DB, then ./hvreplay.db', () => {

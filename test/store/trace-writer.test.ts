@@ -8,7 +8,17 @@ import { TraceWriter } from '../../src/store/trace-writer.js';
 import { getTrace, listTraces } from '../../src/store/traces.js';
 import { tempDir } from '../helpers/temp.js';
 
-const event = (i: number): NewEvent => ({ kind: 'ioctl', name: 'KVM_RUN', ts: 100 + i / 1000, pid: 7, tid: 8, comm: 'vcpu', args: { fd: 5 }, result: { ret: 0, exit: 'KVM_EXIT_IO' }, src: { file: 'x.strace', line: i + 1 } });
+const event = (i: number): NewEvent => ({
+  kind: 'ioctl',
+  name: 'KVM_RUN',
+  ts: 100 + i / 1000,
+  pid: 7,
+  tid: 8,
+  comm: 'vcpu',
+  args: { fd: 5 },
+  result: { ret: 0, exit: 'KVM_EXIT_IO' },
+  src: { file: 'x.strace', line: i + 1 },
+});
 
 describe('TraceWriter', () => {
   it('makes a trace visible to other connections only once its import committed', () => {
@@ -22,7 +32,10 @@ describe('TraceWriter', () => {
     const trace = getTrace(reader, 't');
     assert.equal(trace.eventCount, 100);
     const events = [...readEvents(reader, trace)];
-    assert.deepEqual(events.map((e) => e.seq), [...Array(100).keys()]);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [...Array(100).keys()],
+    );
     assert.deepEqual({ ...events[42], ts: undefined }, { ...event(42), seq: 42, ts: undefined });
     assert.ok(Math.abs(events[42]!.ts! - event(42).ts!) < 1e-6);
     db.close();

@@ -14,8 +14,14 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'The first event after which a predicate holds (--when CEL) or a command says bad (--run, as git bisect run)',
   builder: (y) =>
     withPolicies(withTrace(y))
-      .option('when', { type: 'string', describe: 'CEL over state, event, effects, e.g. \'state.vms[0].status == "crashed"\' (README, "Predicates")' })
-      .option('run', { type: 'string', describe: 'shell command: state JSON on stdin, HVREPLAY_SEQ in env; exit 0 good, 125 skip, 1-127 bad, else abort' })
+      .option('when', {
+        type: 'string',
+        describe: 'CEL over state, event, effects, e.g. \'state.vms[0].status == "crashed"\' (README, "Predicates")',
+      })
+      .option('run', {
+        type: 'string',
+        describe: 'shell command: state JSON on stdin, HVREPLAY_SEQ in env; exit 0 good, 125 skip, 1-127 bad, else abort',
+      })
       .conflicts('when', 'run')
       .check((a) => {
         if (!a.when && !a.run) throw new CliError('say what to look for: --when EXPR or --run CMD');
@@ -46,7 +52,8 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         if (error instanceof BisectAborted) throw new CliError(error.message, EXIT.usage);
         throw error;
       }
-      const neighbours = result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
+      const neighbours =
+        result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {
         trace: trace.name,
         policies: policyKey(policies),
@@ -58,20 +65,31 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
       };
       emit(args.json, data, (d) => {
         const lines: string[] = [];
-        if (d.outcome === 'never') lines.push(`the predicate does not hold after the last event (@${trace.eventCount - 1}); bisect assumes that once it holds it keeps holding, so a condition true only for a while is not found this way`);
+        if (d.outcome === 'never')
+          lines.push(
+            `the predicate does not hold after the last event (@${trace.eventCount - 1}); bisect assumes that once it holds it keeps holding, so a condition true only for a while is not found this way`,
+          );
         if (d.outcome === 'ambiguous') lines.push(`skipped probes leave it open: the first bad event is one of @${d.from}..@${d.to}`);
-        if (d.outcome === "found" && d.seq !== undefined) {
+        if (d.outcome === 'found' && d.seq !== undefined) {
           const seq = d.seq;
           const at = neighbours.find((e) => e.seq === d.seq)!;
           lines.push(`first bad event: @${d.seq} [${sourceRef(at)}]${d.seq === 0 ? ' (it holds from the first event)' : ''}`);
-          for (const e of neighbours) lines.push(`${e.seq === d.seq ? '=>' : '  '} ${eventLine(e).trim()}${e.seq === seq - 1 ? '   (good)' : e.seq === d.seq ? '   (bad)' : ''}`);
-          if (d.notMonotone) lines.push(`warning: not monotone: bad at @${d.notMonotone.badAt} but good again at @${d.notMonotone.goodAt}; this is a first bad event, maybe not the only boundary`);
+          for (const e of neighbours)
+            lines.push(
+              `${e.seq === d.seq ? '=>' : '  '} ${eventLine(e).trim()}${e.seq === seq - 1 ? '   (good)' : e.seq === d.seq ? '   (bad)' : ''}`,
+            );
+          if (d.notMonotone)
+            lines.push(
+              `warning: not monotone: bad at @${d.notMonotone.badAt} but good again at @${d.notMonotone.goodAt}; this is a first bad event, maybe not the only boundary`,
+            );
         }
         const shown = d.probes.slice(0, 20).map((p) => `@${p.seq} ${p.verdict}`);
         if (d.probes.length > 20) shown.push(`... ${d.probes.length - 20} more (--json lists them)`);
         lines.push(`probes: ${shown.join(', ')}`);
         const skipped = d.probes.filter((p) => p.verdict === 'skip').length;
-        const bound = skipped ? `the bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound} holds without skips; ${skipped} probe${skipped === 1 ? ' was' : 's were'} skipped` : `bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound}`;
+        const bound = skipped
+          ? `the bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound} holds without skips; ${skipped} probe${skipped === 1 ? ' was' : 's were'} skipped`
+          : `bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound}`;
         lines.push(`${d.rebuilt} states rebuilt (${bound})${d.snapshotsBuilt ? '; snapshots were built first' : ''}`);
         return lines.join('\n');
       });

@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
 
 export const checkCommand: CommandModule<GlobalArgs, Args> = {
   command: 'check [files..]',
-  describe: "Run the expectations of scenario files (default: every bundled scenario); exit 1 if one fails",
+  describe: 'Run the expectations of scenario files (default: every bundled scenario); exit 1 if one fails',
   builder: (y) => y.positional('files', { type: 'string', array: true, describe: 'scenario YAML files' }) as never,
   handler: async (args) => {
     const { bundledScenarios } = await import('../../query/scenario-files.js');
@@ -27,7 +27,10 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
               [
                 `   ${r.passed ? 'ok  ' : 'FAIL'} #${r.index} @${r.seq} (${r.at}) ${r.policies}`,
                 ...(r.note ? [`        ${r.note}`] : []),
-                ...r.failures.map((f) => `        ${f.what}: expected ${JSON.stringify(f.expected)}\n        ${' '.repeat(f.what.length)}  actual   ${JSON.stringify(f.actual)}`),
+                ...r.failures.map(
+                  (f) =>
+                    `        ${f.what}: expected ${JSON.stringify(f.expected)}\n        ${' '.repeat(f.what.length)}  actual   ${JSON.stringify(f.actual)}`,
+                ),
               ].join('\n'),
             ),
           ].join('\n'),

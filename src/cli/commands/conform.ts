@@ -9,7 +9,8 @@ interface Args extends GlobalArgs, PolicyArgs {
 
 export const conformCommand: CommandModule<GlobalArgs, Args> = {
   command: 'conform <trace>',
-  describe: 'Replay a real trace and compare each predicted return value and KVM_RUN exit with what the kernel did (exit 1 on any mismatch)',
+  describe:
+    'Replay a real trace and compare each predicted return value and KVM_RUN exit with what the kernel did (exit 1 on any mismatch)',
   builder: (y) => withPolicies(withTrace(y)) as never,
   handler: async (args) => {
     const { conformTrace } = await import('../../query/conform.js');
@@ -34,13 +35,17 @@ export const conformCommand: CommandModule<GlobalArgs, Args> = {
       if (byCall.length) lines.push('predicted and observed alike:', table(['PREDICTION', 'MATCHES'], byCall).replace(/^/gm, '  '));
       if (d.mismatches.length) lines.push('mismatches (predicted, observed):');
       for (const m of d.mismatches) {
-        lines.push(`  @${m.seq} ${m.what}: predicted ${m.predicted}, observed ${m.observed}${m.predictedAt !== undefined ? ` (predicted at @${m.predictedAt})` : ''}`);
+        lines.push(
+          `  @${m.seq} ${m.what}: predicted ${m.predicted}, observed ${m.observed}${m.predictedAt !== undefined ? ` (predicted at @${m.predictedAt})` : ''}`,
+        );
         lines.push(`      ${m.line}  [${m.source}]`);
       }
       const unpredicted = Object.entries(d.notPredicted).sort(([a], [b]) => a.localeCompare(b));
-      if (unpredicted.length) lines.push('observed, not predicted by the active policies:', table(['OBSERVATION', 'COUNT'], unpredicted).replace(/^/gm, '  '));
+      if (unpredicted.length)
+        lines.push('observed, not predicted by the active policies:', table(['OBSERVATION', 'COUNT'], unpredicted).replace(/^/gm, '  '));
       const unobserved = Object.entries(d.unobserved).sort(([a], [b]) => a.localeCompare(b));
-      if (unobserved.length) lines.push('predicted, nothing observed to compare:', table(['PREDICTION', 'COUNT'], unobserved).replace(/^/gm, '  '));
+      if (unobserved.length)
+        lines.push('predicted, nothing observed to compare:', table(['PREDICTION', 'COUNT'], unobserved).replace(/^/gm, '  '));
       return lines.join('\n');
     });
     if (mismatches.length > 0) process.exitCode = EXIT.negative;

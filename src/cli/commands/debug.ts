@@ -45,7 +45,9 @@ function openCommands(path: string): NodeJS.ReadableStream {
   try {
     accessSync(path, constants.R_OK);
   } catch (error) {
-    throw new SourceError(`${path}: cannot read the debugger commands: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new SourceError(
+      `${path}: cannot read the debugger commands: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return createReadStream(path);
 }

@@ -17,8 +17,19 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         const scenario = trace.meta.scenario as { description: string; source: string | string[] };
         const expectations = (trace.meta.expectations ?? []) as { policy?: string | string[] }[];
         // The policy each expectation names (or 'defaults'), so the text can set the policies side by side.
-        const results = checkExpectations(db, trace).map((r) => ({ ...r, chosen: [expectations[r.index]?.policy ?? 'defaults'].flat().join('+') }));
-        return { file, trace: trace.name, events: trace.eventCount, reused, description: scenario.description.trim(), source: scenario.source, results };
+        const results = checkExpectations(db, trace).map((r) => ({
+          ...r,
+          chosen: [expectations[r.index]?.policy ?? 'defaults'].flat().join('+'),
+        }));
+        return {
+          file,
+          trace: trace.name,
+          events: trace.eventCount,
+          reused,
+          description: scenario.description.trim(),
+          source: scenario.source,
+          results,
+        };
       }),
     );
     const failed = report.flatMap((r) => r.results).filter((r) => !r.passed).length;
@@ -30,7 +41,10 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
             `   ${s.description.replace(/\n/g, '\n   ')}`,
             `   source: ${[s.source].flat().join('; ')}`,
             ...byPosition(s.results).map(([at, rs]) =>
-              [`   @${rs[0]!.seq} ${at}`, ...rs.map((r) => `     ${r.passed ? 'ok  ' : 'FAIL'} ${r.chosen.padEnd(30)} ${r.note ?? ''}`)].join('\n'),
+              [
+                `   @${rs[0]!.seq} ${at}`,
+                ...rs.map((r) => `     ${r.passed ? 'ok  ' : 'FAIL'} ${r.chosen.padEnd(30)} ${r.note ?? ''}`),
+              ].join('\n'),
             ),
           ].join('\n'),
         ),

@@ -17,7 +17,10 @@ function sides(args: Args): [string[], string[]] {
     if (args.policy?.length) throw new CliError('give the sides either as two --policy or as --a ... --b ..., not both');
     return [args.a ?? [], args.b ?? []];
   }
-  if (args.policy?.length !== 2) throw new CliError(`diff of one trace needs two policies, one per side: --policy A --policy B (got ${args.policy?.length ?? 0}); or name a second trace`);
+  if (args.policy?.length !== 2)
+    throw new CliError(
+      `diff of one trace needs two policies, one per side: --policy A --policy B (got ${args.policy?.length ?? 0}); or name a second trace`,
+    );
   return [[args.policy[0]!], [args.policy[1]!]];
 }
 
@@ -54,9 +57,17 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
           if (streaming) process.stdout.write(text.hunkText(h) + '\n\n');
           else if (args.all) hunks.push(h);
         });
-        const final = (t: typeof trace) => (t.eventCount === 0 ? initialStateFor(t) : new Seeker(db, t, policies).stateAt(t.eventCount - 1));
+        const final = (t: typeof trace) =>
+          t.eventCount === 0 ? initialStateFor(t) : new Seeker(db, t, policies).stateAt(t.eventCount - 1);
         const finalState = diffFinalStates(final(trace), final(other));
-        const full = { trace: trace.name, other: other.name, policies: policyKey(policies), ...report, finalState, ...(args.all ? { allHunks: hunks } : {}) };
+        const full = {
+          trace: trace.name,
+          other: other.name,
+          policies: policyKey(policies),
+          ...report,
+          finalState,
+          ...(args.all ? { allHunks: hunks } : {}),
+        };
         emit(args.json, full, (r) => text.traceDiffText(trace.name, other.name, r));
         return report.hunks > 0 || finalState.length > 0;
       }
@@ -83,7 +94,11 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       recA?.finish();
       recB?.finish();
       const full = { trace: trace.name, a: policyKey(a), b: policyKey(b), ...report, ...(args.all ? { divergences: all } : {}) };
-      emit(args.json, full, (r) => (streaming && r.first ? text.policyDiffText(trace.name, r.a, r.b, r).split('\n').slice(2).join('\n') : text.policyDiffText(trace.name, r.a, r.b, r)));
+      emit(args.json, full, (r) =>
+        streaming && r.first
+          ? text.policyDiffText(trace.name, r.a, r.b, r).split('\n').slice(2).join('\n')
+          : text.policyDiffText(trace.name, r.a, r.b, r),
+      );
       return report.divergentEvents > 0;
     });
     if (different) process.exitCode = EXIT.negative;

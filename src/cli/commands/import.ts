@@ -15,7 +15,11 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
   builder: (y) =>
     y
-      .positional('files', { type: 'string', array: true, describe: 'trace files of one run (merged into one trace), or one scenario .yaml' })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        describe: 'trace files of one run (merged into one trace), or one scenario .yaml',
+      })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
       .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
@@ -26,7 +30,15 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     const { onSourceProgress } = await import('../../importers/source.js');
     const bar = (await import('../present/progress.js')).progressBar();
     onSourceProgress(bar.update);
-    const result = await withStoreAsync(args, (db) => importFiles(db, { files: args.files, ...(args.name ? { name: args.name } : {}), ...(args.format ? { format: args.format } : {}), ...(args.replace ? { replace: true } : {}), ...(args.strict ? { strict: true } : {}) })).finally(() => {
+    const result = await withStoreAsync(args, (db) =>
+      importFiles(db, {
+        files: args.files,
+        ...(args.name ? { name: args.name } : {}),
+        ...(args.format ? { format: args.format } : {}),
+        ...(args.replace ? { replace: true } : {}),
+        ...(args.strict ? { strict: true } : {}),
+      }),
+    ).finally(() => {
       onSourceProgress(undefined);
       bar.done();
     });
@@ -39,13 +51,18 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       );
     }
     const clock = result.clockNotes ? { clock: trace.meta.clock, clockNotes: result.clockNotes } : {};
-    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() }, (d) => {
-      const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
-      if (result.clockNotes) lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
-      for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
-      for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
-      if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);
-      return lines.join('\n');
-    });
+    emit(
+      args.json,
+      { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() },
+      (d) => {
+        const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
+        if (result.clockNotes)
+          lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
+        for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
+        for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
+        if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);
+        return lines.join('\n');
+      },
+    );
   },
 };

@@ -20,7 +20,8 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       .option('from', seqOption('from', 'first seq to print'))
       .option('to', seqOption('to', 'last seq to print'))
       .check((a) => {
-        if (a.from !== undefined && a.to !== undefined && a.from > a.to) throw new CliError(`--from ${a.from} is after --to ${a.to}`, EXIT.usage);
+        if (a.from !== undefined && a.to !== undefined && a.from > a.to)
+          throw new CliError(`--from ${a.from} is after --to ${a.to}`, EXIT.usage);
         return true;
       })
       .option('kind', { choices: EVENT_KINDS, array: true, describe: 'only these kinds' })
@@ -39,7 +40,10 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
         if (out.length) process.stdout.write(out.join('\n') + '\n');
         out.length = 0;
       };
-      for (const event of readEvents(db, trace, { ...(args.from !== undefined ? { from: args.from } : {}), ...(args.to !== undefined ? { to: args.to } : {}) })) {
+      for (const event of readEvents(db, trace, {
+        ...(args.from !== undefined ? { from: args.from } : {}),
+        ...(args.to !== undefined ? { to: args.to } : {}),
+      })) {
         if (kinds && !kinds.has(event.kind)) continue;
         if (names && !names.has(event.name)) continue;
         out.push(args.json ? JSON.stringify(event) : eventLine(event, { source: args.source ?? false }));

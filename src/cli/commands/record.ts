@@ -15,7 +15,9 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
   describe: 'Run a command under strace with tracefs kvm and sched_switch events on, and import both as one trace (root)',
   builder: (y) =>
     y
-      .usage('$0 record [--name NAME] -- CMD ARGS...\n\nRun CMD under strace with the kvm and sched_switch tracepoints on in a private tracefs instance, then import both files as one trace. Needs root, tracefs, strace and /dev/kvm (exit 3 names what is missing).')
+      .usage(
+        '$0 record [--name NAME] -- CMD ARGS...\n\nRun CMD under strace with the kvm and sched_switch tracepoints on in a private tracefs instance, then import both files as one trace. Needs root, tracefs, strace and /dev/kvm (exit 3 names what is missing).',
+      )
       .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
       .option('name', { type: 'string', describe: 'trace name (default: the command name)' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
@@ -24,25 +26,46 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (args) => {
     const { record } = await import('../../record/record.js');
     const { withStoreAsync } = await import('../session.js');
-    const command = [...(args.command ?? []), ...(((args as unknown as { '--'?: string[] })['--']) ?? [])].map(String);
+    const command = [...(args.command ?? []), ...((args as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
     const name = args.name ?? (command[0] ? command[0].split('/').pop() : undefined);
     const { dbPath } = await import('../../store/open.js');
     const store = dbPath(args.db);
     const fresh = !existsSync(store);
-    const result = await withStoreAsync(args, (db) => record(db, { command, ...(name ? { name } : {}), ...(args.replace ? { replace: true } : {}), ...(args.dir ? { dir: args.dir } : {}) }));
+    const result = await withStoreAsync(args, (db) =>
+      record(db, {
+        command,
+        ...(name ? { name } : {}),
+        ...(args.replace ? { replace: true } : {}),
+        ...(args.dir ? { dir: args.dir } : {}),
+      }),
+    );
     if (fresh) giveToSudoUser(store);
     const { trace, stats } = result;
-    emit(args.json, { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, straceFile: result.straceFile, ftraceFile: result.ftraceFile, exit: result.exit, clockNotes: result.clockNotes, stats: stats.toJSON() }, (d) => {
-      const lines = [
-        `recorded '${command.join(' ')}' (${d.exit.signal ? `killed by ${d.exit.signal}` : `exit ${d.exit.code}`}); files ${d.straceFile}, ${d.ftraceFile}`,
-        `imported trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`,
-        'clocks:',
-        ...(d.clockNotes ?? []).map((n) => `  ${n}`),
-      ];
-      for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
-      for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
-      return lines.join('\n');
-    });
+    emit(
+      args.json,
+      {
+        id: trace.id,
+        name: trace.name,
+        format: trace.format,
+        events: trace.eventCount,
+        straceFile: result.straceFile,
+        ftraceFile: result.ftraceFile,
+        exit: result.exit,
+        clockNotes: result.clockNotes,
+        stats: stats.toJSON(),
+      },
+      (d) => {
+        const lines = [
+          `recorded '${command.join(' ')}' (${d.exit.signal ? `killed by ${d.exit.signal}` : `exit ${d.exit.code}`}); files ${d.straceFile}, ${d.ftraceFile}`,
+          `imported trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`,
+          'clocks:',
+          ...(d.clockNotes ?? []).map((n) => `  ${n}`),
+        ];
+        for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
+        for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
+        return lines.join('\n');
+      },
+    );
   },
 };
 

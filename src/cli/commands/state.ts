@@ -30,10 +30,13 @@ export const stateCommand: CommandModule<GlobalArgs, Args> = {
       if (args.path && value === undefined) {
         throw new CliError(`state path '${args.path}' does not exist at @${args.at}`);
       }
-      emit(args.json, args.path ? value : { trace: trace.name, at: args.at, policies: policyKey(policies), event: step?.event, effects: step?.effects ?? [], state }, (v) =>
-        args.path ? renderState(v, args.path) : renderState(state, '', step),
+      emit(
+        args.json,
+        args.path
+          ? value
+          : { trace: trace.name, at: args.at, policies: policyKey(policies), event: step?.event, effects: step?.effects ?? [], state },
+        (v) => (args.path ? renderState(v, args.path) : renderState(state, '', step)),
       );
     });
   },
 };
-

@@ -12,7 +12,17 @@ export const tracesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     emit(args.json, traces, (ts) =>
       ts.length === 0
         ? 'no traces yet: try `hvreplay import FILE` or `hvreplay demo`'
-        : table(['ID', 'NAME', 'FORMAT', 'EVENTS', 'IMPORTED', 'SOURCES'], ts.map((t) => [t.id, t.name, t.format, t.eventCount, t.importedAt.replace(/\.\d+Z$/, 'Z'), t.sources.map((s) => s.path).join(' ')])),
+        : table(
+            ['ID', 'NAME', 'FORMAT', 'EVENTS', 'IMPORTED', 'SOURCES'],
+            ts.map((t) => [
+              t.id,
+              t.name,
+              t.format,
+              t.eventCount,
+              t.importedAt.replace(/\.\d+Z$/, 'Z'),
+              t.sources.map((s) => s.path).join(' '),
+            ]),
+          ),
     );
   },
 };

@@ -41,7 +41,8 @@ function outcomeLines(session: DebugSession, outcome: Outcome, direction: 1 | -1
     lines.push(direction > 0 ? `Already at the end of the trace (@${session.last}).` : 'Already at the start of the trace (@0).');
   } else if (outcome.reason === 'bound' && (session.seq === session.last || session.seq === 0)) {
     const at = direction > 0 ? 'end' : 'start';
-    if (session.points.length) lines.push(`Reached the ${at} of the trace: no breakpoint or watch hit ${direction > 0 ? 'after' : 'before'} @${from}.`);
+    if (session.points.length)
+      lines.push(`Reached the ${at} of the trace: no breakpoint or watch hit ${direction > 0 ? 'after' : 'before'} @${from}.`);
   }
   lines.push(positionLine(session.here));
   return lines;
@@ -88,7 +89,9 @@ function diffCommand(session: DebugSession, rest: string): Answer {
   const a = path ? getPath(before, path) : before;
   const b = path ? getPath(step.state, path) : step.state;
   const found = diffValues(a, b);
-  const lines = [`@${session.seq} changed ${found.differences.length + found.omitted === 0 ? 'nothing' : `${found.differences.length + found.omitted} path${found.differences.length + found.omitted === 1 ? '' : 's'}`}${path ? ` under ${path}` : ''}`];
+  const lines = [
+    `@${session.seq} changed ${found.differences.length + found.omitted === 0 ? 'nothing' : `${found.differences.length + found.omitted} path${found.differences.length + found.omitted === 1 ? '' : 's'}`}${path ? ` under ${path}` : ''}`,
+  ];
   for (const d of found.differences) {
     const where = path ? (d.path === '(root)' ? path : d.path.startsWith('[') ? path + d.path : `${path}.${d.path}`) : d.path;
     lines.push(`  ${where}: ${valueText(d.a)} -> ${valueText(d.b)}`);
@@ -102,16 +105,24 @@ function infoCommand(session: DebugSession, rest: string): Answer {
   const state = session.here.step.state;
   const none = (s: string) => [s];
   switch (what) {
-    case 'breakpoints': case 'break': case 'b': case 'watchpoints': case 'watch':
+    case 'breakpoints':
+    case 'break':
+    case 'b':
+    case 'watchpoints':
+    case 'watch':
       if (session.points.length === 0) return none('No breakpoints or watches.');
-      return table(['NUM', 'TYPE', 'HITS', 'WHAT'], session.points.map((p) => [p.id, p.kind, p.hits, p.what])).split('\n');
+      return table(
+        ['NUM', 'TYPE', 'HITS', 'WHAT'],
+        session.points.map((p) => [p.id, p.kind, p.hits, p.what]),
+      ).split('\n');
     case 'vcpus':
       return state.vms.some((vm) => vm.vcpus.length) ? vcpuTable(state).split('\n') : none(`No vCPUs at @${session.seq}.`);
     case 'memslots':
       return state.vms.some((vm) => vm.memslots.length) ? memslotTable(state).split('\n') : none(`No memslots at @${session.seq}.`);
     case 'vms':
       return state.vms.length ? vmTable(state).split('\n') : none(`No VMs at @${session.seq}.`);
-    case 'policies': case 'policy':
+    case 'policies':
+    case 'policy':
       return Object.values(session.policies).map((p) => `${p.id}${p.isDefault ? ' (default)' : ''}`);
     default:
       throw new DebugInputError(`info what? breakpoints, vcpus, memslots, vms or policies`);
@@ -122,7 +133,12 @@ function policyCommand(session: DebugSession, rest: string, notice: (line: strin
   const id = rest.trim();
   if (!id) return infoCommand(session, 'policies');
   const policy = allPolicies().find((p) => p.id === id);
-  if (!policy) throw new DebugInputError(`unknown policy '${id}'; known: ${allPolicies().map((p) => p.id).join(', ')}`);
+  if (!policy)
+    throw new DebugInputError(
+      `unknown policy '${id}'; known: ${allPolicies()
+        .map((p) => p.id)
+        .join(', ')}`,
+    );
   // Replace the choice for this policy's area, keep the others.
   const ids = [...session.chosenPolicies.filter((other) => allPolicies().find((p) => p.id === other)?.area !== policy.area), id];
   session.setPolicies(ids, notice);
@@ -131,11 +147,31 @@ function policyCommand(session: DebugSession, rest: string, notice: (line: strin
 
 export function commandTable(notice: (line: string) => void = () => {}): Command[] {
   return [
-    { names: ['step', 's', 'next', 'n'], usage: 'step [N]', help: 'forwards N events (default 1), stopping early at a breakpoint or watch hit', run: moveCommand(1) },
-    { names: ['back', 'reverse-step', 'rs', 'reverse-next', 'rn'], usage: 'back [N]', help: 'backwards N events (default 1), stopping early at a hit', run: moveCommand(-1) },
+    {
+      names: ['step', 's', 'next', 'n'],
+      usage: 'step [N]',
+      help: 'forwards N events (default 1), stopping early at a breakpoint or watch hit',
+      run: moveCommand(1),
+    },
+    {
+      names: ['back', 'reverse-step', 'rs', 'reverse-next', 'rn'],
+      usage: 'back [N]',
+      help: 'backwards N events (default 1), stopping early at a hit',
+      run: moveCommand(-1),
+    },
     { names: ['goto', 'g'], usage: 'goto N|start|end', help: 'to the state after event N', run: gotoCommand },
-    { names: ['continue', 'c'], usage: 'continue', help: 'forwards to the next hit, else the end of the trace (Ctrl-C stops it)', run: continueCommand(1) },
-    { names: ['reverse-continue', 'rc'], usage: 'reverse-continue', help: 'backwards to the previous hit, else the start of the trace', run: continueCommand(-1) },
+    {
+      names: ['continue', 'c'],
+      usage: 'continue',
+      help: 'forwards to the next hit, else the end of the trace (Ctrl-C stops it)',
+      run: continueCommand(1),
+    },
+    {
+      names: ['reverse-continue', 'rc'],
+      usage: 'reverse-continue',
+      help: 'backwards to the previous hit, else the start of the trace',
+      run: continueCommand(-1),
+    },
     {
       names: ['break', 'b'],
       usage: 'break ioctl NAME | exit REASON | effect KIND | CEL',
@@ -160,19 +196,43 @@ export function commandTable(notice: (line: string) => void = () => {}): Command
       usage: 'delete [NUM...]',
       help: 'delete breakpoints and watches (all when no number)',
       run: (session, rest) => {
-        const ids = rest.trim().split(/\s+/).filter(Boolean).map((w) => {
-          if (!/^\d+$/.test(w)) throw new DebugInputError(`delete takes breakpoint numbers, not '${w}'`);
-          return Number(w);
-        });
+        const ids = rest
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => {
+            if (!/^\d+$/.test(w)) throw new DebugInputError(`delete takes breakpoint numbers, not '${w}'`);
+            return Number(w);
+          });
         const gone = session.deletePoints(ids);
         return [gone.length ? `Deleted ${gone.join(', ')}.` : 'No breakpoints or watches.'];
       },
     },
-    { names: ['info', 'i'], usage: 'info breakpoints|vcpus|memslots|vms|policies', help: 'tables of the stop points, or of the state at this position', run: infoCommand },
-    { names: ['print', 'p'], usage: 'print [--json] [PATH]', help: 'the state, or the value at a path (vms[0].memslots[1].flags)', run: printCommand },
-    { names: ['where', 'bt'], usage: 'where', help: 'the position, its event with source file:line, and its effects', run: (s) => whereLines(s.here, s.last) },
+    {
+      names: ['info', 'i'],
+      usage: 'info breakpoints|vcpus|memslots|vms|policies',
+      help: 'tables of the stop points, or of the state at this position',
+      run: infoCommand,
+    },
+    {
+      names: ['print', 'p'],
+      usage: 'print [--json] [PATH]',
+      help: 'the state, or the value at a path (vms[0].memslots[1].flags)',
+      run: printCommand,
+    },
+    {
+      names: ['where', 'bt'],
+      usage: 'where',
+      help: 'the position, its event with source file:line, and its effects',
+      run: (s) => whereLines(s.here, s.last),
+    },
     { names: ['diff'], usage: 'diff [PATH]', help: 'what this event changed in the state: each path, before -> after', run: diffCommand },
-    { names: ['policy'], usage: 'policy [AREA/VARIANT]', help: 'switch one area\'s policy, keeping the position (no id: list the active ones)', run: (s, r) => policyCommand(s, r, notice) },
+    {
+      names: ['policy'],
+      usage: 'policy [AREA/VARIANT]',
+      help: "switch one area's policy, keeping the position (no id: list the active ones)",
+      run: (s, r) => policyCommand(s, r, notice),
+    },
     { names: ['help', 'h'], usage: 'help', help: 'this list', run: () => helpLines() },
     { names: ['quit', 'q'], usage: 'quit', help: 'leave (Ctrl-D too)', run: () => QUIT },
   ];
@@ -180,7 +240,11 @@ export function commandTable(notice: (line: string) => void = () => {}): Command
 
 export function helpLines(): string[] {
   const lines = commandTable().map((c) => [c.usage, c.names.length > 1 ? `(${c.names.slice(1).join(', ')})` : '', c.help]);
-  return [...table(['COMMAND', 'ALIASES', 'WHAT'], lines).split('\n'), '', '@N is the state after event N. An empty line repeats the last command (interactive only).'];
+  return [
+    ...table(['COMMAND', 'ALIASES', 'WHAT'], lines).split('\n'),
+    '',
+    '@N is the state after event N. An empty line repeats the last command (interactive only).',
+  ];
 }
 
 export function commandNames(): string[] {

@@ -47,7 +47,14 @@ export function complete(line: string, state: MachineState): [string[], string] 
   }
   if ((command === 'info' || command === 'i') && argIndex === 1) return [words(INFO_WORDS, token), token];
   if ((command === 'goto' || command === 'g') && argIndex === 1) return [words(['start', 'end'], token), token];
-  if (command === 'policy' && argIndex === 1) return [words(allPolicies().map((p) => p.id), token), token];
+  if (command === 'policy' && argIndex === 1)
+    return [
+      words(
+        allPolicies().map((p) => p.id),
+        token,
+      ),
+      token,
+    ];
   if (command === 'break' || command === 'b') {
     if (token.startsWith('state.')) return [completePath(state, token.slice('state.'.length)).map((p) => 'state.' + p), token];
     if (argIndex === 1) return [words(['exit', 'effect', ...EVENT_BREAK_KINDS, 'state.', 'event.', 'effects.'], token), token];

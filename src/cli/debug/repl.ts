@@ -28,7 +28,12 @@ function isUserError(error: unknown): boolean {
   return [DebugInputError, PredicateError, PathError, PositionError, PolicyError].some((kind) => error instanceof kind);
 }
 
-export async function runScript(session: DebugSession, lines: AsyncIterable<string> | Iterable<string>, out: Writable, notice: (line: string) => void): Promise<number> {
+export async function runScript(
+  session: DebugSession,
+  lines: AsyncIterable<string> | Iterable<string>,
+  out: Writable,
+  notice: (line: string) => void,
+): Promise<number> {
   let status = 0;
   const onSigint = (): void => {
     if (!session.interrupt()) process.exit(130);

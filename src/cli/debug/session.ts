@@ -29,7 +29,13 @@ export class DebugSession {
   private running: { subscription: Subscription; stop: () => void } | undefined;
   here: Located;
 
-  constructor(private readonly db: SqlDatabase, readonly trace: TraceRecord, private policyIds: string[], at = 0, onNotice: (line: string) => void = () => {}) {
+  constructor(
+    private readonly db: SqlDatabase,
+    readonly trace: TraceRecord,
+    private policyIds: string[],
+    at = 0,
+    onNotice: (line: string) => void = () => {},
+  ) {
     if (trace.eventCount === 0) throw new DebugInputError(`trace '${trace.name}' has no events`);
     checkPosition(trace, at);
     this.src = this.sourceFor(resolvePolicies(policyIds), onNotice);
@@ -102,7 +108,11 @@ export class DebugSession {
   deletePoints(ids: number[]): number[] {
     const gone = ids.length === 0 ? this.points.map((p) => p.id) : ids;
     for (const id of ids) if (!this.points.some((p) => p.id === id)) throw new DebugInputError(`no breakpoint or watch number ${id}`);
-    for (const id of gone) this.points.splice(this.points.findIndex((p) => p.id === id), 1);
+    for (const id of gone)
+      this.points.splice(
+        this.points.findIndex((p) => p.id === id),
+        1,
+      );
     return gone;
   }
 
@@ -134,7 +144,8 @@ export class DebugSession {
 
   private run(direction: 1 | -1, bound: number): Promise<Outcome> {
     if (this.running) throw new DebugInputError('already running');
-    const stream = direction > 0 ? scanForward$(this.src, this.here, bound, this.hitsAt) : scanBackward$(this.src, this.here, bound, this.hitsAt);
+    const stream =
+      direction > 0 ? scanForward$(this.src, this.here, bound, this.hitsAt) : scanBackward$(this.src, this.here, bound, this.hitsAt);
     return new Promise<Outcome>((resolve, reject) => {
       let outcome: Outcome = { reason: 'bound' };
       const finish = (): void => {
@@ -178,4 +189,3 @@ export class DebugSession {
     return true;
   }
 }
-

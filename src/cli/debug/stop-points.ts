@@ -94,13 +94,16 @@ export function breakPoint(spec: string): { test: Test; what: string } {
 function breakTest(spec: string): Test {
   const words = spec.trim().split(/\s+/);
   const [head, arg, ...rest] = words;
-  if (!head) throw new DebugInputError('break needs a condition: `break ioctl NAME`, `break exit REASON`, `break effect KIND` or a CEL predicate');
+  if (!head)
+    throw new DebugInputError('break needs a condition: `break ioctl NAME`, `break exit REASON`, `break effect KIND` or a CEL predicate');
   if (head === 'exit' && arg && rest.length === 0) return exitTest(exitReason(arg));
   if (head === 'effect' && arg && rest.length === 0) {
-    if (!(EFFECT_KINDS as readonly string[]).includes(arg)) throw new DebugInputError(`unknown effect kind '${arg}'; known: ${EFFECT_KINDS.join(', ')}`);
+    if (!(EFFECT_KINDS as readonly string[]).includes(arg))
+      throw new DebugInputError(`unknown effect kind '${arg}'; known: ${EFFECT_KINDS.join(', ')}`);
     return effectTest(arg as EffectKind);
   }
-  if ((EVENT_BREAK_KINDS as readonly string[]).includes(head) && arg && rest.length === 0 && /^[A-Za-z_][\w.-]*$/.test(arg)) return eventTest(head, arg);
+  if ((EVENT_BREAK_KINDS as readonly string[]).includes(head) && arg && rest.length === 0 && /^[A-Za-z_][\w.-]*$/.test(arg))
+    return eventTest(head, arg);
   return predicateTest(spec.trim());
 }
 
@@ -115,7 +118,9 @@ export function watchTest(path: string): Test {
     if (typeof old === 'object' && old !== null && typeof now === 'object' && now !== null) {
       // Two structures: name what changed inside rather than print both truncated.
       const inside = diffValues(old, now, 2);
-      const shown = inside.differences.map((d) => `${d.path.startsWith('[') ? path + d.path : `${path}.${d.path}`}: ${valueText(d.a, 40)} -> ${valueText(d.b, 40)}`);
+      const shown = inside.differences.map(
+        (d) => `${d.path.startsWith('[') ? path + d.path : `${path}.${d.path}`}: ${valueText(d.a, 40)} -> ${valueText(d.b, 40)}`,
+      );
       const more = inside.omitted ? `; ${inside.omitted} more (diff lists them)` : '';
       return shown.join('; ') + more;
     }

@@ -39,18 +39,37 @@ export function divergenceText(d: Divergence, full: boolean): string {
 export function policyDiffText(trace: string, a: string, b: string, r: PolicyDiffReport): string {
   const head = `A = ${a}\nB = ${b}\n`;
   if (!r.first) return `${head}no divergence over the ${r.events} events of '${trace}' (final state hash ${r.finalHashA})`;
-  const lines = [head + `first divergence of '${trace}':`, divergenceText(r.first, true), '', `${r.divergentEvents} of ${r.events} events diverge.`];
-  if (r.paths.length) lines.push('', table(['STATE PATH', 'FIRST', 'EVENTS'], r.paths.map((p) => [p.path, `@${p.firstSeq}`, p.events])));
+  const lines = [
+    head + `first divergence of '${trace}':`,
+    divergenceText(r.first, true),
+    '',
+    `${r.divergentEvents} of ${r.events} events diverge.`,
+  ];
+  if (r.paths.length)
+    lines.push(
+      '',
+      table(
+        ['STATE PATH', 'FIRST', 'EVENTS'],
+        r.paths.map((p) => [p.path, `@${p.firstSeq}`, p.events]),
+      ),
+    );
   if (r.morePaths) lines.push(`(${r.morePaths} more path differences not listed)`);
   const kinds = Object.entries(r.effectKinds);
   if (kinds.length) lines.push('', table(['EFFECT KIND', 'EVENTS'], kinds));
-  lines.push('', r.finalHashA === r.finalHashB ? `final states are equal (${r.finalHashA})` : `final state hash A ${r.finalHashA}\nfinal state hash B ${r.finalHashB}`);
+  lines.push(
+    '',
+    r.finalHashA === r.finalHashB
+      ? `final states are equal (${r.finalHashA})`
+      : `final state hash A ${r.finalHashA}\nfinal state hash B ${r.finalHashB}`,
+  );
   return lines.join('\n');
 }
 
 export function hunkText(h: Hunk): string {
   const side = (name: string, r: Hunk['a'], first: Hunk['firstA']) =>
-    r.count === 0 ? `  ${name}: nothing` : `  ${name}: ${r.count} event${r.count === 1 ? '' : 's'} @${r.from}..@${r.to}, first: ${first ? eventLine(first).trim() : ''}`;
+    r.count === 0
+      ? `  ${name}: nothing`
+      : `  ${name}: ${r.count} event${r.count === 1 ? '' : 's'} @${r.from}..@${r.to}, first: ${first ? eventLine(first).trim() : ''}`;
   return [side('only in A', h.a, h.firstA), side('only in B', h.b, h.firstB)].join('\n');
 }
 
@@ -58,7 +77,13 @@ export function traceDiffText(nameA: string, nameB: string, r: TraceDiffReport &
   const lines = [`A = ${nameA} (${r.eventsA} events)`, `B = ${nameB} (${r.eventsB} events)`];
   if (!r.first) lines.push('the event sequences match (after normalising pids, fds, times and host addresses)');
   else {
-    lines.push('', 'first difference:', hunkText(r.first), '', `${r.hunks} hunk${r.hunks === 1 ? '' : 's'}: ${r.common} events in common, ${r.onlyA} only in A, ${r.onlyB} only in B`);
+    lines.push(
+      '',
+      'first difference:',
+      hunkText(r.first),
+      '',
+      `${r.hunks} hunk${r.hunks === 1 ? '' : 's'}: ${r.common} events in common, ${r.onlyA} only in A, ${r.onlyB} only in B`,
+    );
   }
   lines.push('', r.finalState.length ? 'final states differ at:' : 'final states match (VMs, memslots, vCPU exits, sysctls)');
   lines.push(...pathLines(r.finalState));

@@ -40,7 +40,14 @@ const IOCTL_ARG: Record<string, (args: Args) => string> = {
 };
 
 const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
-  mmap: (a) => [a.addr === null || a.addr === 0 ? 'NULL' : cHex(a.addr), String(a.length), String(a.prot), String(a.flags), fdText(a), cHex(a.offset ?? 0)],
+  mmap: (a) => [
+    a.addr === null || a.addr === 0 ? 'NULL' : cHex(a.addr),
+    String(a.length),
+    String(a.prot),
+    String(a.flags),
+    fdText(a),
+    cHex(a.offset ?? 0),
+  ],
   munmap: (a) => [cHex(a.addr), String(a.length)],
   mprotect: (a) => [cHex(a.addr), String(a.length), String(a.prot)],
   madvise: (a) => [cHex(a.addr), String(a.length), String(a.advice)],
@@ -49,7 +56,14 @@ const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
 function callResult(event: TraceEvent): string {
   const r = event.result;
   if (!r) return '';
-  let text = r.errno !== undefined ? (r.ret === undefined ? ` = ? ${r.errno}` : ` = ${r.ret} ${r.errno}`) : r.ret === undefined ? '' : ` = ${event.name === 'mmap' ? cHex(r.ret) : r.ret}`;
+  let text =
+    r.errno !== undefined
+      ? r.ret === undefined
+        ? ` = ? ${r.errno}`
+        : ` = ${r.ret} ${r.errno}`
+      : r.ret === undefined
+        ? ''
+        : ` = ${event.name === 'mmap' ? cHex(r.ret) : r.ret}`;
   if (r.fdPath !== undefined) text += `<${r.fdPath}>`;
   if (r.exit !== undefined) text += ` (${r.exit})`;
   if (r.duration !== undefined) text += ` <${r.duration.toFixed(6)}>`;

@@ -14,10 +14,12 @@ const FORMATS: Record<string, (a: Args, e: TraceEvent) => string> = {
     `${e.vcpu !== undefined ? `vcpu ${e.vcpu} ` : ''}reason ${a.reason} rip 0x${x(a.rip)} info1 0x${x(a.info1, 16)} info2 0x${x(a.info2, 16)}` +
     (a.intr_info !== undefined ? ` intr_info 0x${x(a.intr_info, 8)} error_code 0x${x(a.error_code, 8)}` : ''),
   kvm_entry: (a, e) => `vcpu ${e.vcpu ?? 0}${a.rip !== undefined ? `, rip 0x${x(a.rip)}` : ''}`,
-  kvm_userspace_exit: (a) => (a.errno === undefined ? `reason ${a.reason} (${a.code})` : `reason ${a.errno === 'EINTR' ? 'restart' : 'error'} (${a.code})`),
+  kvm_userspace_exit: (a) =>
+    a.errno === undefined ? `reason ${a.reason} (${a.code})` : `reason ${a.errno === 'EINTR' ? 'restart' : 'error'} (${a.code})`,
   kvm_mmio: (a) => `mmio ${a.type} len ${a.len} gpa 0x${x(a.gpa)}${a.val !== undefined ? ` val 0x${x(a.val)}` : ''}`,
   kvm_pio: (a) => `pio_${a.dir} at 0x${x(a.port)} size ${a.size} count ${a.count}${a.val !== undefined ? ` val 0x${x(a.val)}` : ''}`,
-  kvm_page_fault: (a, e) => `${e.vcpu !== undefined ? `vcpu ${e.vcpu} rip 0x${x(a.rip)} ` : ''}address 0x${x(a.address, 16)} error_code 0x${x(a.error_code)}`,
+  kvm_page_fault: (a, e) =>
+    `${e.vcpu !== undefined ? `vcpu ${e.vcpu} rip 0x${x(a.rip)} ` : ''}address 0x${x(a.address, 16)} error_code 0x${x(a.error_code)}`,
   kvm_hypercall: (a) => `nr 0x${x(a.nr)} a0 0x${x(a.a0)} a1 0x${x(a.a1)} a2 0x${x(a.a2)} a3 0x${x(a.a3)}`,
   kvm_msr: (a) => `msr_${a.dir} ${x(a.msr)} = 0x${x(a.data)}${a.fault ? ' (#GP)' : ''}`,
   kvm_cpuid: (a) =>
@@ -30,7 +32,8 @@ const FORMATS: Record<string, (a: Args, e: TraceEvent) => string> = {
 };
 
 /** Names whose numbers are addresses or register values, printed in hex like the kernel does. */
-const HEX_KEYS = /^(addr|address|gpa|gva|hva|va|rip|userspace_addr|guest_phys_addr|link_address|info\d|intr_info|error_code|data|val|port|msr)$/;
+const HEX_KEYS =
+  /^(addr|address|gpa|gva|hva|va|rip|userspace_addr|guest_phys_addr|link_address|info\d|intr_info|error_code|data|val|port|msr)$/;
 
 function field(key: string, value: ArgValue): string {
   if (typeof value === 'number' && HEX_KEYS.test(key)) return `${key}=0x${x(value)}`;

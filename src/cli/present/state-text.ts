@@ -7,7 +7,9 @@ import { table } from './output.js';
 // The state as a person reads it: the VMs with their memslots and vCPUs first, then the host.
 
 function flagNames(flags: number): string {
-  const names = Object.entries(MEMSLOT_FLAG_NAMES).filter(([, bit]) => flags & bit).map(([n]) => n.replace('KVM_MEM_', ''));
+  const names = Object.entries(MEMSLOT_FLAG_NAMES)
+    .filter(([, bit]) => flags & bit)
+    .map(([n]) => n.replace('KVM_MEM_', ''));
   return names.join('|') || '-';
 }
 
@@ -20,7 +22,9 @@ export function renderValue(value: unknown): string {
 }
 
 export function memslotTable(state: MachineState): string {
-  const rows = state.vms.flatMap((vm) => vm.memslots.map((m) => [vm.id, m.slot, m.guestPhysAddr, '0x' + m.memorySize.toString(16), m.userspaceAddr, flagNames(m.flags)]));
+  const rows = state.vms.flatMap((vm) =>
+    vm.memslots.map((m) => [vm.id, m.slot, m.guestPhysAddr, '0x' + m.memorySize.toString(16), m.userspaceAddr, flagNames(m.flags)]),
+  );
   return table(['VM', 'SLOT', 'GPA', 'SIZE', 'HVA', 'FLAGS'], rows);
 }
 
@@ -33,7 +37,9 @@ export function vcpuTable(state: MachineState): string {
       v.runstate.state,
       v.runstate.time.map(seconds).join('/'),
       v.lastExit ?? '-',
-      Object.entries(v.exitCounts).map(([k, n]) => `${k.replace('KVM_EXIT_', '')}:${n}`).join(' ') || '-',
+      Object.entries(v.exitCounts)
+        .map(([k, n]) => `${k.replace('KVM_EXIT_', '')}:${n}`)
+        .join(' ') || '-',
       v.guestMode ?? '-',
     ]),
   );
@@ -43,7 +49,16 @@ export function vcpuTable(state: MachineState): string {
 export function vmTable(state: MachineState): string {
   return table(
     ['VM', 'PID', 'FD', 'TYPE', 'ARCH', 'STATUS', 'SLOTS', 'VCPUS'],
-    state.vms.map((vm) => [vm.id, vm.pid, vm.fd ?? '-', vm.type, vm.arch, vm.status + (vm.crash ? ` at @${vm.crash.seq}: ${vm.crash.reason}` : ''), vm.memslots.length, vm.vcpus.length]),
+    state.vms.map((vm) => [
+      vm.id,
+      vm.pid,
+      vm.fd ?? '-',
+      vm.type,
+      vm.arch,
+      vm.status + (vm.crash ? ` at @${vm.crash.seq}: ${vm.crash.reason}` : ''),
+      vm.memslots.length,
+      vm.vcpus.length,
+    ]),
   );
 }
 
@@ -62,8 +77,13 @@ export function renderState(state: unknown, path: string, step?: ReplayStep): st
   const processes = Object.values(s.host.processes);
   lines.push('', `Host (${s.host.arch})`);
   for (const p of processes) {
-    const fds = Object.entries(p.fds).map(([fd, t]) => `${fd}=${t.type === 'file' ? t.path : t.type === 'vm' ? `vm${t.vm}` : t.type === 'vcpu' ? `vm${t.vm}/vcpu${t.vcpu}` : '/dev/kvm'}`);
-    lines.push(`  pid ${p.pid}${p.comm ? ` (${p.comm})` : ''}: ${p.vmas.length} mappings, fds ${fds.join(' ') || '-'}${p.pgste ? ', pgste' : ''}${p.exited ? ', exited' : ''}`);
+    const fds = Object.entries(p.fds).map(
+      ([fd, t]) =>
+        `${fd}=${t.type === 'file' ? t.path : t.type === 'vm' ? `vm${t.vm}` : t.type === 'vcpu' ? `vm${t.vm}/vcpu${t.vcpu}` : '/dev/kvm'}`,
+    );
+    lines.push(
+      `  pid ${p.pid}${p.comm ? ` (${p.comm})` : ''}: ${p.vmas.length} mappings, fds ${fds.join(' ') || '-'}${p.pgste ? ', pgste' : ''}${p.exited ? ', exited' : ''}`,
+    );
   }
   const cpus = Object.entries(s.host.cpus);
   if (cpus.length) lines.push('  cpus: ' + cpus.map(([cpu, c]) => `${cpu}=${c.comm}/${c.tid}`).join(' '));

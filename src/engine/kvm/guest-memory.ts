@@ -18,7 +18,7 @@ export interface GuestMemoryHit {
 export function memslotAt(vm: Vm, gpa: bigint): Memslot | undefined {
   return vm.memslots.find((m) => {
     const start = BigInt(m.guestPhysAddr);
-    return (m.slot >>> 16) === 0 && start <= gpa && gpa < start + BigInt(m.memorySize);
+    return m.slot >>> 16 === 0 && start <= gpa && gpa < start + BigInt(m.memorySize);
   });
 }
 

@@ -37,8 +37,15 @@ function pageAligned(value: bigint): boolean {
  * `addressSpaces`: how many memslot address spaces the host kernel has (kvm-memslot.ts memslotAddressSpaces),
  * or 'unknown' when the scenario does not say; then a slot in address space 1 or above is not predicted.
  */
-export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryRegionRequest, policy: MemslotPolicy, validFlags = policy.validFlags, addressSpaces: number | 'unknown' = policy.addressSpaces): MemslotOutcome {
-  if ((req.flags & ~validFlags) >>> 0) return fail('EINVAL', `flags 0x${req.flags.toString(16)} has bits check_memory_region_flags() does not accept`);
+export function setUserMemoryRegion(
+  memslots: readonly Memslot[],
+  req: MemoryRegionRequest,
+  policy: MemslotPolicy,
+  validFlags = policy.validFlags,
+  addressSpaces: number | 'unknown' = policy.addressSpaces,
+): MemslotOutcome {
+  if ((req.flags & ~validFlags) >>> 0)
+    return fail('EINVAL', `flags 0x${req.flags.toString(16)} has bits check_memory_region_flags() does not accept`);
   const asId = req.slot >>> 16;
   const id = req.slot & 0xffff;
   if (!pageAligned(req.memorySize)) return fail('EINVAL', 'memory_size is not page aligned');
@@ -47,12 +54,16 @@ export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryReg
   if (req.userspaceAddr + req.memorySize > policy.taskSizeMax) return fail('EINVAL', 'userspace range fails access_ok()');
   if (id >= policy.userMemSlots) return fail('EINVAL', `slot ${req.slot} is out of range`);
   if (addressSpaces === 'unknown') {
-    if (asId >= 1) return { unmodelled: `slot ${req.slot} is in address space ${asId}; how many the host has depends on CONFIG_KVM_SMM (host fact kvm_smm not given)` };
+    if (asId >= 1)
+      return {
+        unmodelled: `slot ${req.slot} is in address space ${asId}; how many the host has depends on CONFIG_KVM_SMM (host fact kvm_smm not given)`,
+      };
   } else if (asId >= addressSpaces) {
     return fail('EINVAL', `slot ${req.slot} is in address space ${asId}, and this host has ${addressSpaces}`);
   }
   if (req.guestPhysAddr + req.memorySize >= 1n << 64n) return fail('EINVAL', 'guest_phys_addr + memory_size wraps');
-  if (req.memorySize >> PAGE_SHIFT > KVM_MEM_MAX_NR_PAGES) return fail('EINVAL', `memory_size is more than KVM_MEM_MAX_NR_PAGES (2^31 - 1) pages`);
+  if (req.memorySize >> PAGE_SHIFT > KVM_MEM_MAX_NR_PAGES)
+    return fail('EINVAL', `memory_size is more than KVM_MEM_MAX_NR_PAGES (2^31 - 1) pages`);
 
   const index = memslots.findIndex((m) => m.slot === req.slot);
   const old = memslots[index];
@@ -81,7 +92,8 @@ export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryReg
     // 75d61fbcf563 "KVM: set_memory_region: Disallow changing read-only attribute later" (committed to
     // the kvm tree early 2013; its child feb3eb704a86 is dated 2013-02-04, so it is not in 3.8, which
     // was at rc6 then; the release tag it first appears in was not checked). A kernel without the flag cannot toggle it.
-    if ((old.flags ^ req.flags) & KVM_MEM_READONLY & validFlags) return fail('EINVAL', `KVM_MEM_READONLY cannot be toggled on slot ${req.slot}`);
+    if ((old.flags ^ req.flags) & KVM_MEM_READONLY & validFlags)
+      return fail('EINVAL', `KVM_MEM_READONLY cannot be toggled on slot ${req.slot}`);
     if (BigInt(old.guestPhysAddr) !== req.guestPhysAddr) change = 'move';
     else if (old.flags !== req.flags) change = 'flags_only';
     else return { unchanged: true };
@@ -90,7 +102,13 @@ export function setUserMemoryRegion(memslots: readonly Memslot[], req: MemoryReg
   if (change === 'create' || change === 'move') {
     const start = req.guestPhysAddr;
     const end = start + req.memorySize;
-    const clash = memslots.find((m) => m.slot !== req.slot && m.slot >>> 16 === asId && start < BigInt(m.guestPhysAddr) + BigInt(m.memorySize) && BigInt(m.guestPhysAddr) < end);
+    const clash = memslots.find(
+      (m) =>
+        m.slot !== req.slot &&
+        m.slot >>> 16 === asId &&
+        start < BigInt(m.guestPhysAddr) + BigInt(m.memorySize) &&
+        BigInt(m.guestPhysAddr) < end,
+    );
     if (clash) return fail('EEXIST', `GPA range overlaps slot ${clash.slot}`);
   }
 

@@ -29,7 +29,6 @@ const AREAS: { readonly [A in AreaId]: readonly PolicyAreas[A][] } = {
   'xen-runstate': runstatePolicies,
 };
 
-
 export function allPolicies(): PolicyInfo[] {
   return (Object.keys(AREAS) as AreaId[]).flatMap((area) => AREAS[area] as readonly PolicyInfo[]);
 }
@@ -43,9 +42,15 @@ export function resolvePolicies(ids: readonly string[]): Policies {
   const chosen = new Map<string, PolicyInfo>();
   for (const id of ids) {
     const policy = allPolicies().find((p) => p.id === id);
-    if (!policy) throw new PolicyError(`unknown policy '${id}'; known: ${allPolicies().map((p) => p.id).join(', ')}`);
+    if (!policy)
+      throw new PolicyError(
+        `unknown policy '${id}'; known: ${allPolicies()
+          .map((p) => p.id)
+          .join(', ')}`,
+      );
     const earlier = chosen.get(policy.area);
-    if (earlier && earlier.id !== id) throw new PolicyError(`policies '${earlier.id}' and '${id}' are both for area '${policy.area}'; choose one`);
+    if (earlier && earlier.id !== id)
+      throw new PolicyError(`policies '${earlier.id}' and '${id}' are both for area '${policy.area}'; choose one`);
     chosen.set(policy.area, policy);
   }
   const result: Record<string, PolicyInfo> = {};
@@ -60,5 +65,8 @@ export function resolvePolicies(ids: readonly string[]): Policies {
 
 /** A stable key for a policy set, for snapshot tables and reports: the ids sorted by area. */
 export function policyKey(policies: Policies): string {
-  return (Object.keys(policies) as AreaId[]).sort().map((area) => policies[area].id).join(',');
+  return (Object.keys(policies) as AreaId[])
+    .sort()
+    .map((area) => policies[area].id)
+    .join(',');
 }

@@ -42,7 +42,6 @@ export interface PolicyInfo extends PolicyHooks {
   sources: PolicySource[];
 }
 
-
 /** A policy's names: its id is always `area/variant`, so it is derived, never written out to drift. */
 export function policyName<A extends string, V extends string>(area: A, variant: V): { id: `${A}/${V}`; area: A; variant: V } {
   return { id: `${area}/${variant}`, area, variant };

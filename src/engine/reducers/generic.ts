@@ -13,7 +13,10 @@ export function reduceGeneric(state: MachineState, ctx: ReduceContext): MachineS
     const process = processOf(state, event);
     const code = event.args.code;
     const signal = event.args.signal;
-    return withProcess(state, { ...process, exited: { ...(typeof code === 'number' ? { code } : {}), ...(typeof signal === 'string' ? { signal } : {}) } });
+    return withProcess(state, {
+      ...process,
+      exited: { ...(typeof code === 'number' ? { code } : {}), ...(typeof signal === 'string' ? { signal } : {}) },
+    });
   }
   return askReduce(state, ctx) ?? state;
 }

@@ -24,7 +24,12 @@ export function reduceIoctl(state: MachineState, ctx: ReduceContext): MachineSta
   return askReduce(next, ctx) ?? next;
 }
 
-function dispatch(state: MachineState, ctx: ReduceContext, target: FdTarget | undefined, process: ReturnType<typeof processOf>): MachineState | undefined {
+function dispatch(
+  state: MachineState,
+  ctx: ReduceContext,
+  target: FdTarget | undefined,
+  process: ReturnType<typeof processOf>,
+): MachineState | undefined {
   if (!target) return undefined;
   const name = ctx.event.name;
   if (target.type === 'kvm') {

@@ -18,7 +18,9 @@ export function getApiVersion(state: MachineState, ctx: ReduceContext): MachineS
 export function checkExtension(state: MachineState, ctx: ReduceContext, vm: Vm | undefined): MachineState {
   const cap = capName(ctx.event.args.cap as string | number);
   const answer = askCapability(ctx.policies, cap, state, vm);
-  ctx.effects.push(answer === undefined ? { kind: 'unmodelled', reason: `no active policy answers ${cap}` } : { kind: 'result', ret: answer });
+  ctx.effects.push(
+    answer === undefined ? { kind: 'unmodelled', reason: `no active policy answers ${cap}` } : { kind: 'result', ret: answer },
+  );
   return state;
 }
 
@@ -38,7 +40,19 @@ export function createVm(state: MachineState, ctx: ReduceContext, process: Proce
     ctx.effects.push({ kind: 'result', newFd: 'vm' });
   }
   const fd = newFd(process, ctx.event.result?.ret);
-  const vm: Vm = { id: state.vms.length, pid: process.pid, fd, type, arch: state.host.arch, origin: 'created', status: 'running', createdAt: ctx.event.seq, memslots: [], vcpus: [], ...(decision?.flavor ? { flavor: decision.flavor } : {}) };
+  const vm: Vm = {
+    id: state.vms.length,
+    pid: process.pid,
+    fd,
+    type,
+    arch: state.host.arch,
+    origin: 'created',
+    status: 'running',
+    createdAt: ctx.event.seq,
+    memslots: [],
+    vcpus: [],
+    ...(decision?.flavor ? { flavor: decision.flavor } : {}),
+  };
   if (decision?.why) ctx.effects.push({ kind: 'log', message: `KVM_CREATE_VM type ${type}: ${decision.why}` });
   const next = withProcess(state, { ...process, fds: { ...process.fds, [fd]: { type: 'vm', vm: vm.id } } });
   return { ...next, vms: [...next.vms, vm] };

@@ -35,7 +35,10 @@ function schedSwitch(state: MachineState, ctx: ReduceContext): MachineState {
   for (const vm of next.vms) {
     for (const vcpu of vm.vcpus) {
       if (vcpu.tid === prevPid && prevPid !== nextPid) {
-        next = withVcpu(next, vm.id, { ...vcpu, runstate: enterRunstate(vcpu.runstate, runstateAfterSwitchOut(String(event.args.prev_state ?? 'S')), at) });
+        next = withVcpu(next, vm.id, {
+          ...vcpu,
+          runstate: enterRunstate(vcpu.runstate, runstateAfterSwitchOut(String(event.args.prev_state ?? 'S')), at),
+        });
       } else if (vcpu.tid === nextPid) {
         next = withVcpu(next, vm.id, { ...vcpu, runstate: enterRunstate(vcpu.runstate, 'running', at) });
       }

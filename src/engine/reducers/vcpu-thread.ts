@@ -14,14 +14,30 @@ export function vcpuForTraceEvent(state: MachineState, event: TraceEvent): { sta
   let next = state;
   let vm: Vm | undefined = state.vms.filter((v) => v.pid === (event.pid ?? event.tid)).at(-1) ?? state.vms.at(-1);
   if (!vm) {
-    vm = { id: 0, pid: event.pid ?? event.tid ?? 0, type: 0, arch: state.host.arch, origin: 'inferred', status: 'running', memslots: [], vcpus: [] };
+    vm = {
+      id: 0,
+      pid: event.pid ?? event.tid ?? 0,
+      type: 0,
+      arch: state.host.arch,
+      origin: 'inferred',
+      status: 'running',
+      memslots: [],
+      vcpus: [],
+    };
     next = { ...state, vms: [vm] };
   }
   const unbound = vm.vcpus.find((v) => v.tid === undefined && (event.vcpu === undefined || v.id === event.vcpu));
   const id = unbound?.id ?? event.vcpu ?? vm.vcpus.length;
   const vcpu = unbound
     ? { ...unbound, ...(event.tid !== undefined ? { tid: event.tid } : {}) }
-    : { id, ...(event.tid !== undefined ? { tid: event.tid } : {}), runstate: newRunstate('running', at), inGuest: false, exitCounts: {}, hwExitCounts: {} };
+    : {
+        id,
+        ...(event.tid !== undefined ? { tid: event.tid } : {}),
+        runstate: newRunstate('running', at),
+        inGuest: false,
+        exitCounts: {},
+        hwExitCounts: {},
+      };
   next = withVcpu(next, vm.id, vcpu);
   const vmNow = next.vms[vm.id]!;
   return { state: next, ref: { vm: vmNow, vcpu: vmNow.vcpus.find((v) => v.id === id)! } };

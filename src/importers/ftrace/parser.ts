@@ -46,11 +46,28 @@ export function createFtraceParser(ctx: ParserContext): LineParser {
       if (f === undefined) {
         if (text.trim() === '') stats.count(FTRACE_STATS.blank);
         else if (isFtraceHeader(text)) stats.count(FTRACE_STATS.header);
-        else stats.problem(FTRACE_STATS.unparsed, file, lineNo, 'expected an ftrace event line: TASK-PID [CPU] [FLAGS] TIMESTAMP: EVENT: FIELDS', text);
+        else
+          stats.problem(
+            FTRACE_STATS.unparsed,
+            file,
+            lineNo,
+            'expected an ftrace event line: TASK-PID [CPU] [FLAGS] TIMESTAMP: EVENT: FIELDS',
+            text,
+          );
         return;
       }
       const name = f.event;
-      const ev: NewEvent = { kind: 'generic', name, ts: f.ts, pid: f.pid, tid: f.pid, comm: f.comm, cpu: f.cpu, args: {}, src: { file, line: lineNo } };
+      const ev: NewEvent = {
+        kind: 'generic',
+        name,
+        ts: f.ts,
+        pid: f.pid,
+        tid: f.pid,
+        comm: f.comm,
+        cpu: f.cpu,
+        args: {},
+        src: { file, line: lineNo },
+      };
       if (name === 'tracing_mark_write') {
         ev.kind = 'marker';
         ev.args = { text: f.payload };
@@ -63,7 +80,8 @@ export function createFtraceParser(ctx: ParserContext): LineParser {
           if (d.vcpu !== undefined) ev.vcpu = d.vcpu;
           if (d.result !== undefined) ev.result = d.result;
         } else {
-          if (decode !== undefined) stats.problem(FTRACE_STATS.unrecognizedPayload, file, lineNo, `${name} payload not in a known format; kept as generic`, text);
+          if (decode !== undefined)
+            stats.problem(FTRACE_STATS.unrecognizedPayload, file, lineNo, `${name} payload not in a known format; kept as generic`, text);
           ev.args = p.decodeGeneric(f.payload);
         }
       }

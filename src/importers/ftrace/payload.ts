@@ -63,8 +63,21 @@ const KVM_SET_IRQ = /^gsi (\d+) level (-?\d+) source (-?\d+)/;
 
 /** asm-generic/errno-base.h, for kvm_userspace_exit's "error (N)". */
 const ERRNO: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 5: 'EIO', 7: 'E2BIG', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM',
-  13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 22: 'EINVAL', 28: 'ENOSPC', 95: 'EOPNOTSUPP',
+  1: 'EPERM',
+  2: 'ENOENT',
+  4: 'EINTR',
+  5: 'EIO',
+  7: 'E2BIG',
+  9: 'EBADF',
+  11: 'EAGAIN',
+  12: 'ENOMEM',
+  13: 'EACCES',
+  14: 'EFAULT',
+  16: 'EBUSY',
+  17: 'EEXIST',
+  22: 'EINVAL',
+  28: 'ENOSPC',
+  95: 'EOPNOTSUPP',
 };
 
 export function decodeKvmExit(p: string): Decoded | undefined {

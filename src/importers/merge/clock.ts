@@ -123,7 +123,17 @@ export function alignFromMarkers(file: string, markers: SyncMarker[]): ClockAlig
     const lastOffset = nsToSeconds(last.realtimeNs) - last.traceTs;
     const mean = (offsetS + lastOffset) / 2;
     const how = `${where} (${(spanTrace * 1e3).toFixed(1)} ms apart): their ${driftPpm.toFixed(0)} ppm exceeds what CLOCK_REALTIME can slew, so it is marker latency; realtime = trace clock + ${mean.toFixed(6)} s (mean of both), no drift correction`;
-    return { file, method: 'hvsync_markers', traceAt: first.traceTs, realAt: first.traceTs + mean, rate: 1, offsetS: mean, driftPpm: 0, markers: [first, last], how };
+    return {
+      file,
+      method: 'hvsync_markers',
+      traceAt: first.traceTs,
+      realAt: first.traceTs + mean,
+      rate: 1,
+      offsetS: mean,
+      driftPpm: 0,
+      markers: [first, last],
+      how,
+    };
   }
   const how = `${where}: realtime = trace clock + ${offsetS.toFixed(6)} s, drift ${driftPpm.toFixed(3)} ppm`;
   return { file, method: 'hvsync_markers', traceAt: first.traceTs, realAt, rate, offsetS, driftPpm, markers: [first, last], how };
@@ -141,7 +151,10 @@ const MAX_SLEW_PPM = 500;
  * include/trace/events/kvm.h trace_kvm_userspace_exit; virt/kvm/kvm_main.c), so the two times are
  * taken as equal. Good to the scheduling latency of the return, typically tens of microseconds.
  */
-export function alignFromAnchor(file: string, anchor: { tid: number; straceReturn: number; straceLine: string; ftraceTs: number; ftraceLine: number }): ClockAlignment {
+export function alignFromAnchor(
+  file: string,
+  anchor: { tid: number; straceReturn: number; straceLine: string; ftraceTs: number; ftraceLine: number },
+): ClockAlignment {
   const offsetS = anchor.straceReturn - anchor.ftraceTs;
   return {
     file,

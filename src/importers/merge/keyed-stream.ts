@@ -22,7 +22,11 @@ const lessKeyed = (a: Keyed, b: Keyed): boolean => a.key < b.key || (a.key === b
 /** strace: merged by return time. */
 export const returnTime: KeyOf = (e) => (e.ts === undefined ? undefined : e.ts + (e.result?.duration ?? 0));
 
-export async function* keyedBatches(batches: AsyncIterable<NewEvent[]>, keyOf: KeyOf, onOutOfOrder: (event: NewEvent) => void): AsyncGenerator<Keyed[]> {
+export async function* keyedBatches(
+  batches: AsyncIterable<NewEvent[]>,
+  keyOf: KeyOf,
+  onOutOfOrder: (event: NewEvent) => void,
+): AsyncGenerator<Keyed[]> {
   const heap = new MinHeap<Keyed>(lessKeyed);
   let ordinal = 0;
   /** The latest start time seen, and the latest key released. */

@@ -35,8 +35,17 @@ export async function* mergeSources(inputs: readonly MergeInput[], stats: Import
   const cursors: Cursor[] = inputs.map((input, index) => {
     const isStrace = input.format.name === 'strace';
     const alignment = input.alignment;
-    const events = alignment ? realigned(eventBatches(input.source, stats, input.format.name), alignment) : eventBatches(input.source, stats, input.format.name);
-    const outOfOrder = (e: NewEvent) => stats.finding(MERGE_STATS.outOfOrder, e.src?.file ?? input.source.info.path, e.src?.line ?? 0, `${e.name} at ${e.ts} is earlier than an event before it in the same file; merged at the later time`, '');
+    const events = alignment
+      ? realigned(eventBatches(input.source, stats, input.format.name), alignment)
+      : eventBatches(input.source, stats, input.format.name);
+    const outOfOrder = (e: NewEvent) =>
+      stats.finding(
+        MERGE_STATS.outOfOrder,
+        e.src?.file ?? input.source.info.path,
+        e.src?.line ?? 0,
+        `${e.name} at ${e.ts} is earlier than an event before it in the same file; merged at the later time`,
+        '',
+      );
     const stream = keyedBatches(events, isStrace ? returnTime : (e) => e.ts, outOfOrder);
     return { index, isStrace, stream, batch: [], at: 0, done: false };
   });

@@ -45,7 +45,8 @@ export interface MergePlan {
 }
 
 export async function planMerge(files: readonly string[], format: FormatName | undefined): Promise<MergePlan> {
-  if (files.includes('-')) throw new SourceError('stdin (-) cannot be merged with other files: the merge reads each file more than once; save it to a file first');
+  if (files.includes('-'))
+    throw new SourceError('stdin (-) cannot be merged with other files: the merge reads each file more than once; save it to a file first');
   const typed: { path: string; format: TextFormat }[] = [];
   for (const path of files) {
     openSource(path); // a missing or unreadable file fails here, with its name
@@ -93,10 +94,17 @@ async function alignFtrace(path: string, withStrace: boolean, runs: Map<number, 
   const range = `[${us(bounds.lo)}, ${us(bounds.hi)}] over ${bounds.pairs} KVM_RUN/kvm_userspace_exit pairs`;
   if (shift === undefined) {
     const note = `the KVM_RUN/kvm_userspace_exit pairs admit no common offset (${range}); the pairing is not one to one`;
-    if (fromMarkers) return { ...fromMarkers, how: `${fromMarkers.how}; ${note}, markers used as they are`, refinement: { ...bounds, shift: null } };
+    if (fromMarkers)
+      return { ...fromMarkers, how: `${fromMarkers.how}; ${note}, markers used as they are`, refinement: { ...bounds, shift: null } };
     const [tid, exits] = [...scan.exits].find(([t]) => runs.has(t))!;
     const run = runs.get(tid)![0]!;
-    const anchor = alignFromAnchor(path, { tid, straceReturn: run.end, straceLine: run.where, ftraceTs: exits[0]!, ftraceLine: scan.firstExitLine.get(tid) ?? 0 });
+    const anchor = alignFromAnchor(path, {
+      tid,
+      straceReturn: run.end,
+      straceLine: run.where,
+      ftraceTs: exits[0]!,
+      ftraceLine: scan.firstExitLine.get(tid) ?? 0,
+    });
     return { ...anchor, how: `${anchor.how} (${note})`, refinement: { ...bounds, shift: null } };
   }
   const refined = shifted(base, shift);

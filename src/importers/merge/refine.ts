@@ -22,7 +22,11 @@ export interface PairBounds {
   hi: number;
 }
 
-export function pairBounds(alignment: ClockAlignment, runs: Map<number, RunWindow[]>, exits: Map<number, number[]>): PairBounds | undefined {
+export function pairBounds(
+  alignment: ClockAlignment,
+  runs: Map<number, RunWindow[]>,
+  exits: Map<number, number[]>,
+): PairBounds | undefined {
   let lo = -Infinity;
   let hi = Infinity;
   let pairs = 0;

@@ -95,14 +95,27 @@ export class StructureCheck {
       return;
     }
     const where = p.ts < start ? `${((start - p.ts) * 1e6).toFixed(1)} us before` : `${((p.ts - end) * 1e6).toFixed(1)} us after`;
-    this.stats.finding(MERGE_STATS.outsideRun, p.file, p.line, `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is ${where} the KVM_RUN that follows it`, '');
+    this.stats.finding(
+      MERGE_STATS.outsideRun,
+      p.file,
+      p.line,
+      `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is ${where} the KVM_RUN that follows it`,
+      '',
+    );
   }
 
   /** End of the merge: events after a vCPU thread's last KVM_RUN are outside; other threads are not vCPUs. */
   end(): void {
     for (const [tid, list] of this.pending) {
       if (!this.vcpuThreads.has(tid)) continue;
-      for (const p of list) this.stats.finding(MERGE_STATS.outsideRun, p.file, p.line, `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is after its last KVM_RUN`, '');
+      for (const p of list)
+        this.stats.finding(
+          MERGE_STATS.outsideRun,
+          p.file,
+          p.line,
+          `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is after its last KVM_RUN`,
+          '',
+        );
     }
     this.pending.clear();
     if (this.overflow > 0) this.stats.count('merge.structure_check_not_kept', this.overflow);

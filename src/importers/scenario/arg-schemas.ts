@@ -12,27 +12,32 @@ export const address = z.union([int.nonnegative({ error: 'expected a non-negativ
 });
 
 /** Memslot flags as a number or as strace prints them: KVM_MEM_LOG_DIRTY_PAGES|KVM_MEM_READONLY. */
-export const memslotFlags = z.union([int, z.string()], { error: 'expected flags (an integer or KVM_MEM_* names joined by |)' }).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  let flags = 0;
-  for (const name of value.split('|').map((s) => s.trim())) {
-    if (name === '0') continue;
-    const bit = MEMSLOT_FLAG_NAMES[name];
-    if (bit === undefined) {
-      ctx.addIssue({ code: 'custom', message: `unknown memslot flag '${name}'; known: ${Object.keys(MEMSLOT_FLAG_NAMES).join(', ')}` });
-      return z.NEVER;
+export const memslotFlags = z
+  .union([int, z.string()], { error: 'expected flags (an integer or KVM_MEM_* names joined by |)' })
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return value;
+    let flags = 0;
+    for (const name of value.split('|').map((s) => s.trim())) {
+      if (name === '0') continue;
+      const bit = MEMSLOT_FLAG_NAMES[name];
+      if (bit === undefined) {
+        ctx.addIssue({ code: 'custom', message: `unknown memslot flag '${name}'; known: ${Object.keys(MEMSLOT_FLAG_NAMES).join(', ')}` });
+        return z.NEVER;
+      }
+      flags |= bit;
     }
-    flags |= bit;
-  }
-  return flags;
-});
+    return flags;
+  });
 
 const fd = { fd: int.nonnegative({ error: 'expected a file descriptor' }), fdPath: z.string().optional() };
 
 export const ARG_SCHEMAS: Record<string, z.ZodType> = {
   'ioctl:KVM_CREATE_VM': z.object({ ...fd, type: int.default(0) }),
   'ioctl:KVM_CREATE_VCPU': z.object({ ...fd, id: int.nonnegative() }),
-  'ioctl:KVM_CHECK_EXTENSION': z.object({ ...fd, cap: z.union([z.string().regex(/^KVM_CAP_\w+$/), int], { error: 'expected a KVM_CAP_* name or number' }) }),
+  'ioctl:KVM_CHECK_EXTENSION': z.object({
+    ...fd,
+    cap: z.union([z.string().regex(/^KVM_CAP_\w+$/), int], { error: 'expected a KVM_CAP_* name or number' }),
+  }),
   'ioctl:KVM_SET_USER_MEMORY_REGION': z.object({
     ...fd,
     slot: int.nonnegative(),

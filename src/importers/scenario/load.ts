@@ -15,7 +15,6 @@ export interface Scenario {
   expectations: Expectation[];
 }
 
-
 type Path = readonly (string | number | symbol)[];
 
 export function formatPath(path: Path): string {
@@ -24,7 +23,11 @@ export function formatPath(path: Path): string {
 
 class Reporter {
   readonly problems: string[] = [];
-  constructor(private readonly file: string, private readonly doc: Document, private readonly lines: LineCounter) {}
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
 
   lineOf(path: Path): number | undefined {
     for (let n = path.length; n >= 0; n--) {
@@ -51,7 +54,10 @@ export function parseScenario(file: string, text: string): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ScenarioError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`));
+    throw new ScenarioError(
+      file,
+      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
+    );
   }
   const report = new Reporter(file, doc, lines);
   const raw = doc.toJS() as Record<string, unknown> | null;
@@ -68,7 +74,8 @@ export function parseScenario(file: string, text: string): Scenario {
     const event = report.check(scenarioEvent, item, ['events', i]);
     if (!event) return;
     if (event.label !== undefined) {
-      if (labels.has(event.label)) report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
+      if (labels.has(event.label))
+        report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
       labels.set(event.label, i);
     }
     const kind = EVENT_KINDS.find((k) => (event as Record<string, unknown>)[k] !== undefined) as EventKind;
@@ -83,7 +90,15 @@ export function parseScenario(file: string, text: string): Scenario {
       args,
       pid,
       tid: event.tid ?? defaults.tid ?? pid,
-      ...optional({ comm: event.comm ?? defaults.comm, ts: event.ts, cpu: event.cpu, vm: event.vm, vcpu: event.vcpu, label: event.label, result: event.result }),
+      ...optional({
+        comm: event.comm ?? defaults.comm,
+        ts: event.ts,
+        cpu: event.cpu,
+        vm: event.vm,
+        vcpu: event.vcpu,
+        label: event.label,
+        result: event.result,
+      }),
       src: { file, line: report.lineOf(['events', i]) ?? 0 },
     });
   });
@@ -93,7 +108,8 @@ export function parseScenario(file: string, text: string): Scenario {
     const exp = report.check(expectation, item, ['expect', i]);
     if (!exp) return;
     if (typeof exp.at === 'string' && !labels.has(exp.at)) report.add(['expect', i, 'at'], `no event is labelled '${exp.at}'`);
-    if (typeof exp.at === 'number' && exp.at >= rawEvents.length) report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${rawEvents.length - 1})`);
+    if (typeof exp.at === 'number' && exp.at >= rawEvents.length)
+      report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${rawEvents.length - 1})`);
     expectations.push(exp);
   });
 

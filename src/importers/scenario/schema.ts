@@ -5,12 +5,20 @@ import { int } from './arg-schemas.js';
 // The shape of a scenario file (README.md, "Scenarios"). Event args are checked separately, per
 // event name, once the event's kind and name are known.
 
-const argValue: z.ZodType = z.lazy(() => z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(argValue), z.record(z.string(), argValue)]));
+const argValue: z.ZodType = z.lazy(() =>
+  z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(argValue), z.record(z.string(), argValue)]),
+);
 
 export const observedResult = z.strictObject({
   ret: z.union([int, z.string()]).optional(),
-  errno: z.string().regex(/^E[A-Z0-9]+$/, { error: 'expected an errno name such as EINVAL' }).optional(),
-  exit: z.string().regex(/^KVM_EXIT_\w+$/, { error: 'expected a KVM_EXIT_* name' }).optional(),
+  errno: z
+    .string()
+    .regex(/^E[A-Z0-9]+$/, { error: 'expected an errno name such as EINVAL' })
+    .optional(),
+  exit: z
+    .string()
+    .regex(/^KVM_EXIT_\w+$/, { error: 'expected a KVM_EXIT_* name' })
+    .optional(),
   fdPath: z.string().optional(),
   duration: z.number().optional(),
 });
@@ -18,7 +26,10 @@ export const observedResult = z.strictObject({
 const common = {
   args: z.record(z.string(), argValue).default({}),
   result: observedResult.optional(),
-  label: z.string().regex(/^[\w.-]+$/, { error: 'expected a label of letters, digits, _ . -' }).optional(),
+  label: z
+    .string()
+    .regex(/^[\w.-]+$/, { error: 'expected a label of letters, digits, _ . -' })
+    .optional(),
   ts: z.number().optional(),
   pid: int.optional(),
   tid: int.optional(),

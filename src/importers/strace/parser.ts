@@ -76,7 +76,13 @@ export function createStraceParser(ctx: ParserContext): LineParser {
     }
     const tok = tokenizeStraceLine(text);
     if (!tok) {
-      ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'expected an strace line: [PID] [TIME] NAME(ARGS) = RESULT [<DURATION>], a --- signal ---, a +++ exit +++ or a <... resumed> call', text);
+      ctx.stats.problem(
+        STRACE_STATS.unparsed,
+        ctx.file,
+        lineNo,
+        'expected an strace line: [PID] [TIME] NAME(ARGS) = RESULT [<DURATION>], a --- signal ---, a +++ exit +++ or a <... resumed> call',
+        text,
+      );
       return;
     }
     if (tok.tid !== undefined && leader === undefined) leader = tok.tid;
@@ -114,7 +120,13 @@ export function createStraceParser(ctx: ParserContext): LineParser {
       case 'resumed': {
         const pending = openByTid.get(tok.tid);
         if (!pending || !pending.open || pending.open.name !== body.name) {
-          ctx.stats.problem(STRACE_STATS.orphanResume, ctx.file, lineNo, `<... ${body.name} resumed> with no unfinished call on this task`, text);
+          ctx.stats.problem(
+            STRACE_STATS.orphanResume,
+            ctx.file,
+            lineNo,
+            `<... ${body.name} resumed> with no unfinished call on this task`,
+            text,
+          );
           return;
         }
         openByTid.delete(tok.tid);
@@ -127,7 +139,15 @@ export function createStraceParser(ctx: ParserContext): LineParser {
         }
         const start = pending.event!;
         const { kind: _k, name: _n, args: _a, ...startBase } = start;
-        pending.event = buildCall(startBase, body.name, whole.argsText, whole.retText, whole.duration, pending.open.line, pending.open.text);
+        pending.event = buildCall(
+          startBase,
+          body.name,
+          whole.argsText,
+          whole.retText,
+          whole.duration,
+          pending.open.line,
+          pending.open.text,
+        );
         delete pending.open;
         ctx.stats.count(STRACE_STATS.joined);
         flush();
@@ -208,10 +228,24 @@ export function createStraceParser(ctx: ParserContext): LineParser {
     end(): void {
       for (const pending of queue) {
         if (pending.open) {
-          ctx.stats.finding(STRACE_STATS.neverResumed, ctx.file, pending.open.line, `${pending.open.name} never resumed`, pending.open.text);
+          ctx.stats.finding(
+            STRACE_STATS.neverResumed,
+            ctx.file,
+            pending.open.line,
+            `${pending.open.name} never resumed`,
+            pending.open.text,
+          );
           // Decode what the start line shows; it has no result.
           const { kind: _k, name: _n, args: _a, ...startBase } = pending.event!;
-          const ev = buildCall(startBase, pending.open.name, pending.open.argsText, undefined, undefined, pending.open.line, pending.open.text);
+          const ev = buildCall(
+            startBase,
+            pending.open.name,
+            pending.open.argsText,
+            undefined,
+            undefined,
+            pending.open.line,
+            pending.open.text,
+          );
           pending.event = ev;
           delete pending.open;
         }

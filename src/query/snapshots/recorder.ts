@@ -27,7 +27,13 @@ export class SnapshotRecorder {
   private lastSeq = -1;
   private lastState: MachineState | undefined;
 
-  constructor(private readonly db: SqlDatabase, private readonly trace: TraceRecord, private readonly key: SnapshotKey, initial: MachineState, override: Partial<SpacingRule> = {}) {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly trace: TraceRecord,
+    private readonly key: SnapshotKey,
+    initial: MachineState,
+    override: Partial<SpacingRule> = {},
+  ) {
     this.rule = { ...spacingRule(measureEventBytes(db, trace)), ...override };
     this.untilNext = nextGap(encodeState(initial).length, this.rule);
   }
@@ -57,7 +63,11 @@ export class SnapshotRecorder {
     if (!complete) return { written: false, count: 0, bytes: 0, maxGap: 0 };
     let written: boolean;
     try {
-      written = writeSnapshotSet(this.db, { ...this.key, maxGap: this.maxGap, spacing: { ...this.rule, events: this.trace.eventCount } }, this.pending);
+      written = writeSnapshotSet(
+        this.db,
+        { ...this.key, maxGap: this.maxGap, spacing: { ...this.rule, events: this.trace.eventCount } },
+        this.pending,
+      );
     } catch (error) {
       // A read-only or busy file still answers, only slower: the next seek folds from the start.
       if (!/^SQLITE_(READONLY|BUSY)/.test(String((error as { code?: unknown }).code))) throw error;

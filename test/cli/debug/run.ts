@@ -7,5 +7,5 @@ export function debugScript(db: string, trace: string, commands: string[], args:
 
 /** The lines that give a position (`@N  ...`): the moves a transcript made. */
 export function positions(stdout: string): number[] {
-  return stdout.split('\n').flatMap((line) => (/^@(\d+)  /.exec(line) ? [Number(/^@(\d+)/.exec(line)![1])] : []));
+  return stdout.split('\n').flatMap((line) => (/^@(\d+) {2}/.exec(line) ? [Number(/^@(\d+)/.exec(line)![1])] : []));
 }

@@ -23,12 +23,33 @@ describe('hvreplay debug, scripted', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(
       run.stdout,
-      [MINI_LINE_5, MINI_LINE_6, MINI_LINE_5, '@5 of 0..10', '  ' + MINI_LINE_5.slice('@5  '.length), '  source: scenarios/mini-readonly-slot.yaml:34', '  effects: none', ''].join('\n'),
+      [
+        MINI_LINE_5,
+        MINI_LINE_6,
+        MINI_LINE_5,
+        '@5 of 0..10',
+        '  ' + MINI_LINE_5.slice('@5  '.length),
+        '  source: scenarios/mini-readonly-slot.yaml:34',
+        '  effects: none',
+        '',
+      ].join('\n'),
     );
   });
 
   it('step N and back N, the short forms, goto start/end, and clamping at both ends', () => {
-    const run = debugScript(db, MINI, ['s 3', 'n', 'rs 2', 'rn', 'back 100', 'goto end', 'step', 'goto start', 'back', 'g @7', 'reverse-step']);
+    const run = debugScript(db, MINI, [
+      's 3',
+      'n',
+      'rs 2',
+      'rn',
+      'back 100',
+      'goto end',
+      'step',
+      'goto start',
+      'back',
+      'g @7',
+      'reverse-step',
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(positions(run.stdout), [3, 4, 2, 1, 0, 10, 10, 0, 0, 7, 6]);
     assert.match(run.stdout, /Already at the end of the trace \(@10\)\./);
@@ -39,7 +60,10 @@ describe('hvreplay debug, scripted', () => {
     const run = debugScript(db, MINI, ['where'], ['--at', '6']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^@6 of 0\.\.10\n/);
-    assert.match(run.stdout, /  effect: \{"kind":"result","ret":0\}\n  effect: \{"kind":"memslot","vm":0,"slot":1,"change":"create"\}\n/);
+    assert.match(
+      run.stdout,
+      / {2}effect: \{"kind":"result","ret":0\}\n {2}effect: \{"kind":"memslot","vm":0,"slot":1,"change":"create"\}\n/,
+    );
   });
 
   it('break exit KVM_EXIT_MMIO and continue stop at the write to the read-only ROM (kvm-readonly/memslot-flag)', () => {
@@ -51,7 +75,10 @@ describe('hvreplay debug, scripted', () => {
       'Breakpoint 1 hit: vm 0 vcpu 0 exit KVM_EXIT_MMIO (predicted)',
       '@12  9875  ioctl(10, KVM_RUN, 0) # run-after-write',
     ]);
-    assert.match(run.stdout, /effect: \{"kind":"exit","vm":0,"vcpu":0,"reason":"KVM_EXIT_MMIO","detail":\{"gpa":"0xfffe0000","len":1,"is_write":1,"data":144\}\}/);
+    assert.match(
+      run.stdout,
+      /effect: \{"kind":"exit","vm":0,"vcpu":0,"reason":"KVM_EXIT_MMIO","detail":\{"gpa":"0xfffe0000","len":1,"is_write":1,"data":144\}\}/,
+    );
   });
 
   it('reverse-continue returns to the previous MMIO exit; continue and reverse-continue hit the same events', () => {
@@ -61,7 +88,7 @@ describe('hvreplay debug, scripted', () => {
     assert.deepEqual(positions(run.stdout), [12, 14, 14, 12, 0]);
     assert.match(run.stdout, /Already at the end of the trace \(@14\)\./);
     assert.match(run.stdout, /Reached the start of the trace: no breakpoint or watch hit before @12\./);
-    assert.match(run.stdout, /NUM  TYPE        HITS  WHAT\n1    breakpoint  3     exit KVM_EXIT_MMIO\n/);
+    assert.match(run.stdout, /NUM {2}TYPE {8}HITS {2}WHAT\n1 {4}breakpoint {2}3 {5}exit KVM_EXIT_MMIO\n/);
   });
 
   it('under kvm-readonly/prot-read the VM crashes instead: break effect crash, and no MMIO exit', () => {
@@ -92,7 +119,7 @@ describe('hvreplay debug, scripted', () => {
     assert.match(run.stdout, /Breakpoint 2 hit: event\.label == "create-vcpu"\n@7 /);
     assert.match(run.stdout, /Breakpoint 1 hit: ioctl KVM_RUN\n@8 /);
     assert.match(run.stdout, /Deleted 1\.\n/);
-    assert.match(run.stdout, /NUM  TYPE        HITS  WHAT\n2    breakpoint  1     event\.label == "create-vcpu"\n/);
+    assert.match(run.stdout, /NUM {2}TYPE {8}HITS {2}WHAT\n2 {4}breakpoint {2}1 {5}event\.label == "create-vcpu"\n/);
     assert.match(run.stdout, /Deleted 2\.\nNo breakpoints or watches\.\n/);
   });
 
@@ -107,9 +134,18 @@ describe('hvreplay debug, scripted', () => {
   });
 
   it('print a path, print --json, print the whole state; a missing path is an error', () => {
-    const run = debugScript(db, MINI, ['goto 10', 'print vms[0].vcpus[0].lastExit', 'print --json vms[0].memslots[1]', 'p', 'print vms[3]']);
+    const run = debugScript(db, MINI, [
+      'goto 10',
+      'print vms[0].vcpus[0].lastExit',
+      'print --json vms[0].memslots[1]',
+      'p',
+      'print vms[3]',
+    ]);
     assert.equal(run.status, 2);
-    assert.match(run.stdout, /\nvms\[0\]\.vcpus\[0\]\.lastExit = KVM_EXIT_HLT\n\{\n  "slot": 1,\n  "flags": 2,\n  "guestPhysAddr": "0x1000",\n  "memorySize": 4096,\n  "userspaceAddr": "0x7fcd470f9000"\n\}\n/);
+    assert.match(
+      run.stdout,
+      /\nvms\[0\]\.vcpus\[0\]\.lastExit = KVM_EXIT_HLT\n\{\n {2}"slot": 1,\n {2}"flags": 2,\n {2}"guestPhysAddr": "0x1000",\n {2}"memorySize": 4096,\n {2}"userspaceAddr": "0x7fcd470f9000"\n\}\n/,
+    );
     assert.match(run.stdout, /\nVMs \(1\)\n/);
     assert.match(run.stdout, /\nerror: no state path 'vms\[3\]' at @10\n$/);
   });
@@ -118,23 +154,42 @@ describe('hvreplay debug, scripted', () => {
     const run = debugScript(db, MINI, ['goto 9', 'diff', 'diff vms[0].vcpus[0].exitCounts']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /\n@9 changed \d+ paths\n/);
-    assert.match(run.stdout, /\n  vms\[0\]\.vcpus\[0\]\.lastExit: "KVM_EXIT_IO" -> "KVM_EXIT_MMIO"\n/);
-    assert.match(run.stdout, /\n@9 changed 1 path under vms\[0\]\.vcpus\[0\]\.exitCounts\n  vms\[0\]\.vcpus\[0\]\.exitCounts\.KVM_EXIT_MMIO: \(absent\) -> 1\n$/);
+    assert.match(run.stdout, /\n {2}vms\[0\]\.vcpus\[0\]\.lastExit: "KVM_EXIT_IO" -> "KVM_EXIT_MMIO"\n/);
+    assert.match(
+      run.stdout,
+      /\n@9 changed 1 path under vms\[0\]\.vcpus\[0\]\.exitCounts\n {2}vms\[0\]\.vcpus\[0\]\.exitCounts\.KVM_EXIT_MMIO: \(absent\) -> 1\n$/,
+    );
   });
 
   it('info vms, memslots and vcpus as tables; none before KVM_CREATE_VM', () => {
     const run = debugScript(db, MINI, ['info vms', 'goto 9', 'info vms', 'info memslots', 'info vcpus']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^No VMs at @0\.\n/);
-    assert.match(run.stdout, /\nVM  PID   FD  TYPE  ARCH    STATUS   SLOTS  VCPUS\n0   9889  4   0     x86_64  running  2      1\n/);
-    assert.match(run.stdout, /\nVM  SLOT  GPA     SIZE    HVA             FLAGS\n0   0     0x0     0x1000  0x7fcd470fa000  -\n0   1     0x1000  0x1000  0x7fcd470f9000  READONLY\n/);
-    assert.match(run.stdout, /\nVM  VCPU  TID .*LAST EXIT .*\n0   0 .*KVM_EXIT_MMIO .*IO:1 MMIO:1/);
+    assert.match(
+      run.stdout,
+      /\nVM {2}PID {3}FD {2}TYPE {2}ARCH {4}STATUS {3}SLOTS {2}VCPUS\n0 {3}9889 {2}4 {3}0 {5}x86_64 {2}running {2}2 {6}1\n/,
+    );
+    assert.match(
+      run.stdout,
+      /\nVM {2}SLOT {2}GPA {5}SIZE {4}HVA {13}FLAGS\n0 {3}0 {5}0x0 {5}0x1000 {2}0x7fcd470fa000 {2}-\n0 {3}1 {5}0x1000 {2}0x1000 {2}0x7fcd470f9000 {2}READONLY\n/,
+    );
+    assert.match(run.stdout, /\nVM {2}VCPU {2}TID .*LAST EXIT .*\n0 {3}0 .*KVM_EXIT_MMIO .*IO:1 MMIO:1/);
   });
 
   it('policy switches one area and keeps the position', () => {
-    const run = debugScript(db, ROM, ['goto 9', 'print vms[0].status', 'policy kvm-readonly/prot-read', 'print vms[0].status', 'info policies', 'policy nope/x']);
+    const run = debugScript(db, ROM, [
+      'goto 9',
+      'print vms[0].status',
+      'policy kvm-readonly/prot-read',
+      'print vms[0].status',
+      'info policies',
+      'policy nope/x',
+    ]);
     assert.equal(run.status, 2);
-    assert.match(run.stdout, /vms\[0\]\.status = running\nPolicy kvm-readonly\/prot-read for kvm-readonly\.\n@9 .*\nvms\[0\]\.status = crashed\n/);
+    assert.match(
+      run.stdout,
+      /vms\[0\]\.status = running\nPolicy kvm-readonly\/prot-read for kvm-readonly\.\n@9 .*\nvms\[0\]\.status = crashed\n/,
+    );
     assert.match(run.stdout, /\nkvm-readonly\/prot-read\n/);
     assert.match(run.stdout, /\nerror: unknown policy 'nope\/x'/);
   });
@@ -142,14 +197,39 @@ describe('hvreplay debug, scripted', () => {
   it('help lists every command; quit ends the script early; comments are skipped', () => {
     const run = debugScript(db, MINI, ['# a comment', 'help', 'quit', 'step']);
     assert.equal(run.status, 0, run.stderr);
-    for (const c of ['step [N]', 'back [N]', 'goto N|start|end', 'continue', 'reverse-continue', 'break ', 'watch PATH', 'delete', 'info ', 'print ', 'where', 'diff', 'policy', 'help', 'quit']) {
+    for (const c of [
+      'step [N]',
+      'back [N]',
+      'goto N|start|end',
+      'continue',
+      'reverse-continue',
+      'break ',
+      'watch PATH',
+      'delete',
+      'info ',
+      'print ',
+      'where',
+      'diff',
+      'policy',
+      'help',
+      'quit',
+    ]) {
       assert.ok(run.stdout.includes(c), c);
     }
     assert.deepEqual(positions(run.stdout), []);
   });
 
   it('bad input is an error line and exit status 2, and the session goes on', () => {
-    const run = debugScript(db, MINI, ['frobnicate', 'goto 99', 'step x', 'break exit KVM_EXIT_NOPE', 'break effect nope', 'break state.vms[0].status ==', 'watch vms[0', 'step']);
+    const run = debugScript(db, MINI, [
+      'frobnicate',
+      'goto 99',
+      'step x',
+      'break exit KVM_EXIT_NOPE',
+      'break effect nope',
+      'break state.vms[0].status ==',
+      'watch vms[0',
+      'step',
+    ]);
     assert.equal(run.status, 2);
     const errors = run.stdout.split('\n').filter((l) => l.startsWith('error: '));
     assert.equal(errors.length, 7, run.stdout);

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { findVma, mapRange, protectRange, unmapRange } from '../../../src/engine/host/vmas.js';
 import type { Vma } from '../../../src/model/state.js';
 
-const vma = (start: number, end: number, prot = 'PROT_READ|PROT_WRITE'): Vma => ({ start: '0x' + start.toString(16), end: '0x' + end.toString(16), prot, flags: 'MAP_PRIVATE', mappedAt: 0 });
+const vma = (start: number, end: number, prot = 'PROT_READ|PROT_WRITE'): Vma => ({
+  start: '0x' + start.toString(16),
+  end: '0x' + end.toString(16),
+  prot,
+  flags: 'MAP_PRIVATE',
+  mappedAt: 0,
+});
 const ranges = (vmas: Vma[]) => vmas.map((v) => [v.start, v.end, v.prot]);
 
 describe('host mappings', () => {

@@ -27,20 +27,32 @@ test('given the mini VMM read-only slot, when ftrace shows kvm_mmio write to it,
     const { trace } = await importFiles(db, { files: [new URL('test/fixtures/traces/mini.ftrace', ROOT).pathname] });
     const events = [...readEvents(db, trace)];
     const scenarioPath = new URL('scenarios/mini-readonly-slot.yaml', ROOT).pathname;
-    const setup = parseScenario(scenarioPath, readFileSync(scenarioPath, 'utf8')).events.slice(0, 8).map((e, seq) => ({ ...e, seq }));
-    for (const [policy, predicted] of [['kvm-readonly/memslot-flag', true], ['kvm-readonly/prot-read', false]] as const) {
+    const setup = parseScenario(scenarioPath, readFileSync(scenarioPath, 'utf8'))
+      .events.slice(0, 8)
+      .map((e, seq) => ({ ...e, seq }));
+    for (const [policy, predicted] of [
+      ['kvm-readonly/memslot-flag', true],
+      ['kvm-readonly/prot-read', false],
+    ] as const) {
       const policies = resolvePolicies([policy]);
       let state = fold(setup, policies, initialState());
       const exits: { observed: string | undefined; effects: Effect[] }[] = [];
       for (const event of events) {
         const step = evolve(state, { ...event, seq: event.seq + 100 }, policies);
-        if (event.name === 'kvm_mmio') assert.equal(step.state.vms[0]!.vcpus[0]!.pendingExit, predicted ? 'KVM_EXIT_MMIO' : undefined, policy);
+        if (event.name === 'kvm_mmio')
+          assert.equal(step.state.vms[0]!.vcpus[0]!.pendingExit, predicted ? 'KVM_EXIT_MMIO' : undefined, policy);
         if (event.name === 'kvm_userspace_exit') exits.push({ observed: event.result?.exit, effects: step.effects });
         state = step.state;
       }
-      assert.deepEqual(exits.map((e) => e.observed), ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT']);
+      assert.deepEqual(
+        exits.map((e) => e.observed),
+        ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT'],
+      );
       const mmio = exits[1]!.effects;
-      if (predicted) assert.deepEqual(mmio, [{ kind: 'exit', vm: 0, vcpu: 0, reason: 'KVM_EXIT_MMIO', detail: { gpa: '0x1000', len: 1, is_write: 1, data: 1 } }]);
+      if (predicted)
+        assert.deepEqual(mmio, [
+          { kind: 'exit', vm: 0, vcpu: 0, reason: 'KVM_EXIT_MMIO', detail: { gpa: '0x1000', len: 1, is_write: 1, data: 1 } },
+        ]);
       else assert.deepEqual(mmio, []);
       // The prediction is consumed by its exit: the HLT that follows is not mistaken for MMIO.
       assert.deepEqual(exits[2]!.effects, []);

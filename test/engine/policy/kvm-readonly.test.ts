@@ -6,11 +6,25 @@ import { given, type Ev } from './given.js';
 const rom = (flags: number): Ev[] => [
   { kind: 'syscall', name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } },
   { kind: 'ioctl', name: 'KVM_CREATE_VM', args: { fd: 3, type: 0 }, result: { ret: 4 } },
-  { kind: 'syscall', name: 'mmap', args: { addr: null, length: 4096, prot: 'PROT_READ', flags: 'MAP_PRIVATE' }, result: { ret: 0x7f0000000000 } },
-  { kind: 'ioctl', name: 'KVM_SET_USER_MEMORY_REGION', args: { fd: 4, slot: 1, flags, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7f0000000000 } },
+  {
+    kind: 'syscall',
+    name: 'mmap',
+    args: { addr: null, length: 4096, prot: 'PROT_READ', flags: 'MAP_PRIVATE' },
+    result: { ret: 0x7f0000000000 },
+  },
+  {
+    kind: 'ioctl',
+    name: 'KVM_SET_USER_MEMORY_REGION',
+    args: { fd: 4, slot: 1, flags, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7f0000000000 },
+  },
   { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } },
 ];
-const access = (write: boolean, extra: Record<string, unknown> = {}): Ev => ({ kind: 'fault', name: 'guest_access', vcpu: 0, args: { gpa: 0x1010, len: 1, write, data: 7, ...extra } as never });
+const access = (write: boolean, extra: Record<string, unknown> = {}): Ev => ({
+  kind: 'fault',
+  name: 'guest_access',
+  vcpu: 0,
+  args: { gpa: 0x1010, len: 1, write, data: 7, ...extra } as never,
+});
 const reclaim: Ev = { kind: 'fault', name: 'host_reclaim', args: { addr: 0x7f0000000000, length: 4096 } };
 const run: Ev = { kind: 'ioctl', name: 'KVM_RUN', args: { fd: 5 } };
 const PROT_READ = ['kvm-readonly/prot-read'];

@@ -41,7 +41,7 @@ for (const row of rows) {
   });
 }
 
-test('given either kernel, then KVM_CAP_MIPS_VZ / KVM_CAP_MIPS_TE are the build\'s answer, the same on /dev/kvm and on a VM fd', () => {
+test("given either kernel, then KVM_CAP_MIPS_VZ / KVM_CAP_MIPS_TE are the build's answer, the same on /dev/kvm and on a VM fd", () => {
   for (const kernel of [OLD, NEW]) {
     assert.deepEqual(given('mips64', [kernel], [open, sysCap('KVM_CAP_MIPS_VZ')], VZ).effects, [{ kind: 'result', ret: 1 }]);
     assert.deepEqual(given('mips64', [kernel], [open, sysCap('KVM_CAP_MIPS_TE')], VZ).effects, [{ kind: 'result', ret: 0 }]);

@@ -2,11 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { given, type Ev } from './given.js';
 
-const exec = (pgsteMarker: boolean, pid = 1): Ev => ({ kind: 'syscall', name: 'execve', pid, tid: pid, args: { path: '/usr/bin/qemu', pgsteMarker } });
+const exec = (pgsteMarker: boolean, pid = 1): Ev => ({
+  kind: 'syscall',
+  name: 'execve',
+  pid,
+  tid: pid,
+  args: { path: '/usr/bin/qemu', pgsteMarker },
+});
 const sysctl: Ev = { kind: 'syscall', name: 'sysctl_write', pid: 9, tid: 9, args: { name: 'vm.allocate_pgste', value: '1' } };
 const open: Ev = { kind: 'syscall', name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } };
 const create = (type: number): Ev => ({ kind: 'ioctl', name: 'KVM_CREATE_VM', args: { fd: 3, type } });
-const mmap = (at: number): Ev => ({ kind: 'syscall', name: 'mmap', args: { addr: null, length: 4096, prot: 'PROT_READ|PROT_WRITE', flags: 'MAP_PRIVATE|MAP_ANONYMOUS' }, result: { ret: at } });
+const mmap = (at: number): Ev => ({
+  kind: 'syscall',
+  name: 'mmap',
+  args: { addr: null, length: 4096, prot: 'PROT_READ|PROT_WRITE', flags: 'MAP_PRIVATE|MAP_ANONYMOUS' },
+  result: { ret: at },
+});
 
 test('given no sysctl and no marker, when KVM_CREATE_VM, then EINVAL under every policy', () => {
   for (const p of ['s390-pgste/sysctl-only', 's390-pgste/elf-marker', 's390-pgste/late-mmap-rfc']) {
@@ -38,7 +49,10 @@ test('given a process with PGSTEs, when it forks, vforks or clones without CLONE
     assert.equal(r.state.host.processes[77]!.pgste, true, name);
   }
   // CLONE_VM shares the mm: a thread, no new process.
-  assert.equal(given('s390x', ['s390-pgste/elf-marker'], [exec(true), fork('clone', 'CLONE_VM|CLONE_THREAD')]).state.host.processes[77], undefined);
+  assert.equal(
+    given('s390x', ['s390-pgste/elf-marker'], [exec(true), fork('clone', 'CLONE_VM|CLONE_THREAD')]).state.host.processes[77],
+    undefined,
+  );
 });
 
 test('given a PGSTE process and the sysctl turned off, when it forks, then only 4.12+ passes PGSTEs on (pre-4.12 init_new_context reads only the sysctl)', () => {
@@ -58,26 +72,48 @@ test('given a PGSTE process, when it execs a binary without the marker, then 4.1
 test('given a process that already has PGSTEs, when it execs a marked binary, then no restart is logged (arch_elf_pt_proc checks current->mm first)', () => {
   const r = given('s390x', ['s390-pgste/elf-marker'], [exec(true), exec(true)]);
   assert.equal(r.state.host.processes[1]!.pgste, true);
-  assert.equal(r.effects.some((e) => e.kind === 'log' && e.message.includes('restarted')), false);
+  assert.equal(
+    r.effects.some((e) => e.kind === 'log' && e.message.includes('restarted')),
+    false,
+  );
 });
 
 test('given late-mmap-rfc, when type KVM_VM_S390_LATE_MMAP is asked for, then the VM exists without PGSTEs; other policies say EINVAL', () => {
   const r = given('s390x', ['s390-pgste/late-mmap-rfc'], [exec(false), open, create(2)]);
   assert.equal(r.state.vms[0]!.type, 2);
   assert.equal(r.state.host.processes[1]!.pgste, false);
-  assert.deepEqual(given('s390x', ['s390-pgste/elf-marker'], [exec(false), open, create(2)]).effects[0], { kind: 'result', errno: 'EINVAL' });
+  assert.deepEqual(given('s390x', ['s390-pgste/elf-marker'], [exec(false), open, create(2)]).effects[0], {
+    kind: 'result',
+    errno: 'EINVAL',
+  });
   const cap: Ev = { kind: 'ioctl', name: 'KVM_CHECK_EXTENSION', args: { fd: 3, cap: 'KVM_CAP_S390_LATE_MMAP' } };
   assert.deepEqual(given('s390x', ['s390-pgste/late-mmap-rfc'], [open, cap]).effects, [{ kind: 'result', ret: 1 }]);
   assert.deepEqual(given('s390x', ['s390-pgste/elf-marker'], [open, cap]).effects, [{ kind: 'result', ret: 0 }]);
 });
 
 test('given a LATE_MMAP VM, when the guest touches memory mapped before the VM, then KVM_RUN returns EFAULT; memory mapped after is fine', () => {
-  const slot = (slot: number, gpa: number, hva: number): Ev => ({ kind: 'ioctl', name: 'KVM_SET_USER_MEMORY_REGION', args: { fd: 4, slot, flags: 0, guest_phys_addr: gpa, memory_size: 4096, userspace_addr: hva } });
-  const setup: Ev[] = [exec(false), open, mmap(0x10000), { ...create(2), result: { ret: 4 } }, mmap(0x20000), slot(0, 0, 0x20000), slot(1, 0x1000, 0x10000), { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } }];
+  const slot = (slot: number, gpa: number, hva: number): Ev => ({
+    kind: 'ioctl',
+    name: 'KVM_SET_USER_MEMORY_REGION',
+    args: { fd: 4, slot, flags: 0, guest_phys_addr: gpa, memory_size: 4096, userspace_addr: hva },
+  });
+  const setup: Ev[] = [
+    exec(false),
+    open,
+    mmap(0x10000),
+    { ...create(2), result: { ret: 4 } },
+    mmap(0x20000),
+    slot(0, 0, 0x20000),
+    slot(1, 0x1000, 0x10000),
+    { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } },
+  ];
   const touch = (gpa: number): Ev => ({ kind: 'fault', name: 'guest_access', vcpu: 0, args: { gpa, len: 8, write: true } });
   const run: Ev = { kind: 'ioctl', name: 'KVM_RUN', args: { fd: 5 } };
   const late = given('s390x', ['s390-pgste/late-mmap-rfc'], [...setup, touch(0x10), run]);
-  assert.equal(late.effects.some((e) => e.kind === 'result' && e.errno === 'EFAULT'), false);
+  assert.equal(
+    late.effects.some((e) => e.kind === 'result' && e.errno === 'EFAULT'),
+    false,
+  );
   const early = given('s390x', ['s390-pgste/late-mmap-rfc'], [...setup, touch(0x1010), run]);
   assert.deepEqual(early.effects[0], { kind: 'result', errno: 'EFAULT' });
 });

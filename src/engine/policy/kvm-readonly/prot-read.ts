@@ -15,14 +15,18 @@ import { policyName } from '../types.js';
 export const protRead: ReadonlyPolicy = {
   ...policyName('kvm-readonly', 'prot-read'),
   isDefault: false,
-  summary: 'Before 3.7: no KVM_MEM_READONLY (flag bits unchecked and ignored); a !PROT_WRITE slot dies on a guest write or a swapped-out read',
+  summary:
+    'Before 3.7: no KVM_MEM_READONLY (flag bits unchecked and ignored); a !PROT_WRITE slot dies on a guest write or a swapped-out read',
   sources: [
     { kind: 'seed', ref: '004_2ea3dcaaa5e2dea3.txt', note: 'the fault-pfn crash the readonly memslot series started from' },
     {
       kind: 'source',
       ref: 'virt/kvm/kvm_main.c __kvm_set_memory_region() before 3.7: `new.flags = mem->flags` with no check; check_memory_region_flags() arrived with the 3.7 readonly-memslot series',
     },
-    { kind: 'source', ref: 'virt/kvm/kvm_main.c hva_to_pfn() (3.6): `if (async && (vma->vm_flags & VM_WRITE)) *async = true; pfn = KVM_PFN_ERR_FAULT`' },
+    {
+      kind: 'source',
+      ref: 'virt/kvm/kvm_main.c hva_to_pfn() (3.6): `if (async && (vma->vm_flags & VM_WRITE)) *async = true; pfn = KVM_PFN_ERR_FAULT`',
+    },
   ],
   readonlyFlag: false,
   asyncFaultWithoutVmWrite: false,

@@ -45,28 +45,58 @@ function guestAccess(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceCon
   const hit = guestMemoryAt(state, vm, gpa);
   if (!hit) {
     // No memslot: the access is MMIO, which KVM hands to userspace (api.rst, KVM_EXIT_MMIO).
-    return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, write, event.args.data) });
+    return withVcpu(state, vm.id, {
+      ...vcpu,
+      pendingExit: 'KVM_EXIT_MMIO',
+      pendingExitDetail: mmioDetail(gpa, len, write, event.args.data),
+    });
   }
   if (write && policy.readonlyFlag && hit.slot.flags & KVM_MEM_READONLY) {
     // 4d8b81abc47b: a write to a read-only slot gets KVM_PFN_ERR_RO_FAULT, is emulated and exits as MMIO;
     // an instruction the emulator cannot decode exits with KVM_INTERNAL_ERROR_EMULATION (seed 004, end).
     if (event.args.emulatable === false) {
-      return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_INTERNAL_ERROR', pendingExitDetail: { suberror: KVM_INTERNAL_ERROR_EMULATION } });
+      return withVcpu(state, vm.id, {
+        ...vcpu,
+        pendingExit: 'KVM_EXIT_INTERNAL_ERROR',
+        pendingExitDetail: { suberror: KVM_INTERNAL_ERROR_EMULATION },
+      });
     }
-    return withVcpu(state, vm.id, { ...vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, true, event.args.data) });
+    return withVcpu(state, vm.id, {
+      ...vcpu,
+      pendingExit: 'KVM_EXIT_MMIO',
+      pendingExitDetail: mmioDetail(gpa, len, true, event.args.data),
+    });
   }
   if (!hit.vma) {
-    return die(state, ctx, vm.id, vcpu.id, `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives KVM_PFN_ERR_FAULT`);
+    return die(
+      state,
+      ctx,
+      vm.id,
+      vcpu.id,
+      `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+    );
   }
   if (write && !writable(hit.vma)) {
     // seed 004: "if guest try to write a readonly gfn, the vm will be crashed since it will return FAULT_PFN on the page-fault path".
-    return die(state, ctx, vm.id, vcpu.id, `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives KVM_PFN_ERR_FAULT`);
+    return die(
+      state,
+      ctx,
+      vm.id,
+      vcpu.id,
+      `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+    );
   }
   const reclaimed = hit.process?.reclaimed ?? [];
   if (hit.process && reclaimed.includes(hit.page)) {
     if (!writable(hit.vma) && !policy.asyncFaultWithoutVmWrite) {
       // seed 004: get_user_page_nowait() fails on the swapped page and `async && (vma->vm_flags & VM_WRITE)` refuses the async fault.
-      return die(state, ctx, vm.id, vcpu.id, `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: KVM_PFN_ERR_FAULT`);
+      return die(
+        state,
+        ctx,
+        vm.id,
+        vcpu.id,
+        `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: KVM_PFN_ERR_FAULT`,
+      );
     }
     // The fault brings the page back in (async page fault, or a sleeping get_user_pages()).
     return withProcess(state, { ...hit.process, reclaimed: reclaimed.filter((p) => p !== hit.page) });
@@ -112,5 +142,9 @@ function ftraceMmioWrite(state: MachineState, ctx: ReduceContext): MachineState 
   const hit = guestMemoryAt(next, ref.vm, gpa);
   if (!hit || !(hit.slot.flags & KVM_MEM_READONLY)) return undefined;
   const len = Number(event.args.len ?? 0);
-  return withVcpu(next, ref.vm.id, { ...ref.vcpu, pendingExit: 'KVM_EXIT_MMIO', pendingExitDetail: mmioDetail(gpa, len, true, event.args.val) });
+  return withVcpu(next, ref.vm.id, {
+    ...ref.vcpu,
+    pendingExit: 'KVM_EXIT_MMIO',
+    pendingExitDetail: mmioDetail(gpa, len, true, event.args.val),
+  });
 }

@@ -10,8 +10,16 @@ export const linux412: MipsVmTypePolicy = {
   sources: [
     { kind: 'seed', ref: '003_68d6fb5854a5eeaa.txt', note: 'the T&E vs VZ type debate (James Hogan, Paolo Bonzini)' },
     { kind: 'doc', ref: 'Documentation/virtual/kvm/api.txt 4.2 KVM_CREATE_VM (4.12): KVM_VM_MIPS_TE / KVM_VM_MIPS_VZ' },
-    { kind: 'source', ref: 'arch/mips/kvm/mips.c kvm_arch_init_vm() (4.12-5.8)', note: '#ifdef CONFIG_KVM_MIPS_VZ case KVM_VM_MIPS_VZ: #else case KVM_VM_MIPS_TE: #endif; default: -EINVAL' },
-    { kind: 'source', ref: 'arch/mips/kvm/Kconfig (4.12)', note: 'choice "Virtualization mode": KVM_MIPS_TE or KVM_MIPS_VZ, one per build' },
+    {
+      kind: 'source',
+      ref: 'arch/mips/kvm/mips.c kvm_arch_init_vm() (4.12-5.8)',
+      note: '#ifdef CONFIG_KVM_MIPS_VZ case KVM_VM_MIPS_VZ: #else case KVM_VM_MIPS_TE: #endif; default: -EINVAL',
+    },
+    {
+      kind: 'source',
+      ref: 'arch/mips/kvm/Kconfig (4.12)',
+      note: 'choice "Virtualization mode": KVM_MIPS_TE or KVM_MIPS_VZ, one per build',
+    },
   ],
   types: { 0: 'te', 1: 'vz' },
   capability: (cap, state, vm) => mipsCapability(cap, state, vm),

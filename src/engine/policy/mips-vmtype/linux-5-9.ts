@@ -6,9 +6,13 @@ import { policyName } from '../types.js';
 export const linux59: MipsVmTypePolicy = {
   ...policyName('mips-vmtype', 'linux-5.9'),
   isDefault: true,
-  summary: '5.9+: type 0 = KVM_VM_MIPS_AUTO (the build\'s mode), 1 = VZ, 2 = TE: type 0 on a VZ build now makes a VZ VM instead of failing',
+  summary: "5.9+: type 0 = KVM_VM_MIPS_AUTO (the build's mode), 1 = VZ, 2 = TE: type 0 on a VZ build now makes a VZ VM instead of failing",
   sources: [
-    { kind: 'commit', ref: '15e9e35cd1de KVM: MIPS: Change the definition of kvm type (v5.9-rc6)', note: 'KVM_VM_MIPS_AUTO 0, KVM_VM_MIPS_VZ 1, KVM_VM_MIPS_TE 2; `case KVM_VM_MIPS_AUTO: break;`; "VZ and TE cannot co-exists"' },
+    {
+      kind: 'commit',
+      ref: '15e9e35cd1de KVM: MIPS: Change the definition of kvm type (v5.9-rc6)',
+      note: 'KVM_VM_MIPS_AUTO 0, KVM_VM_MIPS_VZ 1, KVM_VM_MIPS_TE 2; `case KVM_VM_MIPS_AUTO: break;`; "VZ and TE cannot co-exists"',
+    },
     { kind: 'seed', ref: '003_68d6fb5854a5eeaa.txt', note: 'Paolo: "easy to get KVM_VM_MIPS_DEFAULT wrong"' },
   ],
   types: { 0: 'auto', 1: 'vz', 2: 'te' },

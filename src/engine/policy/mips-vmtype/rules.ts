@@ -42,9 +42,23 @@ export function mipsVmCreate(policy: MipsVmTypePolicy, type: number, state: Mach
   if (noKvm(state, mode)) return undefined; // no /dev/kvm to ask: nothing to predict
   const meaning = policy.types[type];
   const build = mode === 'vz' ? 'CONFIG_KVM_MIPS_VZ' : 'CONFIG_KVM_MIPS_TE';
-  if (meaning === 'auto') return { accept: true, flavor: mode, why: `type ${type} is KVM_VM_MIPS_AUTO: a ${build} kernel makes a ${mode === 'vz' ? 'VZ' : 'T&E'} VM` };
-  if (meaning === mode) return { accept: true, flavor: mode, why: `type ${type} is KVM_VM_MIPS_${mode.toUpperCase()}, the mode this kernel was built for (${build})` };
-  if (meaning) return { errno: 'EINVAL', why: `type ${type} is KVM_VM_MIPS_${meaning.toUpperCase()}, but this kernel was built with ${build}; kvm_arch_init_vm() takes only its own type` };
+  if (meaning === 'auto')
+    return {
+      accept: true,
+      flavor: mode,
+      why: `type ${type} is KVM_VM_MIPS_AUTO: a ${build} kernel makes a ${mode === 'vz' ? 'VZ' : 'T&E'} VM`,
+    };
+  if (meaning === mode)
+    return {
+      accept: true,
+      flavor: mode,
+      why: `type ${type} is KVM_VM_MIPS_${mode.toUpperCase()}, the mode this kernel was built for (${build})`,
+    };
+  if (meaning)
+    return {
+      errno: 'EINVAL',
+      why: `type ${type} is KVM_VM_MIPS_${meaning.toUpperCase()}, but this kernel was built with ${build}; kvm_arch_init_vm() takes only its own type`,
+    };
   return { errno: 'EINVAL', why: `type ${type} is no KVM_VM_MIPS_* of this kernel` };
 }
 

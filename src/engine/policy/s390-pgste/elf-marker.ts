@@ -5,12 +5,17 @@ import { policyName } from '../types.js';
 export const elfMarker: PgstePolicy = {
   ...policyName('s390-pgste', 'elf-marker'),
   isDefault: true,
-  summary: '4.12+: as sysctl-only, plus an ELF with a PT_S390_PGSTE (0x70000000) header gets PGSTEs by a restarted execve; a new mm (fork or execve) inherits PGSTEs from the caller\'s mm',
+  summary:
+    "4.12+: as sysctl-only, plus an ELF with a PT_S390_PGSTE (0x70000000) header gets PGSTEs by a restarted execve; a new mm (fork or execve) inherits PGSTEs from the caller's mm",
   sources: [
     { kind: 'commit', ref: '23fefe119ceb', note: 's390/kvm: avoid global config of vm.alloc_pgste=1' },
     { kind: 'seed', ref: '000_7ae9c4eaf28dcd3d.txt', note: 'the restarted-execve idea and the PT_S390_PGSTE segment' },
     { kind: 'source', ref: 'arch/s390/include/asm/elf.h PT_S390_PGSTE, arch_elf_pt_proc()' },
-    { kind: 'source', ref: 'arch/s390/include/asm/mmu_context.h init_new_context() (4.12+)', note: 'alloc_pgste = sysctl || TIF_PGSTE || current->mm->context.alloc_pgste' },
+    {
+      kind: 'source',
+      ref: 'arch/s390/include/asm/mmu_context.h init_new_context() (4.12+)',
+      note: 'alloc_pgste = sysctl || TIF_PGSTE || current->mm->context.alloc_pgste',
+    },
   ],
   elfMarker: true,
   inheritsFromCurrentMm: true,

@@ -6,9 +6,7 @@ export const lateMmapRfc: PgstePolicy = {
   ...policyName('s390-pgste', 'late-mmap-rfc'),
   isDefault: false,
   summary: 'RFC, never merged: KVM_VM_S390_LATE_MMAP (2) VMs need no PGSTE mm; memory mapped before the VM gives EFAULT',
-  sources: [
-    { kind: 'seed', ref: '001_280a8ef89a6d9850.txt', note: '[PATCH RFC 2/2] KVM: s390: Introduce KVM_VM_S390_LATE_MMAP' },
-  ],
+  sources: [{ kind: 'seed', ref: '001_280a8ef89a6d9850.txt', note: '[PATCH RFC 2/2] KVM: s390: Introduce KVM_VM_S390_LATE_MMAP' }],
   elfMarker: false,
   inheritsFromCurrentMm: false,
   lateMmap: true,

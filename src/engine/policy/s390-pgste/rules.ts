@@ -70,8 +70,13 @@ function execve(policy: PgstePolicy, state: MachineState, ctx: ReduceContext): M
   const byMarker = policy.elfMarker && marker && !inherited;
   const pgste = inherited || byMarker;
   ctx.effects.push({ kind: 'result', ret: 0 });
-  if (byMarker) ctx.effects.push({ kind: 'log', message: `execve(${path}): PT_S390_PGSTE program header; restarted once so the new mm has PGSTEs` });
-  else if (pgste && !sysctlOn(state)) ctx.effects.push({ kind: 'log', message: `execve(${path}): the new mm inherits alloc_pgste from the old one (init_new_context: current->mm->context.alloc_pgste)` });
+  if (byMarker)
+    ctx.effects.push({ kind: 'log', message: `execve(${path}): PT_S390_PGSTE program header; restarted once so the new mm has PGSTEs` });
+  else if (pgste && !sysctlOn(state))
+    ctx.effects.push({
+      kind: 'log',
+      message: `execve(${path}): the new mm inherits alloc_pgste from the old one (init_new_context: current->mm->context.alloc_pgste)`,
+    });
   const { exited: _gone, ...rest } = process;
   const next: Process = { ...rest, pgste, vmas: [], exe: { path, pgsteMarker: marker }, ...(event.comm ? { comm: event.comm } : {}) };
   return withProcess(state, next);
@@ -89,7 +94,13 @@ function forkVforkClone(policy: PgstePolicy, state: MachineState, ctx: ReduceCon
   if (!Number.isInteger(child) || child <= 0) return undefined;
   if (event.name === 'clone' && String(event.args.flags ?? '').includes('CLONE_VM')) return undefined;
   const parent = processOf(state, event);
-  return withProcess(state, { pid: child, ...(parent.comm ? { comm: parent.comm } : {}), pgste: newMmHasPgste(policy, state, parent), vmas: parent.vmas, fds: parent.fds });
+  return withProcess(state, {
+    pid: child,
+    ...(parent.comm ? { comm: parent.comm } : {}),
+    pgste: newMmHasPgste(policy, state, parent),
+    vmas: parent.vmas,
+    fds: parent.fds,
+  });
 }
 
 /** kvm_arch_init_vm() in arch/s390/kvm/kvm-s390.c, then s390_enable_sie() (arch/s390/mm/gmap.c). */
@@ -97,12 +108,19 @@ export function s390VmCreate(policy: PgstePolicy, type: number, state: MachineSt
   if (state.host.arch !== 's390x') return undefined;
   if (type === KVM_VM_S390_UCONTROL) return undefined; // needs CONFIG_KVM_S390_UCONTROL and CAP_SYS_ADMIN: not modelled
   if (type & KVM_VM_S390_LATE_MMAP) {
-    if (policy.lateMmap) return { accept: true, why: 'KVM_VM_S390_LATE_MMAP: s390_enable_sie(mixed_pgtables); memory mapped from now on gets PGSTEs' };
-    return { errno: 'EINVAL', why: `type ${type} is not a machine type this kernel knows (kvm_arch_init_vm: "else if (type) goto out_err")` };
+    if (policy.lateMmap)
+      return { accept: true, why: 'KVM_VM_S390_LATE_MMAP: s390_enable_sie(mixed_pgtables); memory mapped from now on gets PGSTEs' };
+    return {
+      errno: 'EINVAL',
+      why: `type ${type} is not a machine type this kernel knows (kvm_arch_init_vm: "else if (type) goto out_err")`,
+    };
   }
   if (type !== 0) return { errno: 'EINVAL', why: `unknown machine type ${type}` };
   if (process.pgste) return { accept: true };
-  return { errno: 'EINVAL', why: 's390_enable_sie(): this mm has 2K page tables without PGSTEs (set vm.allocate_pgste=1 before the process started, or mark the ELF)' };
+  return {
+    errno: 'EINVAL',
+    why: 's390_enable_sie(): this mm has 2K page tables without PGSTEs (set vm.allocate_pgste=1 before the process started, or mark the ELF)',
+  };
 }
 
 /**
@@ -116,7 +134,10 @@ function lateMmapAccess(policy: PgstePolicy, state: MachineState, ctx: ReduceCon
   if (!ref || gpa === undefined || !(ref.vm.type & KVM_VM_S390_LATE_MMAP)) return undefined;
   const hit = guestMemoryAt(state, ref.vm, gpa);
   if (!hit?.vma || hit.process?.pgste || !mappedBefore(hit.vma.mappedAt, ref.vm)) return state;
-  ctx.effects.push({ kind: 'log', message: `gpa ${hex(gpa)} is backed by ${hit.vma.start}, mapped at @${hit.vma.mappedAt} before the LATE_MMAP VM existed: no PGSTEs, -EFAULT` });
+  ctx.effects.push({
+    kind: 'log',
+    message: `gpa ${hex(gpa)} is backed by ${hit.vma.start}, mapped at @${hit.vma.mappedAt} before the LATE_MMAP VM existed: no PGSTEs, -EFAULT`,
+  });
   return withVcpu(state, ref.vm.id, { ...ref.vcpu, pendingErrno: 'EFAULT' });
 }
 

@@ -46,7 +46,11 @@ export function reduceRunstate(policy: RunstatePolicy, state: MachineState, ctx:
 }
 
 /** The vCPU a VCPUOP names, and the calling vCPU (`caller`), whose page tables a guest handle is copied through. */
-function target(state: MachineState, ctx: ReduceContext, vcpuId: number | undefined): { state: MachineState; vm: Vm; vcpu: Vcpu; caller: Vcpu; current: boolean } {
+function target(
+  state: MachineState,
+  ctx: ReduceContext,
+  vcpuId: number | undefined,
+): { state: MachineState; vm: Vm; vcpu: Vcpu; caller: Vcpu; current: boolean } {
   const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
   if (vcpuId === undefined || vcpuId === ref.vcpu.id) return { state: next, vm: ref.vm, vcpu: ref.vcpu, caller: ref.vcpu, current: true };
   const other = ref.vm.vcpus.find((v) => v.id === vcpuId);
@@ -153,7 +157,10 @@ function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: Reduc
   const registered: Vcpu = { ...vcpu, runstateArea: { addr: hex(addr), pages: walk.pages } };
   const next = withVcpu(t.state, t.vm.id, registered);
   if (walk.failedAt !== undefined) {
-    ctx.effects.push({ kind: 'log', message: `__copy_to_guest to ${hex(walk.failedAt)} failed (not mapped in the caller's page tables); the hypercall still returns 0` });
+    ctx.effects.push({
+      kind: 'log',
+      message: `__copy_to_guest to ${hex(walk.failedAt)} failed (not mapped in the caller's page tables); the hypercall still returns 0`,
+    });
     return next;
   }
   return write(next, ctx, t.vm, registered, BigInt(walk.pages[0]!) + (addr & (PAGE - 1n)), false);
@@ -221,7 +228,14 @@ function updateArea(policy: RunstatePolicy, state: MachineState, ctx: ReduceCont
     return state;
   }
   const walked = withVcpu(state, vm.id, { ...vcpu, runstateArea: { ...area, pages: walk.pages } });
-  return write(walked, ctx, walked.vms[vm.id]!, walked.vms[vm.id]!.vcpus.find((v) => v.id === vcpuId)!, BigInt(walk.pages[0]!) + (va & (PAGE - 1n)), flag);
+  return write(
+    walked,
+    ctx,
+    walked.vms[vm.id]!,
+    walked.vms[vm.id]!.vcpus.find((v) => v.id === vcpuId)!,
+    BigInt(walk.pages[0]!) + (va & (PAGE - 1n)),
+    flag,
+  );
 }
 
 /**
@@ -238,8 +252,31 @@ function write(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu, gpa:
   const info = { state: runstate.state, stateEntryTime: runstate.stateEntryTime, time: runstate.time };
   const at = hex(gpa);
   const entryTimeAt = hex(gpa + 8n);
-  if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time |= XEN_RUNSTATE_UPDATE', value: hex(XEN_RUNSTATE_UPDATE) });
-  ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: at, what: 'vcpu_runstate_info', value: updateFlag ? { ...info, xenRunstateUpdate: true } : info });
-  if (updateFlag) ctx.effects.push({ kind: 'guest_write', vm: vm.id, vcpu: vcpu.id, gpa: entryTimeAt, what: 'state_entry_time &= ~XEN_RUNSTATE_UPDATE', value: 0 });
+  if (updateFlag)
+    ctx.effects.push({
+      kind: 'guest_write',
+      vm: vm.id,
+      vcpu: vcpu.id,
+      gpa: entryTimeAt,
+      what: 'state_entry_time |= XEN_RUNSTATE_UPDATE',
+      value: hex(XEN_RUNSTATE_UPDATE),
+    });
+  ctx.effects.push({
+    kind: 'guest_write',
+    vm: vm.id,
+    vcpu: vcpu.id,
+    gpa: at,
+    what: 'vcpu_runstate_info',
+    value: updateFlag ? { ...info, xenRunstateUpdate: true } : info,
+  });
+  if (updateFlag)
+    ctx.effects.push({
+      kind: 'guest_write',
+      vm: vm.id,
+      vcpu: vcpu.id,
+      gpa: entryTimeAt,
+      what: 'state_entry_time &= ~XEN_RUNSTATE_UPDATE',
+      value: 0,
+    });
   return withVcpu(state, vm.id, { ...vcpu, runstateCopy: { gpa: at, ...info, seq: ctx.event.seq } });
 }
