@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { ReplayStep } from '../engine/replay.js';
+import { HvreplayError } from '../errors.js';
 import type { Seeker } from './seek.js';
 import type { Verdict } from './bisect.js';
 
@@ -9,7 +10,7 @@ import type { Verdict } from './bisect.js';
 // under /bin/sh -c with the state after the probed event as JSON on stdin and the position in
 // HVREPLAY_SEQ; its output goes to our stderr so that stdout stays the report.
 
-export class BisectAborted extends Error {
+export class BisectAborted extends HvreplayError {
   constructor(
     readonly seq: number,
     readonly status: number | null,

@@ -33,7 +33,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     const { Seeker } = await import('../../query/seek.js');
     const { bisectTrace, predicateOracle } = await import('../../query/bisect.js');
     const { compilePredicate } = await import('../../query/predicate.js');
-    const { runOracle, BisectAborted } = await import('../../query/bisect-run.js');
+    const { runOracle } = await import('../../query/bisect-run.js');
     const { readEvents } = await import('../../store/event-reader.js');
     const { eventLine, sourceRef } = await import('../present/event-line.js');
     const { policyKey } = await import('../../engine/policy/registry.js');
@@ -45,13 +45,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
       const policies = policiesFrom(args);
       const seeker = new Seeker(db, trace, policies);
       const oracle = predicate ? predicateOracle(seeker, predicate) : runOracle(seeker, args.run!);
-      let result;
-      try {
-        result = bisectTrace(seeker, oracle);
-      } catch (error) {
-        if (error instanceof BisectAborted) throw new CliError(error.message, EXIT.usage);
-        throw error;
-      }
+      const result = bisectTrace(seeker, oracle);
       const neighbours =
         result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {

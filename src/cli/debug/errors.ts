@@ -1,2 +1,4 @@
 // A command the user typed wrongly: reported on its line, and the session goes on.
-export class DebugInputError extends Error {}
+import { HvreplayError } from '../../errors.js';
+
+export class DebugInputError extends HvreplayError {}
