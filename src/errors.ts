@@ -63,3 +63,6 @@ export class ScenarioError extends HvreplayError {
     super(`invalid scenario ${file}:\n${problems.map((p) => '  ' + p).join('\n')}\nnothing was stored`);
   }
 }
+
+/** A policy from a user's file threw, or returned something that is not a state: reported with the file and the event. */
+export class PolicyFailure extends HvreplayError {}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { policyKey, resolvePolicies } from '../src/engine/policy/registry.js';
+import { resolvePolicies } from '../src/engine/policy/registry.js';
 import { bundledScenarios } from '../src/query/scenario-files.js';
 import { checkScenarioFiles } from '../src/query/check-scenarios.js';
 import { openStore } from '../src/store/open.js';
@@ -38,7 +38,7 @@ test('each policy scenario has expectations for two policies of its area that di
       // Same position, same state path or effect kind, two policy sets, different expected values.
       const byClaim = new Map<string, Map<string, string>>();
       for (const exp of expectations) {
-        const key = policyKey(resolvePolicies(exp.policy === undefined ? [] : [exp.policy].flat()));
+        const key = resolvePolicies(exp.policy === undefined ? [] : [exp.policy].flat()).key;
         const claims = [
           ...Object.entries(exp.state ?? {}).map(([p, v]) => [`state ${p}`, v] as const),
           ...(exp.effects ?? []).map((e) => [`effect ${String(e.kind)}`, e] as const),

@@ -1,4 +1,5 @@
-import { resolvePolicies, type Policies } from '../engine/policy/registry.js';
+import type { PolicySet } from '../engine/policy/policy-set.js';
+import { resolvePolicies } from '../engine/policy/registry.js';
 import { importScenario, isScenarioPath } from '../importers/import.js';
 import { dbPath, openStore, storeFailure } from '../store/open.js';
 import type { SqlDatabase } from '../store/sql.js';
@@ -37,6 +38,6 @@ export function openTrace(db: SqlDatabase, ref: string): TraceRecord {
   return getTrace(db, ref);
 }
 
-export function policiesFrom(args: { policy?: string[] }): Policies {
+export function policiesFrom(args: { policy?: string[] }): PolicySet {
   return resolvePolicies(args.policy ?? []);
 }

@@ -1,15 +1,10 @@
 import type { Effect } from '../model/effect.js';
-import type { TraceEvent } from '../model/event.js';
+import { eventKey, type TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
 import type { ReduceContext } from './context.js';
-import { askReduce } from './policy/ask.js';
-import type { Policies } from './policy/registry.js';
-import { reduceExit } from './reducers/exits.js';
-import { reduceGeneric } from './reducers/generic.js';
-import { reduceGuest } from './reducers/guest.js';
-import { reduceIoctl } from './reducers/ioctl.js';
-import { reduceContextSwitch } from './reducers/sched.js';
-import { reduceSyscall } from './reducers/syscall.js';
+import type { PolicySet } from './policy/policy-set.js';
+import { policyFailure, UserPolicyThrew } from './policy/user-failure.js';
+import { learnIoctlFd, unknownFd } from './reducers/ioctl-target.js';
 
 export interface Step {
   state: MachineState;
@@ -18,42 +13,21 @@ export interface Step {
 
 /**
  * The one reducer: pure and deterministic. It never mutates `state` (untouched branches are shared
- * with the result) and reads nothing but its arguments.
+ * with the result) and reads nothing but its arguments. Each event goes to the one reducer that owns
+ * its key on the trace's architecture (the core's or an area's, PolicySet); an event nobody owns
+ * changes nothing but the clock.
  */
-export function evolve(state: MachineState, event: TraceEvent, policies: Policies): Step {
+export function evolve(state: MachineState, event: TraceEvent, policies: PolicySet): Step {
   const ctx: ReduceContext = { event, policies, effects: [] };
-  const clocked: MachineState = { ...state, seq: event.seq, now: event.ts ?? state.now };
-  let next: MachineState;
-  switch (event.kind) {
-    case 'ioctl':
-      next = reduceIoctl(clocked, ctx);
-      break;
-    case 'syscall':
-      next = reduceSyscall(clocked, ctx);
-      break;
-    case 'context_switch':
-      next = reduceContextSwitch(clocked, ctx);
-      break;
-    case 'exit':
-      next = reduceExit(clocked, ctx);
-      break;
-    case 'guest':
-      next = reduceGuest(clocked, ctx);
-      break;
-    case 'generic':
-      next = reduceGeneric(clocked, ctx);
-      break;
-    case 'fault':
-    case 'hypercall':
-    case 'marker':
-      next = askReduce(clocked, ctx) ?? clocked;
-      break;
-    default:
-      return assertNever(event.kind);
+  let next: MachineState = { ...state, seq: event.seq, now: event.ts ?? state.now };
+  if (event.kind === 'ioctl') next = learnIoctlFd(next, event);
+  const reducer = policies.route(eventKey(event), next.host.arch);
+  try {
+    if (reducer) next = reducer(next, event, ctx);
+    else if (event.kind === 'ioctl') next = unknownFd(next, event, ctx);
+  } catch (error) {
+    if (error instanceof UserPolicyThrew) throw policyFailure(error, event);
+    throw error;
   }
   return { state: next, effects: ctx.effects };
-}
-
-function assertNever(kind: never): never {
-  throw new Error(`unknown event kind ${String(kind)}`);
 }

@@ -1,15 +1,15 @@
-import type { TraceEvent } from '../model/event.js';
+import type { EventWho } from '../model/event.js';
 import type { FdTarget, MachineState, Process, Vcpu, Vm } from '../model/state.js';
 
 // Read-only questions reducers ask of a state: which process, fd, VM or vCPU an event is about.
 
-export function eventPid(event: TraceEvent): number {
+export function eventPid(event: EventWho): number {
   return event.pid ?? event.tid ?? 0;
 }
 
-export function processOf(state: MachineState, event: TraceEvent): Process {
+export function processOf(state: MachineState, event: EventWho): Process {
   const pid = eventPid(event);
-  return state.host.processes[pid] ?? { pid, ...(event.comm ? { comm: event.comm } : {}), pgste: false, vmas: [], fds: {} };
+  return state.host.processes[pid] ?? { pid, ...(event.comm ? { comm: event.comm } : {}), vmas: [], fds: {} };
 }
 
 /**
@@ -47,7 +47,7 @@ export interface VcpuRef {
 }
 
 /** The vCPU an event is about: named on the event, else bound to its thread, else the only one. */
-export function vcpuOf(state: MachineState, event: TraceEvent): VcpuRef | undefined {
+export function vcpuOf(state: MachineState, event: EventWho): VcpuRef | undefined {
   if (event.tid !== undefined) {
     for (const vm of state.vms) {
       const vcpu = vm.vcpus.find((v) => v.tid === event.tid);

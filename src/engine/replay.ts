@@ -3,7 +3,7 @@ import type { Effect } from '../model/effect.js';
 import type { TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
 import { evolve } from './evolve.js';
-import type { Policies } from './policy/registry.js';
+import type { PolicySet } from './policy/policy-set.js';
 
 export interface ReplayStep {
   event: TraceEvent;
@@ -12,7 +12,7 @@ export interface ReplayStep {
 }
 
 /** Replay as a stream: rxjs `scan` over the events, one step per event. */
-export function replay$(events: Iterable<TraceEvent>, policies: Policies, initial: MachineState): Observable<ReplayStep> {
+export function replay$(events: Iterable<TraceEvent>, policies: PolicySet, initial: MachineState): Observable<ReplayStep> {
   return from(events).pipe(
     scan<TraceEvent, ReplayStep>(
       (previous, event) => {
@@ -27,7 +27,7 @@ export function replay$(events: Iterable<TraceEvent>, policies: Policies, initia
 /** The same fold as a plain loop, for callers that only want the end state. */
 export function fold(
   events: Iterable<TraceEvent>,
-  policies: Policies,
+  policies: PolicySet,
   initial: MachineState,
   onStep?: (step: ReplayStep) => void,
 ): MachineState {

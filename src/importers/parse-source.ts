@@ -4,6 +4,7 @@ import type { FormatName, TextFormat } from './format.js';
 import { sniffFormat, textFormat } from './formats.js';
 import { SourceError } from '../errors.js';
 import type { LineSource } from './source.js';
+import { checkEvent } from './vocabulary-check.js';
 import type { ImportStats } from './stats.js';
 
 /** Lines the format sniffers look at. */
@@ -32,7 +33,8 @@ export async function* eventBatches(
   for await (const batch of source.batches()) {
     if (!parser) {
       const chosen = chooseFormat(source.info.path, batch.lines, format);
-      parser = chosen.createParser({ file: source.info.path, stats, emit: (e) => out.push(e) });
+      const file = source.info.path;
+      parser = chosen.createParser({ file, stats, emit: (e) => out.push(checkEvent(e, stats, file)) });
       stats.count(`format.${chosen.name}`);
       onFormat?.(chosen);
     }

@@ -1,3 +1,7 @@
+import type { EventArgsMap, EventKey } from './events/index.js';
+
+export type { EventArgsMap, EventKey };
+
 // The shared event vocabulary (DESIGN.md, "Vocabulary"). Every importer produces these and every
 // reducer consumes them; nothing else crosses the importer -> store -> engine boundary.
 
@@ -60,9 +64,27 @@ export interface TraceEvent {
   label?: string;
 }
 
+/** Who and where an event happened: what the lookups that find its process, VM and vCPU read. */
+export type EventWho = Pick<TraceEvent, 'pid' | 'tid' | 'comm' | 'cpu' | 'vm' | 'vcpu' | 'ts'>;
+
 /** An event before the store has given it its position. */
 export type NewEvent = Omit<TraceEvent, 'seq'>;
 
 export function isEventKind(value: string): value is EventKind {
   return (EVENT_KINDS as readonly string[]).includes(value);
+}
+
+type KindOf<K extends string> = K extends `${infer Kind}:${string}` ? Kind : never;
+type NameOf<K extends string> = K extends `${string}:${infer Name}` ? Name : never;
+
+/** An event whose key has a declared schema, with its args typed from that schema. */
+export type EventOf<K extends EventKey> = Omit<TraceEvent, 'kind' | 'name' | 'args'> & {
+  kind: KindOf<K>;
+  name: NameOf<K>;
+  args: EventArgsMap[K];
+};
+
+/** The routing key of an event: `kind:name`. */
+export function eventKey(event: Pick<TraceEvent, 'kind' | 'name'>): string {
+  return `${event.kind}:${event.name}`;
 }

@@ -27,17 +27,18 @@ export interface Vma {
 export type FdTarget =
   { type: 'kvm' } | { type: 'vm'; vm: number } | { type: 'vcpu'; vm: number; vcpu: number } | { type: 'file'; path: string };
 
+// Vm, Vcpu, Process and HostFacts are interfaces so that a policy area can declare, in its own
+// folder, the fields it adds (declaration merging): the core knows none of them.
+
 export interface Process {
   pid: number;
   comm?: string;
-  /** s390: the mm was created with 4K page tables carrying PGSTEs. */
-  pgste: boolean;
   vmas: Vma[];
   fds: Record<string, FdTarget>;
   /** Page-aligned host addresses whose pages the host reclaimed (swapped out) and no fault brought back. */
   reclaimed?: string[];
-  /** The executable the last execve ran (s390: whether it carried the PT_S390_PGSTE marker). */
-  exe?: { path: string; pgsteMarker: boolean };
+  /** The executable the last execve ran. */
+  exe?: { path: string };
   exited?: { code?: number; signal?: string };
 }
 
@@ -74,36 +75,6 @@ export interface Vcpu {
   pendingErrno?: string;
   /** The detail of the last exit (as pendingExitDetail), once KVM_RUN returned it. */
   lastExitDetail?: Record<string, number | string>;
-  /** Xen: the runstate area registered by guest virtual address (VCPUOP_register_runstate_memory_area). */
-  runstateArea?: RunstateArea;
-  /** Xen 4.18+: the runstate area registered by guest physical address (VCPUOP_register_runstate_phys_area). */
-  runstatePhysArea?: string;
-  /** Xen: what the guest last found in its runstate area, i.e. the last copy the hypervisor wrote. */
-  runstateCopy?: RunstateCopy;
-}
-
-export interface RunstateArea {
-  /** The guest virtual address the guest registered. */
-  addr: string;
-  /** The guest physical page(s) the area was last written through (captured at registration under va-at-register). */
-  pages: string[];
-}
-
-export interface RunstateCopy {
-  /** Guest physical address of the copy. */
-  gpa: string;
-  state: RunState;
-  stateEntryTime: number | null;
-  time: [number, number, number, number];
-  /** Seq of the event that wrote it. */
-  seq: number;
-}
-
-/** One guest page-table entry as a scenario defines it (DESIGN.md "guest page tables where a scenario defines them"). */
-export interface GuestMapping {
-  gpa: string;
-  /** Present in the page tables the guest uses in user mode too; false for kernel addresses under KPTI. */
-  user: boolean;
 }
 
 export interface Vm {
@@ -116,18 +87,15 @@ export interface Vm {
   origin: 'created' | 'inferred';
   status: 'running' | 'crashed';
   crash?: { seq: number; reason: string };
-  /** What the type number selected where an architecture has several kinds of VM ('te' or 'vz' on MIPS). */
-  flavor?: string;
-  /** Seq of the KVM_CREATE_VM that made it (s390 LATE_MMAP: memory mapped before this has no PGSTEs). */
+  /** Seq of the KVM_CREATE_VM that made it. */
   createdAt?: number;
-  /** Guest page tables by page-aligned guest virtual address, where a scenario defines them. */
-  guestPageTables?: Record<string, GuestMapping>;
-  /** Xen VMASST_TYPE_* numbers the guest enabled with HYPERVISOR_vm_assist. */
-  vmAssist?: number[];
-  /** The guest kernel the VMM loaded (MIPS: whether its link address fits the VM's segment layout). */
-  guestKernel?: { linkAddress: string; runs: boolean; why: string };
   memslots: Memslot[];
   vcpus: Vcpu[];
+}
+
+/** Facts about the host no trace shows (a kernel config option, a CPU feature): areas declare theirs here. */
+export interface HostFacts {
+  [fact: string]: unknown;
 }
 
 export interface CpuState {
@@ -146,8 +114,8 @@ export interface MachineState {
     processes: Record<string, Process>;
     cpus: Record<string, CpuState>;
     sysctls: Record<string, string>;
-    /** Host facts a scenario states and no trace shows (VZ present, say). */
-    features?: Record<string, unknown>;
+    /** Host facts a scenario states and no trace shows; each area declares the ones it reads. */
+    features?: HostFacts;
   };
   vms: Vm[];
 }

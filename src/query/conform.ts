@@ -1,7 +1,7 @@
 import { toBig } from '../model/address.js';
 import type { Effect } from '../model/effect.js';
 import type { ObservedResult, TraceEvent } from '../model/event.js';
-import { policyKey, type Policies } from '../engine/policy/registry.js';
+import type { PolicySet } from '../engine/policy/policy-set.js';
 import { fold } from '../engine/replay.js';
 import { vcpuOf } from '../engine/lookup.js';
 import { readEvents } from '../store/event-reader.js';
@@ -65,10 +65,10 @@ const bump = (counts: Record<string, number>, key: string): void => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 
-export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Policies): ConformReport {
+export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: PolicySet): ConformReport {
   const report: ConformReport = {
     trace: trace.name,
-    policies: policyKey(policies),
+    policies: policies.key,
     events: 0,
     matches: 0,
     matchesBy: {},

@@ -1,6 +1,6 @@
 import { stableStringify, stateHash } from '../engine/hash.js';
 import { evolve } from '../engine/evolve.js';
-import type { Policies } from '../engine/policy/registry.js';
+import type { PolicySet } from '../engine/policy/policy-set.js';
 import type { Effect } from '../model/effect.js';
 import type { TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
@@ -88,8 +88,8 @@ export function diffEffects(a: readonly Effect[], b: readonly Effect[]): EffectD
 export function diffPolicies(
   events: Iterable<TraceEvent>,
   initial: MachineState,
-  a: Policies,
-  b: Policies,
+  a: PolicySet,
+  b: PolicySet,
   options: PolicyDiffOptions = {},
 ): PolicyDiffReport {
   const limit = options.pathLimit ?? 200;

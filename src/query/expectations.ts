@@ -1,7 +1,7 @@
 import type { Effect } from '../model/effect.js';
 import type { Expectation } from '../importers/scenario/schema.js';
 import { fold } from '../engine/replay.js';
-import { policyKey, resolvePolicies } from '../engine/policy/registry.js';
+import { resolvePolicies } from '../engine/policy/registry.js';
 import { readEvents } from '../store/event-reader.js';
 import type { SqlDatabase } from '../store/sql.js';
 import type { TraceRecord } from '../store/traces.js';
@@ -40,7 +40,7 @@ export function checkExpectations(db: SqlDatabase, trace: TraceRecord): Expectat
   const groups = new Map<string, { ids: string[]; items: { exp: Expectation; index: number }[] }>();
   expectations.forEach((exp, index) => {
     const ids = policyIds(exp);
-    const key = policyKey(resolvePolicies(ids));
+    const key = resolvePolicies(ids).key;
     const group = groups.get(key) ?? { ids, items: [] };
     group.items.push({ exp, index });
     groups.set(key, group);

@@ -1,5 +1,4 @@
-import type { Policies } from '../engine/policy/registry.js';
-import { policyKey } from '../engine/policy/registry.js';
+import type { PolicySet } from '../engine/policy/policy-set.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import { stateHash } from '../engine/hash.js';
 import { readEvents } from '../store/event-reader.js';
@@ -18,7 +17,7 @@ export interface ReplaySummary {
 }
 
 /** A full replay, handing each step to `onStep`, and what it added up to. */
-export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Policies, onStep?: (step: ReplayStep) => void): ReplaySummary {
+export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: PolicySet, onStep?: (step: ReplayStep) => void): ReplaySummary {
   const effectCounts: Record<string, number> = {};
   const crashes: ReplaySummary['crashes'] = [];
   let events = 0;
@@ -39,5 +38,5 @@ export function replayTrace(db: SqlDatabase, trace: TraceRecord, policies: Polic
     }),
   );
   recorder?.finish();
-  return { trace: trace.name, policies: policyKey(policies), events, effectCounts, crashes, stateHash: stateHash(state) };
+  return { trace: trace.name, policies: policies.key, events, effectCounts, crashes, stateHash: stateHash(state) };
 }

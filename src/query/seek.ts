@@ -1,4 +1,4 @@
-import type { Policies } from '../engine/policy/registry.js';
+import type { PolicySet } from '../engine/policy/policy-set.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import type { MachineState } from '../model/state.js';
 import { readEvents } from '../store/event-reader.js';
@@ -51,7 +51,7 @@ export class Seeker {
   constructor(
     private readonly db: SqlDatabase,
     readonly trace: TraceRecord,
-    readonly policies: Policies,
+    readonly policies: PolicySet,
     private readonly options: SeekOptions = {},
   ) {
     this.key = snapshotKey(trace, policies, options.engine);

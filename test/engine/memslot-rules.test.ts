@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setUserMemoryRegion, type MemoryRegionRequest } from '../../src/engine/kvm/memslot-rules.js';
-import { memslotLinux } from '../../src/engine/policy/kvm-memslot.js';
+import { setUserMemoryRegion, type MemoryRegionRequest } from '../../src/engine/policy/kvm-memslot/rules.js';
+import { kvmMemslotArea } from '../../src/engine/policy/kvm-memslot/index.js';
+
+const memslotLinux = kvmMemslotArea.policies.find((p) => p.variant === 'linux')!.params;
 import type { Memslot } from '../../src/model/state.js';
 import { KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY } from '../../src/model/kvm-abi.js';
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { stateHash } from '../../src/engine/hash.js';
-import { defaultPolicies, type Policies } from '../../src/engine/policy/registry.js';
+import { defaultPolicies, resolvePolicies } from '../../src/engine/policy/registry.js';
+import { definePolicy } from '../../src/engine/policy/define-policy.js';
 import { fold } from '../../src/engine/replay.js';
 import { importScenario } from '../../src/importers/import.js';
 import { diffPolicies } from '../../src/query/diff-policies.js';
@@ -21,10 +22,18 @@ const linux = defaultPolicies();
  * A kernel with the flags check but without KVM_MEM_READONLY (no registered policy is that kernel):
  * check_memory_region_flags() refuses the flag, so the read-only slot is EINVAL.
  */
-const noReadonly: Policies = {
-  ...linux,
-  'kvm-readonly': { ...linux['kvm-readonly'], id: 'kvm-readonly/test-flag-checked-absent', memslotFlags: () => 0 },
-};
+const noReadonly = resolvePolicies(
+  ['kvm-readonly/test-flag-checked-absent'],
+  [
+    definePolicy({
+      area: 'kvm-readonly',
+      variant: 'test-flag-checked-absent',
+      summary: 'check_memory_region_flags() without KVM_MEM_READONLY',
+      sources: [],
+      hooks: { memslotFlags: 0 },
+    }),
+  ],
+);
 
 test('the state differ names dotted paths with both values, and shares equal subtrees', () => {
   const shared = { big: [1, 2, 3] };

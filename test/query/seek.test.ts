@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stateHash } from '../../src/engine/hash.js';
-import { defaultPolicies, policyKey } from '../../src/engine/policy/registry.js';
+import { defaultPolicies, resolvePolicies } from '../../src/engine/policy/registry.js';
+import { definePolicy } from '../../src/engine/policy/define-policy.js';
 import { fold } from '../../src/engine/replay.js';
 import { initialStateFor } from '../../src/query/initial-state.js';
 import { Seeker } from '../../src/query/seek.js';
@@ -58,7 +59,7 @@ test('the effects of a seek are those of the event at that position in a full re
 test('the first full replay writes one complete set, spaced within MAX_GAP, and a second replay reuses it', () => {
   const { db } = tempStore();
   const trace = storeTrace(db, stamp([...prologue(), ...fc.sample(randomBody(400), { numRuns: 1, seed: 3 })[0]!]));
-  const key = { traceId: trace.id, policyKey: policyKey(policies), engine: engineFingerprint() };
+  const key = { traceId: trace.id, policyKey: policies.key, engine: engineFingerprint() };
   assert.equal(findSnapshotSet(db, key), undefined);
   replayTrace(db, trace, policies);
   const set = findSnapshotSet(db, key);
@@ -101,7 +102,10 @@ test('snapshots written under another engine fingerprint are ignored', () => {
 test('a policy object that is not the registered one gets no snapshots (it would share the id)', () => {
   const { db } = tempStore();
   const trace = storeTrace(db, stamp([...prologue(), ...fc.sample(randomBody(50), { numRuns: 1, seed: 5 })[0]!]));
-  const modified = { ...policies, 'kvm-memslot': { ...policies['kvm-memslot'], validFlags: 0 } };
+  const modified = resolvePolicies(
+    ['kvm-memslot/linux'],
+    [definePolicy({ area: 'kvm-memslot', variant: 'linux', summary: 'a modified copy', sources: [], params: { validFlags: 0 } })],
+  );
   const seeker = new Seeker(db, trace, modified);
   assert.equal(seeker.ensureSnapshots(), undefined);
   assert.equal(db.prepare('SELECT count(*) FROM snapshots').pluck().get(), 0);

@@ -36,7 +36,6 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     const { runOracle } = await import('../../query/bisect-run.js');
     const { readEvents } = await import('../../store/event-reader.js');
     const { eventLine, sourceRef } = await import('../present/event-line.js');
-    const { policyKey } = await import('../../engine/policy/registry.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
 
     const found = withStore(args, (db) => {
@@ -50,7 +49,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {
         trace: trace.name,
-        policies: policyKey(policies),
+        policies: policies.key,
         ...(args.when !== undefined ? { when: args.when } : { run: args.run }),
         ...result,
         events: trace.eventCount,

@@ -36,7 +36,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.') as never,
   handler: async (args) => {
     const { withStore, openTrace } = await import('../session.js');
-    const { resolvePolicies, policyKey } = await import('../../engine/policy/registry.js');
+    const { resolvePolicies } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
     const { readEvents } = await import('../../store/event-reader.js');
     const { initialStateFor } = await import('../../query/initial-state.js');
@@ -63,7 +63,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         const full = {
           trace: trace.name,
           other: other.name,
-          policies: policyKey(policies),
+          policies: policies.key,
           ...report,
           finalState,
           ...(args.all ? { allHunks: hunks } : {}),
@@ -78,9 +78,9 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       const initial = initialStateFor(trace);
       // The lockstep is a full replay of each side: build their snapshot sets on the way if missing.
       const recA = recorderFor(db, trace, a, initial);
-      const recB = policyKey(a) === policyKey(b) ? undefined : recorderFor(db, trace, b, initial);
+      const recB = a.key === b.key ? undefined : recorderFor(db, trace, b, initial);
       const all: unknown[] = [];
-      if (streaming) process.stdout.write(`A = ${policyKey(a)}\nB = ${policyKey(b)}\n\n`);
+      if (streaming) process.stdout.write(`A = ${a.key}\nB = ${b.key}\n\n`);
       const report = diffPolicies(readEvents(db, trace), initial, a, b, {
         onSteps: (sa, sb) => {
           recA?.observe(sa);
@@ -93,7 +93,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       });
       recA?.finish();
       recB?.finish();
-      const full = { trace: trace.name, a: policyKey(a), b: policyKey(b), ...report, ...(args.all ? { divergences: all } : {}) };
+      const full = { trace: trace.name, a: a.key, b: b.key, ...report, ...(args.all ? { divergences: all } : {}) };
       emit(args.json, full, (r) =>
         streaming && r.first
           ? text.policyDiffText(trace.name, r.a, r.b, r).split('\n').slice(2).join('\n')

@@ -21,7 +21,6 @@ export const stateCommand: CommandModule<GlobalArgs, Args> = {
     const { getPath } = await import('../../query/state-path.js');
     const { withStore, openTrace, policiesFrom } = await import('../session.js');
     const { renderState } = await import('../present/state-text.js');
-    const { policyKey } = await import('../../engine/policy/registry.js');
     withStore(args, (db) => {
       const trace = openTrace(db, args.trace);
       const policies = policiesFrom(args);
@@ -34,7 +33,7 @@ export const stateCommand: CommandModule<GlobalArgs, Args> = {
         args.json,
         args.path
           ? value
-          : { trace: trace.name, at: args.at, policies: policyKey(policies), event: step?.event, effects: step?.effects ?? [], state },
+          : { trace: trace.name, at: args.at, policies: policies.key, event: step?.event, effects: step?.effects ?? [], state },
         (v) => (args.path ? renderState(v, args.path) : renderState(state, '', step)),
       );
     });

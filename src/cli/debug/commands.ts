@@ -123,7 +123,7 @@ function infoCommand(session: DebugSession, rest: string): Answer {
       return state.vms.length ? vmTable(state).split('\n') : none(`No VMs at @${session.seq}.`);
     case 'policies':
     case 'policy':
-      return Object.values(session.policies).map((p) => `${p.id}${p.isDefault ? ' (default)' : ''}`);
+      return session.policies.policies.map((p) => `${p.id}${p.isDefault ? ' (default)' : ''}`);
     default:
       throw new DebugInputError(`info what? breakpoints, vcpus, memslots, vms or policies`);
   }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import { evolve } from '../../engine/evolve.js';
-import type { Policies } from '../../engine/policy/registry.js';
+import type { PolicySet } from '../../engine/policy/policy-set.js';
 import type { ReplayStep } from '../../engine/replay.js';
 import type { MachineState } from '../../model/state.js';
 import type { TraceEvent } from '../../model/event.js';
@@ -56,7 +56,7 @@ export interface ScanSource {
   db: SqlDatabase;
   trace: TraceRecord;
   strings: StringTable;
-  policies: Policies;
+  policies: PolicySet;
   seeker: Seeker;
   initial: MachineState;
 }

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { evolve } from '../../engine/evolve.js';
-import { resolvePolicies, type Policies } from '../../engine/policy/registry.js';
+import type { PolicySet } from '../../engine/policy/policy-set.js';
+import { resolvePolicies } from '../../engine/policy/registry.js';
 import { initialStateFor } from '../../query/initial-state.js';
 import { checkPosition, Seeker } from '../../query/seek.js';
 import { MAX_GAP } from '../../query/snapshots/spacing.js';
@@ -50,7 +51,7 @@ export class DebugSession {
     return this.trace.eventCount - 1;
   }
 
-  get policies(): Policies {
+  get policies(): PolicySet {
     return this.src.policies;
   }
 
@@ -62,7 +63,7 @@ export class DebugSession {
     return this.running !== undefined;
   }
 
-  private sourceFor(policies: Policies, onNotice: (line: string) => void): ScanSource {
+  private sourceFor(policies: PolicySet, onNotice: (line: string) => void): ScanSource {
     const seeker = new Seeker(this.db, this.trace, policies);
     // Seeks fold at most the snapshot gap once snapshots exist; build them now, once, rather than in
     // the middle of the first long `goto`.

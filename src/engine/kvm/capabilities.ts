@@ -64,3 +64,6 @@ const X86_ALWAYS = [
 export function x86Capability(cap: string): number | undefined {
   return GENERIC[cap] ?? (X86_ALWAYS.includes(cap) ? 1 : undefined);
 }
+
+/** Every capability the core answers on x86, so that no area claims one of them too. */
+export const X86_CORE_CAPABILITIES: readonly string[] = [...Object.keys(GENERIC), ...X86_ALWAYS];

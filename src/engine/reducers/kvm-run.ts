@@ -1,7 +1,9 @@
+import type { EventOf } from '../../model/event.js';
 import type { MachineState, Vcpu, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import { enterRunstate } from '../runstate.js';
 import { increment, withVcpu } from '../update.js';
+import { onFd } from './ioctl-target.js';
 
 // KVM_RUN as strace shows it: one event for the call, with the exit reason it returned.
 
@@ -11,8 +13,9 @@ export function runningOn(vcpu: Vcpu, tid: number | undefined, at: number | null
   return bound.runstate.state === 'running' ? bound : { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
 }
 
-export function kvmRun(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
-  const { event } = ctx;
+export const runVcpu = onFd<'ioctl:KVM_RUN'>(['vcpu'], (state, event, ctx, on) => kvmRun(state, event, ctx, on.vm!, on.vcpu!));
+
+function kvmRun(state: MachineState, event: EventOf<'ioctl:KVM_RUN'>, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
   let next = runningOn(vcpu, event.tid, event.ts ?? state.now);
   const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
   next = rest;

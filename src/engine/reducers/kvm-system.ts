@@ -1,32 +1,44 @@
 import { capName } from '../../model/kvm-abi.js';
-import type { MachineState, Process, Vm } from '../../model/state.js';
-import type { ReduceContext } from '../context.js';
+import type { Vm } from '../../model/state.js';
+import { x86Capability } from '../kvm/capabilities.js';
+import type { VmCreateDecision } from '../policy/define.js';
 import { newFd } from '../lookup.js';
-import { askCapability, askVmCreate } from '../policy/ask.js';
 import { withProcess } from '../update.js';
+import { onFd } from './ioctl-target.js';
 
 // ioctls on the /dev/kvm fd, and KVM_CHECK_EXTENSION, which also works on a VM fd.
 
 /** KVM_API_VERSION has been 12 since Linux 2.6.22 (include/uapi/linux/kvm.h). */
 const KVM_API_VERSION = 12;
 
-export function getApiVersion(state: MachineState, ctx: ReduceContext): MachineState {
+export const getApiVersion = onFd<'ioctl:KVM_GET_API_VERSION'>(['kvm'], (state, _event, ctx) => {
   ctx.effects.push({ kind: 'result', ret: KVM_API_VERSION });
   return state;
-}
+});
 
-export function checkExtension(state: MachineState, ctx: ReduceContext, vm: Vm | undefined): MachineState {
-  const cap = capName(ctx.event.args.cap as string | number);
-  const answer = askCapability(ctx.policies, cap, state, vm);
+/** An area's answer where one claims the capability, else the core's table of answers that no config or CPU changes. */
+export const checkExtension = onFd<'ioctl:KVM_CHECK_EXTENSION'>(['kvm', 'vm'], (state, event, ctx, on) => {
+  const cap = capName(event.args.cap);
+  const claimed = ctx.policies.capability(cap, state, on.vm);
+  const answer = claimed ? claimed.answer : state.host.arch === 'x86_64' ? x86Capability(cap) : undefined;
   ctx.effects.push(
     answer === undefined ? { kind: 'unmodelled', reason: `no active policy answers ${cap}` } : { kind: 'result', ret: answer },
   );
   return state;
+});
+
+/**
+ * x86 kvm_arch_init_vm() takes the types in kvm_caps.supported_vm_types; only KVM_X86_DEFAULT_VM (0) is
+ * there on every host, the rest depend on SEV/TDX hardware. Other architectures' types belong to areas.
+ */
+function coreVmCreate(type: number, arch: string): VmCreateDecision | undefined {
+  return arch === 'x86_64' && type === 0 ? { accept: true } : undefined;
 }
 
-export function createVm(state: MachineState, ctx: ReduceContext, process: Process): MachineState {
-  const type = Number(ctx.event.args.type ?? 0);
-  const decision = askVmCreate(ctx.policies, type, state, process);
+export const createVm = onFd<'ioctl:KVM_CREATE_VM'>(['kvm'], (state, event, ctx, { process }) => {
+  const type = event.args.type;
+  const claimed = ctx.policies.vmCreate(type, state, process);
+  const decision = claimed ? claimed.decision : coreVmCreate(type, state.host.arch);
   if (decision && 'errno' in decision) {
     ctx.effects.push({ kind: 'result', errno: decision.errno });
     ctx.effects.push({ kind: 'log', message: `KVM_CREATE_VM type ${type}: ${decision.why}` });
@@ -35,11 +47,11 @@ export function createVm(state: MachineState, ctx: ReduceContext, process: Proce
   if (!decision) {
     ctx.effects.push({ kind: 'unmodelled', reason: `no active policy decides KVM_CREATE_VM type ${type} on ${state.host.arch}` });
     // Without a prediction the observation decides whether a VM exists.
-    if (ctx.event.result?.errno) return state;
+    if (event.result?.errno) return state;
   } else {
     ctx.effects.push({ kind: 'result', newFd: 'vm' });
   }
-  const fd = newFd(process, ctx.event.result?.ret);
+  const fd = newFd(process, event.result?.ret);
   const vm: Vm = {
     id: state.vms.length,
     pid: process.pid,
@@ -48,12 +60,12 @@ export function createVm(state: MachineState, ctx: ReduceContext, process: Proce
     arch: state.host.arch,
     origin: 'created',
     status: 'running',
-    createdAt: ctx.event.seq,
+    createdAt: event.seq,
     memslots: [],
     vcpus: [],
-    ...(decision?.flavor ? { flavor: decision.flavor } : {}),
+    ...(decision?.vm ?? {}),
   };
   if (decision?.why) ctx.effects.push({ kind: 'log', message: `KVM_CREATE_VM type ${type}: ${decision.why}` });
   const next = withProcess(state, { ...process, fds: { ...process.fds, [fd]: { type: 'vm', vm: vm.id } } });
   return { ...next, vms: [...next.vms, vm] };
-}
+});

@@ -1,80 +1,81 @@
 import { toBig, hex } from '../../model/address.js';
-import type { MachineState, Process } from '../../model/state.js';
+import type { EventKey, EventOf } from '../../model/event.js';
+import type { Process } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
+import type { EventReducer } from '../policy/define.js';
 import { mapRange, pageUp, protectRange, unmapRange } from '../host/vmas.js';
 import { newFd, processOf } from '../lookup.js';
-import { askReduce } from '../policy/ask.js';
 import { withProcess } from '../update.js';
 
 // Host syscalls that shape a VMM's address space and fd table. Where the kernel's answer depends on
 // what the trace cannot show (where mmap places a mapping, mappings made by exec before the trace
 // began), the reducer follows the observed result and predicts nothing.
 
-export function reduceSyscall(state: MachineState, ctx: ReduceContext): MachineState {
-  const process = processOf(state, ctx.event);
-  const next = HANDLERS[ctx.event.name]?.(process, ctx, state);
-  if (next) return withProcess(state, next);
-  return askReduce(state, ctx) ?? state;
+/** A syscall handler edits the calling process, or leaves the state as it is (undefined). */
+function onProcess<K extends EventKey>(
+  edit: (process: Process, event: EventOf<K>, ctx: ReduceContext) => Process | undefined,
+): EventReducer<K> {
+  return (state, event, ctx) => {
+    const next = edit(processOf(state, event), event, ctx);
+    return next ? withProcess(state, next) : state;
+  };
 }
 
-type SyscallHandler = (process: Process, ctx: ReduceContext, state: MachineState) => Process | undefined;
+const failed = (event: { result?: { errno?: string } }): boolean => event.result?.errno !== undefined;
 
-const failed = (ctx: ReduceContext): boolean => ctx.event.result?.errno !== undefined;
+export const mmap = onProcess<'syscall:mmap'>((process, event, ctx) => {
+  const { args, result } = event;
+  const length = toBig(args.length);
+  const flags = args.flags;
+  // MAP_FIXED places the mapping at addr or fails; otherwise addr is a hint and the result decides.
+  const start = flags.includes('MAP_FIXED') ? toBig(args.addr) : toBig(result?.ret ?? (args.addr === null ? undefined : args.addr));
+  if (failed(event) || length === undefined || start === undefined || start === 0n) {
+    if (!failed(event)) ctx.effects.push({ kind: 'unmodelled', reason: 'mmap without an address to place it' });
+    return undefined;
+  }
+  if (flags.includes('MAP_FIXED')) ctx.effects.push({ kind: 'result', ret: Number(start) });
+  const vma = {
+    start: hex(start),
+    end: hex(start + pageUp(length)),
+    prot: args.prot,
+    flags,
+    ...(args.fdPath !== undefined ? { file: args.fdPath } : {}),
+    mappedAt: event.seq,
+  };
+  return { ...process, vmas: mapRange(process.vmas, vma) };
+});
 
-const HANDLERS: Record<string, SyscallHandler> = {
-  mmap(process, ctx) {
-    const { args, result } = ctx.event;
-    const length = toBig(args.length);
-    const flags = String(args.flags ?? '');
-    // MAP_FIXED places the mapping at addr or fails; otherwise addr is a hint and the result decides.
-    const start = flags.includes('MAP_FIXED') ? toBig(args.addr) : toBig(result?.ret ?? (args.addr === null ? undefined : args.addr));
-    if (failed(ctx) || length === undefined || start === undefined || start === 0n) {
-      if (!failed(ctx)) ctx.effects.push({ kind: 'unmodelled', reason: 'mmap without an address to place it' });
-      return undefined;
-    }
-    if (flags.includes('MAP_FIXED')) ctx.effects.push({ kind: 'result', ret: Number(start) });
-    const vma = {
-      start: hex(start),
-      end: hex(start + pageUp(length)),
-      prot: String(args.prot ?? 'PROT_NONE'),
-      flags,
-      ...(typeof args.fdPath === 'string' ? { file: args.fdPath } : {}),
-      mappedAt: ctx.event.seq,
-    };
-    return { ...process, vmas: mapRange(process.vmas, vma) };
-  },
-  munmap(process, ctx) {
-    const start = toBig(ctx.event.args.addr);
-    const length = toBig(ctx.event.args.length);
-    if (start === undefined || length === undefined) return undefined;
-    // mm/mmap.c do_vmi_munmap(): an unaligned start or a zero length is -EINVAL; unmapping a range
-    // with nothing mapped in it is still 0.
-    if (start % 4096n !== 0n || length === 0n) {
-      ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
-      return undefined;
-    }
-    ctx.effects.push({ kind: 'result', ret: 0 });
-    return { ...process, vmas: unmapRange(process.vmas, start, start + pageUp(length)) };
-  },
-  mprotect(process, ctx) {
-    const start = toBig(ctx.event.args.addr);
-    const length = toBig(ctx.event.args.length);
-    if (failed(ctx) || start === undefined || length === undefined) return undefined;
-    return { ...process, vmas: protectRange(process.vmas, start, start + pageUp(length), String(ctx.event.args.prot ?? 'PROT_NONE')) };
-  },
-  open: openFile,
-  openat: openFile,
-  close(process, ctx) {
-    const fd = Number(ctx.event.args.fd);
-    if (failed(ctx) || !process.fds[fd]) return undefined;
-    const { [fd]: _closed, ...fds } = process.fds;
-    return { ...process, fds };
-  },
-};
+export const munmap = onProcess<'syscall:munmap'>((process, event, ctx) => {
+  const start = toBig(event.args.addr);
+  const length = toBig(event.args.length);
+  if (start === undefined || length === undefined) return undefined;
+  // mm/mmap.c do_vmi_munmap(): an unaligned start or a zero length is -EINVAL; unmapping a range
+  // with nothing mapped in it is still 0.
+  if (start % 4096n !== 0n || length === 0n) {
+    ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
+    return undefined;
+  }
+  ctx.effects.push({ kind: 'result', ret: 0 });
+  return { ...process, vmas: unmapRange(process.vmas, start, start + pageUp(length)) };
+});
 
-function openFile(process: Process, ctx: ReduceContext): Process | undefined {
-  const path = ctx.event.args.path;
-  if (failed(ctx) || typeof path !== 'string') return undefined;
-  const fd = newFd(process, ctx.event.result?.ret);
+export const mprotect = onProcess<'syscall:mprotect'>((process, event) => {
+  const start = toBig(event.args.addr);
+  const length = toBig(event.args.length);
+  if (failed(event) || start === undefined || length === undefined) return undefined;
+  return { ...process, vmas: protectRange(process.vmas, start, start + pageUp(length), event.args.prot) };
+});
+
+export const openFile = onProcess<'syscall:open' | 'syscall:openat'>((process, event) => {
+  if (failed(event)) return undefined;
+  const path = event.args.path;
+  const fd = newFd(process, event.result?.ret);
   return { ...process, fds: { ...process.fds, [fd]: path === '/dev/kvm' ? { type: 'kvm' } : { type: 'file', path } } };
-}
+});
+
+export const close = onProcess<'syscall:close'>((process, event) => {
+  const fd = event.args.fd;
+  if (failed(event) || !process.fds[fd]) return undefined;
+  const { [fd]: _closed, ...fds } = process.fds;
+  return { ...process, fds };
+});

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../../model/event.js';
+import type { EventWho } from '../../model/event.js';
 import { newRunstate, type MachineState, type Vm } from '../../model/state.js';
 import { vcpuOf, type VcpuRef } from '../lookup.js';
 import { withVcpu } from '../update.js';
@@ -7,7 +7,7 @@ import { withVcpu } from '../update.js';
  * The vCPU a KVM trace event (kvm_entry, kvm_exit, ...) comes from. ftrace-only traces have no
  * KVM_CREATE_VM, so the VM and vCPU are inferred from the thread the events come from.
  */
-export function vcpuForTraceEvent(state: MachineState, event: TraceEvent): { state: MachineState; ref: VcpuRef } {
+export function vcpuForTraceEvent(state: MachineState, event: EventWho): { state: MachineState; ref: VcpuRef } {
   const found = vcpuOf(state, event);
   if (found) return { state, ref: found };
   const at = event.ts ?? state.now;

@@ -2,8 +2,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../model/event.js';
 import { ScenarioError } from '../../errors.js';
-import { ARG_SCHEMAS } from './arg-schemas.js';
-import './args/index.js';
+import { argsSchema } from '../../engine/policy/vocabulary.js';
 import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
 
 // A scenario file -> its header, its events, its expectations. Every problem in the file is reported
@@ -80,7 +79,7 @@ export function parseScenario(file: string, text: string): Scenario {
     }
     const kind = EVENT_KINDS.find((k) => (event as Record<string, unknown>)[k] !== undefined) as EventKind;
     const name = (event as Record<string, unknown>)[kind] as string;
-    const schema = ARG_SCHEMAS[`${kind}:${name}`];
+    const schema = argsSchema(`${kind}:${name}`, 'scenario');
     const args = (schema ? report.check(schema, event.args, ['events', i, 'args']) : event.args) as Args | undefined;
     if (!args) return;
     const pid = event.pid ?? defaults.pid ?? 1;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../../model/event.js';
-import { int } from './arg-schemas.js';
+import { int } from '../../model/events/index.js';
+import { ARCHES } from '../../engine/policy/define.js';
+import { hostFactsSchema } from '../../engine/policy/vocabulary.js';
 
 // The shape of a scenario file (README.md, "Scenarios"). Event args are checked separately, per
 // event name, once the event's kind and name are known.
@@ -64,9 +66,9 @@ export const scenarioFile = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, { error: 'expected a name of letters, digits, _ . -' }),
   description: z.string(),
   source: z.union([z.string(), z.array(z.string())], { error: 'expected the seed file, commit or patch this scenario comes from' }),
-  arch: z.enum(['x86_64', 's390x', 'mips64', 'aarch64'], { error: 'expected one of x86_64, s390x, mips64, aarch64' }),
-  /** Facts about the host the trace cannot show (a CPU feature, say). */
-  host: z.record(z.string(), argValue).default({}),
+  arch: z.enum(ARCHES, { error: `expected one of ${ARCHES.join(', ')}` }),
+  /** Facts about the host the trace cannot show (a CPU feature, say): each area declares the ones it reads. */
+  host: hostFactsSchema().default({}),
   defaults: z.strictObject({ pid: int.optional(), tid: int.optional(), comm: z.string().optional() }).default({}),
   events: z.array(z.unknown()).min(1, { error: 'expected at least one event' }),
   expect: z.array(z.unknown()).default([]),

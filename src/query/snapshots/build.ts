@@ -1,4 +1,4 @@
-import type { Policies } from '../../engine/policy/registry.js';
+import type { PolicySet } from '../../engine/policy/policy-set.js';
 import type { ReplayStep } from '../../engine/replay.js';
 import type { MachineState } from '../../model/state.js';
 import { findSnapshotSet, type SnapshotKey } from '../../store/snapshots.js';
@@ -14,7 +14,7 @@ import { SnapshotRecorder } from './recorder.js';
 export function recorderFor(
   db: SqlDatabase,
   trace: TraceRecord,
-  policies: Policies,
+  policies: PolicySet,
   initial: MachineState,
   key: SnapshotKey | undefined = snapshotKey(trace, policies),
 ): SnapshotRecorder | undefined {

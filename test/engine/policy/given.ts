@@ -4,6 +4,7 @@ import type { NewEvent, TraceEvent } from '../../../src/model/event.js';
 import { initialState, type MachineState } from '../../../src/model/state.js';
 import { evolve } from '../../../src/engine/evolve.js';
 import { resolvePolicies } from '../../../src/engine/policy/registry.js';
+import { argsSchema } from '../../../src/engine/policy/vocabulary.js';
 
 export type Ev = Omit<NewEvent, 'args'> & { args?: NewEvent['args'] };
 
@@ -22,7 +23,10 @@ export function given(arch: string, policies: string[], events: Ev[], features?:
   let effects: Effect[] = [];
   const states: MachineState[] = [];
   events.forEach((e, seq) => {
-    const event: TraceEvent = { pid: 1, tid: 1, ...e, args: e.args ?? {}, seq };
+    // As an importer's would be: args in the canonical form their schema gives, or the test is wrong.
+    const schema = argsSchema(`${e.kind}:${e.name}`, 'importer');
+    const args = schema ? (schema.parse(e.args ?? {}) as TraceEvent['args']) : (e.args ?? {});
+    const event: TraceEvent = { pid: 1, tid: 1, ...e, args, seq };
     const frozen = JSON.stringify(state);
     const step = evolve(state, event, policy);
     if (JSON.stringify(state) !== frozen) throw new Error(`evolve mutated its input at event ${seq}`);

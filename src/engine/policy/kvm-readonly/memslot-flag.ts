@@ -1,11 +1,9 @@
-import { KVM_MEM_READONLY } from '../../../model/kvm-abi.js';
-import type { ReadonlyPolicy } from './policy.js';
-import { reduceReadonly } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { ReadonlyParams } from './params.js';
 
 /** Linux 3.7+: commit 4d8b81abc47b, "KVM: introduce readonly memslot". */
-export const memslotFlag: ReadonlyPolicy = {
-  ...policyName('kvm-readonly', 'memslot-flag'),
+export const memslotFlag: VariantSpec<ReadonlyParams> = {
+  variant: 'memslot-flag',
   isDefault: true,
   summary:
     '3.7+: KVM_MEM_READONLY slots; reads work (swapped pages too), writes exit as KVM_EXIT_MMIO, unemulatable ones as KVM_EXIT_INTERNAL_ERROR',
@@ -18,12 +16,5 @@ export const memslotFlag: ReadonlyPolicy = {
     { kind: 'doc', ref: 'Documentation/virt/kvm/api.rst 4.35 KVM_SET_USER_MEMORY_REGION: writes are posted to userspace as KVM_EXIT_MMIO' },
     { kind: 'seed', ref: '004_2ea3dcaaa5e2dea3.txt', note: 'KVM_EXIT_INTERNAL_ERROR for writes the emulator cannot handle' },
   ],
-  readonlyFlag: true,
-  asyncFaultWithoutVmWrite: true,
-  capability(cap) {
-    // x86 kvm_vm_ioctl_check_extension() (arch/x86/kvm/x86.c): KVM_CAP_READONLY_MEM is 1 for default VMs.
-    return cap === 'KVM_CAP_READONLY_MEM' ? 1 : undefined;
-  },
-  memslotFlags: () => KVM_MEM_READONLY,
-  reduce: (state, ctx) => reduceReadonly(memslotFlag, state, ctx),
+  params: { readonlyFlag: true, asyncFaultWithoutVmWrite: true },
 };

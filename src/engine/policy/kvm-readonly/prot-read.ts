@@ -1,6 +1,5 @@
-import type { ReadonlyPolicy } from './policy.js';
-import { reduceReadonly } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { ReadonlyParams } from './params.js';
 
 /**
  * Linux before 3.7: read-only guest memory only by mapping it without PROT_WRITE in the VMM.
@@ -12,9 +11,8 @@ import { policyName } from '../types.js';
  * it is not cited). So this kernel accepts a
  * KVM_MEM_READONLY bit silently and the slot stays writable as far as KVM is concerned.
  */
-export const protRead: ReadonlyPolicy = {
-  ...policyName('kvm-readonly', 'prot-read'),
-  isDefault: false,
+export const protRead: VariantSpec<ReadonlyParams> = {
+  variant: 'prot-read',
   summary:
     'Before 3.7: no KVM_MEM_READONLY (flag bits unchecked and ignored); a !PROT_WRITE slot dies on a guest write or a swapped-out read',
   sources: [
@@ -28,12 +26,5 @@ export const protRead: ReadonlyPolicy = {
       ref: 'virt/kvm/kvm_main.c hva_to_pfn() (3.6): `if (async && (vma->vm_flags & VM_WRITE)) *async = true; pfn = KVM_PFN_ERR_FAULT`',
     },
   ],
-  readonlyFlag: false,
-  asyncFaultWithoutVmWrite: false,
-  capability(cap) {
-    // KVM_CAP_READONLY_MEM (81) did not exist; kvm_dev_ioctl_check_extension() returns 0 for a cap it does not know.
-    return cap === 'KVM_CAP_READONLY_MEM' ? 0 : undefined;
-  },
-  memslotFlags: () => 'unchecked',
-  reduce: (state, ctx) => reduceReadonly(protRead, state, ctx),
+  params: { readonlyFlag: false, asyncFaultWithoutVmWrite: false },
 };

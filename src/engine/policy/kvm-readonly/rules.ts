@@ -1,34 +1,27 @@
 import { hex, toBig } from '../../../model/address.js';
+import type { EventOf } from '../../../model/event.js';
 import { KVM_MEM_READONLY } from '../../../model/kvm-abi.js';
-import type { MachineState, Process } from '../../../model/state.js';
+import type { MachineState } from '../../../model/state.js';
 import type { ReduceContext } from '../../context.js';
 import { crashVm, guestMemoryAt, writable } from '../../kvm/guest-memory.js';
 import { vcpuOf } from '../../lookup.js';
 import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
 import { withProcess, withVcpu } from '../../update.js';
-import type { ReadonlyPolicy } from './policy.js';
+import type { ReadonlyParams } from './params.js';
 
-// The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyPolicy.
-// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?} (scenarios), `fault: host_reclaim`
-// {addr, length} (the host swapped pages out), and ftrace's `kvm_mmio` {type, len, gpa, val}.
+// The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyParams.
+// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?} (scenarios) and ftrace's
+// `kvm_mmio` {type, len, gpa, val}; the pages the host reclaimed are the core's (`fault: host_reclaim`).
 
 /** KVM_INTERNAL_ERROR_EMULATION (include/uapi/linux/kvm.h). */
 const KVM_INTERNAL_ERROR_EMULATION = 1;
-const PAGE = 4096n;
 
-export function reduceReadonly(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
-  const { event } = ctx;
-  // The thread and 4d8b81abc47b are about x86's MMU (__KVM_HAVE_READONLY_MEM was x86-only then);
-  // other architectures' guest accesses are left to their own areas (s390-pgste).
-  if (event.kind !== 'fault' || state.host.arch !== 'x86_64') return undefined;
-  if (event.name === 'guest_access') return guestAccess(policy, state, ctx);
-  if (event.name === 'host_reclaim') return hostReclaim(state, ctx);
-  if (event.name === 'kvm_mmio' && policy.readonlyFlag) return ftraceMmioWrite(state, ctx);
-  return undefined;
-}
-
-function guestAccess(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
-  const { event } = ctx;
+export function guestAccess(
+  policy: ReadonlyParams,
+  state: MachineState,
+  event: EventOf<'fault:guest_access'>,
+  ctx: ReduceContext,
+): MachineState {
   const ref = vcpuOf(state, event);
   const gpa = toBig(event.args.gpa);
   if (!ref || gpa === undefined) {
@@ -40,8 +33,7 @@ function guestAccess(policy: ReadonlyPolicy, state: MachineState, ctx: ReduceCon
     ctx.effects.push({ kind: 'unmodelled', reason: `VM ${vm.id} crashed at @${vm.crash?.seq}; it runs no guest code` });
     return state;
   }
-  const write = event.args.write === true;
-  const len = Number(event.args.len ?? 1);
+  const { write, len } = event.args;
   const hit = guestMemoryAt(state, vm, gpa);
   if (!hit) {
     // No memslot: the access is MMIO, which KVM hands to userspace (api.rst, KVM_EXIT_MMIO).
@@ -114,34 +106,17 @@ function mmioDetail(gpa: bigint, len: number, write: boolean, data: unknown): Re
   return { gpa: hex(gpa), len, is_write: write ? 1 : 0, ...(typeof data === 'number' || typeof data === 'string' ? { data } : {}) };
 }
 
-/** The host swapped out [addr, addr + length) of the process the event names (kswapd, or a scenario's MADV_PAGEOUT). */
-function hostReclaim(state: MachineState, ctx: ReduceContext): MachineState {
-  const { event } = ctx;
-  const start = toBig(event.args.addr);
-  const length = toBig(event.args.length);
-  const pid = event.pid ?? 0;
-  const process: Process = state.host.processes[pid] ?? { pid, pgste: false, vmas: [], fds: {} };
-  if (start === undefined || length === undefined) {
-    ctx.effects.push({ kind: 'unmodelled', reason: 'host_reclaim without addr and length' });
-    return state;
-  }
-  const pages = new Set(process.reclaimed ?? []);
-  for (let page = start & ~(PAGE - 1n); page < start + length; page += PAGE) pages.add(hex(page));
-  return withProcess(state, { ...process, reclaimed: [...pages].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)) });
-}
-
 /**
  * ftrace's kvm_mmio write inside a KVM_MEM_READONLY slot: the emulator is completing a write that
  * 4d8b81abc47b sends to userspace, so the KVM_RUN in progress returns KVM_EXIT_MMIO.
  */
-function ftraceMmioWrite(state: MachineState, ctx: ReduceContext): MachineState | undefined {
-  const { event } = ctx;
+export function ftraceMmioWrite(state: MachineState, event: EventOf<'fault:kvm_mmio'>): MachineState {
   const gpa = toBig(event.args.gpa);
-  if (event.args.type !== 'write' || gpa === undefined) return undefined;
+  if (event.args.type !== 'write' || gpa === undefined) return state;
   const { state: next, ref } = vcpuForTraceEvent(state, event);
   const hit = guestMemoryAt(next, ref.vm, gpa);
-  if (!hit || !(hit.slot.flags & KVM_MEM_READONLY)) return undefined;
-  const len = Number(event.args.len ?? 0);
+  if (!hit || !(hit.slot.flags & KVM_MEM_READONLY)) return state;
+  const len = event.args.len;
   return withVcpu(next, ref.vm.id, {
     ...ref.vcpu,
     pendingExit: 'KVM_EXIT_MMIO',

@@ -1,6 +1,35 @@
+import { defineArea } from '../define.js';
+import { MIPS_EVENTS, MIPS_HOST_FACTS } from './events.js';
 import { linux412 } from './linux-4-12.js';
 import { linux59 } from './linux-5-9.js';
-import type { MipsVmTypePolicy } from './policy.js';
+import type { MipsParams } from './params.js';
+import { loadKernel, mipsCapability, mipsVmCreate } from './rules.js';
 
-export type { MipsVmTypePolicy };
-export const mipsPolicies: readonly MipsVmTypePolicy[] = [linux412, linux59];
+// mips-vmtype: T&E or VZ (seed 003).
+
+export type { MipsParams };
+
+export const mipsVmtypeArea = defineArea<MipsParams>({
+  area: 'mips-vmtype',
+  summary: 'what a KVM_CREATE_VM type number makes on MIPS: a trap-and-emulate VM or a VZ one',
+  arches: ['mips64'],
+  events: MIPS_EVENTS,
+  hostFacts: MIPS_HOST_FACTS,
+  behaviour: (params) => ({
+    reducers: { 'guest:load_kernel': loadKernel },
+    hooks: {
+      vmCreate: (type, state) => mipsVmCreate(params, type, state),
+      capabilities: {
+        KVM_CAP_MIPS_VZ: (state) => mipsCapability('KVM_CAP_MIPS_VZ', state),
+        KVM_CAP_MIPS_TE: (state) => mipsCapability('KVM_CAP_MIPS_TE', state),
+      },
+    },
+  }),
+  variants: [linux412, linux59],
+});
+
+declare module '../define-policy.js' {
+  interface AreaParamsMap {
+    'mips-vmtype': MipsParams;
+  }
+}

@@ -1,11 +1,9 @@
-import type { MipsVmTypePolicy } from './policy.js';
-import { mipsCapability, mipsVmCreate, reduceMips } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { MipsParams } from './params.js';
 
 /** Linux 4.12 to 5.8: KVM_VM_MIPS_TE = 0, KVM_VM_MIPS_VZ = 1 (include/uapi/linux/kvm.h); a kernel takes only its build's type. */
-export const linux412: MipsVmTypePolicy = {
-  ...policyName('mips-vmtype', 'linux-4.12'),
-  isDefault: false,
+export const linux412: VariantSpec<MipsParams> = {
+  variant: 'linux-4.12',
   summary: '4.12-5.8: type 0 = KVM_VM_MIPS_TE, 1 = KVM_VM_MIPS_VZ; a T&E build takes only 0, a VZ build only 1, anything else is EINVAL',
   sources: [
     { kind: 'seed', ref: '003_68d6fb5854a5eeaa.txt', note: 'the T&E vs VZ type debate (James Hogan, Paolo Bonzini)' },
@@ -21,8 +19,5 @@ export const linux412: MipsVmTypePolicy = {
       note: 'choice "Virtualization mode": KVM_MIPS_TE or KVM_MIPS_VZ, one per build',
     },
   ],
-  types: { 0: 'te', 1: 'vz' },
-  capability: (cap, state, vm) => mipsCapability(cap, state, vm),
-  vmCreate: (type, state) => mipsVmCreate(linux412, type, state),
-  reduce: reduceMips,
+  params: { types: { 0: 'te', 1: 'vz' } },
 };

@@ -1,10 +1,11 @@
 import { hex, toBig } from '../../../model/address.js';
-import type { MachineState, Vm } from '../../../model/state.js';
+import type { EventOf } from '../../../model/event.js';
+import type { MachineState } from '../../../model/state.js';
 import type { ReduceContext } from '../../context.js';
 import { eventPid } from '../../lookup.js';
 import { withVm } from '../../update.js';
-import type { VmCreateDecision } from '../types.js';
-import type { MipsVmTypePolicy } from './policy.js';
+import type { VmCreateDecision } from '../define.js';
+import type { MipsParams } from './params.js';
 
 // MIPS KVM has two kinds of VM: trap-and-emulate (T&E), which runs the guest kernel in user mode
 // with its segments moved into useg, and VZ, the hardware virtualization ASE (seed 003,
@@ -35,8 +36,7 @@ function noKvm(state: MachineState, mode: MipsBuild): boolean {
  * build's own type number is accepted. 5.9 (15e9e35cd1de) adds `case KVM_VM_MIPS_AUTO: break;` in front
  * and renumbers (AUTO 0, VZ 1, TE 2). Either way the VM is of the build's kind: the type only gates.
  */
-export function mipsVmCreate(policy: MipsVmTypePolicy, type: number, state: MachineState): VmCreateDecision | undefined {
-  if (state.host.arch !== 'mips64') return undefined;
+export function mipsVmCreate(policy: MipsParams, type: number, state: MachineState): VmCreateDecision | undefined {
   const mode = buildMode(state);
   if (mode === undefined) return undefined; // the scenario did not say how the host kernel was built
   if (noKvm(state, mode)) return undefined; // no /dev/kvm to ask: nothing to predict
@@ -45,13 +45,13 @@ export function mipsVmCreate(policy: MipsVmTypePolicy, type: number, state: Mach
   if (meaning === 'auto')
     return {
       accept: true,
-      flavor: mode,
+      vm: { flavor: mode },
       why: `type ${type} is KVM_VM_MIPS_AUTO: a ${build} kernel makes a ${mode === 'vz' ? 'VZ' : 'T&E'} VM`,
     };
   if (meaning === mode)
     return {
       accept: true,
-      flavor: mode,
+      vm: { flavor: mode },
       why: `type ${type} is KVM_VM_MIPS_${mode.toUpperCase()}, the mode this kernel was built for (${build})`,
     };
   if (meaning)
@@ -68,9 +68,7 @@ export function mipsVmCreate(policy: MipsVmTypePolicy, type: number, state: Mach
  * trap_emul.c answers KVM_CAP_MIPS_TE = 1, vz.c answers KVM_CAP_MIPS_VZ = 1 ("we wouldn't be here unless
  * cpu_has_vz"), each 0 for the other. So the answer is the build's, the same on either fd.
  */
-export function mipsCapability(cap: string, state: MachineState, _vm: Vm | undefined): number | undefined {
-  if (state.host.arch !== 'mips64') return undefined;
-  if (cap !== 'KVM_CAP_MIPS_VZ' && cap !== 'KVM_CAP_MIPS_TE') return undefined;
+export function mipsCapability(cap: 'KVM_CAP_MIPS_VZ' | 'KVM_CAP_MIPS_TE', state: MachineState): number | undefined {
   const mode = buildMode(state);
   if (mode === undefined || noKvm(state, mode)) return undefined;
   return (cap === 'KVM_CAP_MIPS_VZ') === (mode === 'vz') ? 1 : 0;
@@ -91,9 +89,7 @@ function segmentOf(address: bigint): 'kseg0/1' | 'te-kseg0/1' | 'te-kseg2/3' | '
  * 0x40000000..0x7FFFFFFF"), so only a kernel linked there (CONFIG_KVM_GUEST) can run; a VZ guest has
  * the real segments, so it needs a kernel linked in KSEG0 (0x80000000).
  */
-export function reduceMips(state: MachineState, ctx: ReduceContext): MachineState | undefined {
-  const { event } = ctx;
-  if (event.kind !== 'guest' || event.name !== 'load_kernel') return undefined;
+export function loadKernel(state: MachineState, event: EventOf<'guest:load_kernel'>, ctx: ReduceContext): MachineState {
   const link = toBig(event.args.link_address);
   const vm = event.vm !== undefined ? state.vms[event.vm] : state.vms.filter((v) => v.pid === eventPid(event)).at(-1);
   if (!vm || link === undefined || !vm.flavor) {

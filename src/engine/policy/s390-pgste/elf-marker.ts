@@ -1,9 +1,8 @@
-import type { PgstePolicy } from './policy.js';
-import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { PgsteParams } from './params.js';
 
-export const elfMarker: PgstePolicy = {
-  ...policyName('s390-pgste', 'elf-marker'),
+export const elfMarker: VariantSpec<PgsteParams> = {
+  variant: 'elf-marker',
   isDefault: true,
   summary:
     "4.12+: as sysctl-only, plus an ELF with a PT_S390_PGSTE (0x70000000) header gets PGSTEs by a restarted execve; a new mm (fork or execve) inherits PGSTEs from the caller's mm",
@@ -17,10 +16,5 @@ export const elfMarker: PgstePolicy = {
       note: 'alloc_pgste = sysctl || TIF_PGSTE || current->mm->context.alloc_pgste',
     },
   ],
-  elfMarker: true,
-  inheritsFromCurrentMm: true,
-  lateMmap: false,
-  capability: (cap, state) => s390Capability(elfMarker, cap, state),
-  vmCreate: (type, state, process) => s390VmCreate(elfMarker, type, state, process),
-  reduce: (state, ctx) => reducePgste(elfMarker, state, ctx),
+  params: { elfMarker: true, inheritsFromCurrentMm: true, lateMmap: false },
 };

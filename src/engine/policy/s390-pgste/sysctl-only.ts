@@ -1,10 +1,8 @@
-import type { PgstePolicy } from './policy.js';
-import { reducePgste, s390Capability, s390VmCreate } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { PgsteParams } from './params.js';
 
-export const sysctlOnly: PgstePolicy = {
-  ...policyName('s390-pgste', 'sysctl-only'),
-  isDefault: false,
+export const sysctlOnly: VariantSpec<PgsteParams> = {
+  variant: 'sysctl-only',
   summary:
     'Before 4.12: only vm.allocate_pgste=1 when an mm is made (execve, fork) gives it PGSTEs, nothing is inherited; KVM_CREATE_VM without them is EINVAL',
   sources: [
@@ -19,10 +17,5 @@ export const sysctlOnly: PgstePolicy = {
       note: 'alloc_pgste = page_table_allocate_pgste; nothing from current->mm',
     },
   ],
-  elfMarker: false,
-  inheritsFromCurrentMm: false,
-  lateMmap: false,
-  capability: (cap, state) => s390Capability(sysctlOnly, cap, state),
-  vmCreate: (type, state, process) => s390VmCreate(sysctlOnly, type, state, process),
-  reduce: (state, ctx) => reducePgste(sysctlOnly, state, ctx),
+  params: { elfMarker: false, inheritsFromCurrentMm: false, lateMmap: false },
 };

@@ -1,9 +1,8 @@
-import type { RunstatePolicy } from './policy.js';
-import { reduceRunstate } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { RunstateParams } from './params.js';
 
-export const physArea: RunstatePolicy = {
-  ...policyName('xen-runstate', 'phys-area'),
+export const physArea: VariantSpec<RunstateParams> = {
+  variant: 'phys-area',
   isDefault: true,
   summary:
     'Xen 4.18+: VCPUOP_register_runstate_phys_area (14) by guest physical address, one page at most, always the update-flag protocol',
@@ -14,7 +13,5 @@ export const physArea: RunstatePolicy = {
       ref: 'xen/include/public/vcpu.h VCPUOP_register_runstate_phys_area = 14; xen/include/public/features.h XENFEAT_runstate_phys_area = 18',
     },
   ],
-  translateAt: 'switch',
-  physArea: true,
-  reduce: (state, ctx) => reduceRunstate(physArea, state, ctx),
+  params: { translateAt: 'switch', physArea: true },
 };

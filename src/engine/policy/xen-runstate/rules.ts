@@ -1,11 +1,11 @@
 import { hex, toBig } from '../../../model/address.js';
+import type { EventOf, TraceEvent } from '../../../model/event.js';
 import type { MachineState, RunState, Vcpu, Vm } from '../../../model/state.js';
-import { RUN_STATES } from '../../../model/state.js';
 import type { ReduceContext } from '../../context.js';
 import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
 import { enterRunstate } from '../../runstate.js';
 import { withVcpu, withVm } from '../../update.js';
-import type { RunstatePolicy } from './policy.js';
+import type { RunstateParams } from './params.js';
 
 // Xen's runstate area (xen/include/public/vcpu.h), shared by the three xen-runstate policies.
 // Events (vm/vcpu on the event are the vCPU that runs or makes the call):
@@ -26,54 +26,32 @@ export const RUNSTATE_INFO_SIZE = 48n;
 const PAGE = 4096n;
 const NO_AREA = (1n << 64n) - 1n;
 
-export function reduceRunstate(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState | undefined {
-  const { event } = ctx;
-  switch (event.kind) {
-    case 'hypercall':
-      if (event.name === 'vm_assist') return vmAssist(state, ctx);
-      if (event.name === 'VCPUOP_register_runstate_memory_area') return registerVirtual(policy, state, ctx);
-      if (event.name === 'VCPUOP_register_runstate_phys_area') return registerPhysical(policy, state, ctx);
-      return undefined;
-    case 'context_switch':
-      if (event.name === 'vcpu_deschedule' || event.name === 'vcpu_schedule') return contextSwitch(policy, state, ctx);
-      return undefined;
-    case 'guest':
-      if (event.name === 'page_table_update') return pageTableUpdate(state, ctx);
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** The vCPU a VCPUOP names, and the calling vCPU (`caller`), whose page tables a guest handle is copied through. */
 function target(
   state: MachineState,
-  ctx: ReduceContext,
+  event: TraceEvent,
   vcpuId: number | undefined,
 ): { state: MachineState; vm: Vm; vcpu: Vcpu; caller: Vcpu; current: boolean } {
-  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
+  const { state: next, ref } = vcpuForTraceEvent(state, event);
   if (vcpuId === undefined || vcpuId === ref.vcpu.id) return { state: next, vm: ref.vm, vcpu: ref.vcpu, caller: ref.vcpu, current: true };
   const other = ref.vm.vcpus.find((v) => v.id === vcpuId);
   if (other) return { state: next, vm: ref.vm, vcpu: other, caller: ref.vcpu, current: false };
-  const { state: made, ref: created } = vcpuForTraceEvent(next, { ...ctx.event, tid: undefined, vcpu: vcpuId } as typeof ctx.event);
+  const { state: made, ref: created } = vcpuForTraceEvent(next, { ...event, tid: undefined, vcpu: vcpuId });
   return { state: made, vm: created.vm, vcpu: created.vcpu, caller: ref.vcpu, current: false };
 }
 
 type Target = ReturnType<typeof target>;
+type Registration = EventOf<'hypercall:VCPUOP_register_runstate_memory_area' | 'hypercall:VCPUOP_register_runstate_phys_area'>;
 
 /** What both registration hypercalls start with: the address and the vCPU whose area it is. */
-function registration(state: MachineState, ctx: ReduceContext): { addr: bigint | undefined; t: Target } {
-  const vcpuId = typeof ctx.event.args.vcpu === 'number' ? ctx.event.args.vcpu : undefined;
-  const addr = toBig(ctx.event.args.addr);
-  const t = target(state, ctx, vcpuId);
-  if (addr === undefined) ctx.effects.push({ kind: 'unmodelled', reason: `${ctx.event.name} without addr` });
-  return { addr, t };
+function registration(state: MachineState, event: Registration): { addr: bigint; t: Target } {
+  return { addr: toBig(event.args.addr)!, t: target(state, event as TraceEvent, event.args.vcpu) };
 }
 
-function vmAssist(state: MachineState, ctx: ReduceContext): MachineState {
-  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
-  const type = Number(ctx.event.args.type);
-  const enable = ctx.event.args.cmd !== 'disable';
+export function vmAssist(state: MachineState, event: EventOf<'hypercall:vm_assist'>, ctx: ReduceContext): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, event);
+  const type = event.args.type;
+  const enable = event.args.cmd !== 'disable';
   const now = new Set(ref.vm.vmAssist ?? []);
   if (enable) now.add(type);
   else now.delete(type);
@@ -81,18 +59,14 @@ function vmAssist(state: MachineState, ctx: ReduceContext): MachineState {
   return withVm(next, { ...ref.vm, vmAssist: [...now].sort((a, b) => a - b) });
 }
 
-function pageTableUpdate(state: MachineState, ctx: ReduceContext): MachineState {
-  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
-  const va = toBig(ctx.event.args.va);
-  if (va === undefined) {
-    ctx.effects.push({ kind: 'unmodelled', reason: 'page_table_update without va' });
-    return next;
-  }
+export function pageTableUpdate(state: MachineState, event: EventOf<'guest:page_table_update'>): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, event);
+  const va = toBig(event.args.va)!;
   const key = hex(va & ~(PAGE - 1n));
   const tables = { ...(ref.vm.guestPageTables ?? {}) };
-  const gpa = ctx.event.args.gpa;
-  if (gpa === null || gpa === undefined) delete tables[key];
-  else tables[key] = { gpa: hex((toBig(gpa) ?? 0n) & ~(PAGE - 1n)), user: ctx.event.args.user === true };
+  const gpa = event.args.gpa;
+  if (gpa === null) delete tables[key];
+  else tables[key] = { gpa: hex(toBig(gpa)! & ~(PAGE - 1n)), user: event.args.user };
   return withVm(next, { ...ref.vm, guestPageTables: tables });
 }
 
@@ -129,9 +103,13 @@ function walkArea(vm: Vm, vcpu: Vcpu, va: bigint): { pages: string[]; failedAt?:
  * the page(s) now (EINVAL when unmapped), keeps them, memcpy()s the runstate in both branches too,
  * and 0 unregisters. Neither registration copy uses the XEN_RUNSTATE_UPDATE protocol.
  */
-function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
-  const { addr, t } = registration(state, ctx);
-  if (addr === undefined) return t.state;
+export function registerVirtual(
+  policy: RunstateParams,
+  state: MachineState,
+  event: EventOf<'hypercall:VCPUOP_register_runstate_memory_area'>,
+  ctx: ReduceContext,
+): MachineState {
+  const { addr, t } = registration(state, event);
   const { runstateArea: _old, ...vcpu } = t.vcpu;
   if (addr === 0n) {
     ctx.effects.push({ kind: 'result', ret: 0 });
@@ -173,13 +151,17 @@ function registerVirtual(policy: RunstatePolicy, state: MachineState, ctx: Reduc
  * runstate only `if ( v == current )`, as a plain assignment: registering another vCPU's area writes
  * nothing until that vCPU's next update_runstate_area().
  */
-function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
+export function registerPhysical(
+  policy: RunstateParams,
+  state: MachineState,
+  event: EventOf<'hypercall:VCPUOP_register_runstate_phys_area'>,
+  ctx: ReduceContext,
+): MachineState {
   if (!policy.physArea) {
     ctx.effects.push({ kind: 'result', errno: 'ENOSYS' });
     return state;
   }
-  const { addr, t } = registration(state, ctx);
-  if (addr === undefined) return t.state;
+  const { addr, t } = registration(state, event);
   const { runstatePhysArea: _old, ...vcpu } = t.vcpu;
   if (addr === NO_AREA) {
     ctx.effects.push({ kind: 'result', ret: 0 });
@@ -199,11 +181,15 @@ function registerPhysical(policy: RunstatePolicy, state: MachineState, ctx: Redu
 }
 
 /** Xen changes the vCPU's run state, then copies it to the guest (update_runstate_area() at context switch). */
-function contextSwitch(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext): MachineState {
-  const { state: next, ref } = vcpuForTraceEvent(state, ctx.event);
-  const wanted = ctx.event.name === 'vcpu_schedule' ? 'running' : String(ctx.event.args.state ?? 'runnable');
-  const to: RunState = (RUN_STATES as readonly string[]).includes(wanted) ? (wanted as RunState) : 'runnable';
-  const changed = withVcpu(next, ref.vm.id, { ...ref.vcpu, runstate: enterRunstate(ref.vcpu.runstate, to, ctx.event.ts ?? next.now) });
+export function contextSwitch(
+  policy: RunstateParams,
+  state: MachineState,
+  event: EventOf<'context_switch:vcpu_deschedule' | 'context_switch:vcpu_schedule'>,
+  ctx: ReduceContext,
+): MachineState {
+  const { state: next, ref } = vcpuForTraceEvent(state, event);
+  const to: RunState = 'state' in event.args ? event.args.state : 'running';
+  const changed = withVcpu(next, ref.vm.id, { ...ref.vcpu, runstate: enterRunstate(ref.vcpu.runstate, to, event.ts ?? next.now) });
   return updateArea(policy, changed, ctx, ref.vm.id, ref.vcpu.id);
 }
 
@@ -212,7 +198,7 @@ function contextSwitch(policy: RunstatePolicy, state: MachineState, ctx: ReduceC
  * uses the XEN_RUNSTATE_UPDATE protocol; the virtual one uses it when VMASST_TYPE_runstate_update_flag
  * is on. Upstream walks the guest page tables now; the Arm patch writes the pages it captured.
  */
-function updateArea(policy: RunstatePolicy, state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number): MachineState {
+function updateArea(policy: RunstateParams, state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number): MachineState {
   const vm = state.vms[vmId]!;
   const vcpu = vm.vcpus.find((v) => v.id === vcpuId)!;
   if (policy.physArea && vcpu.runstatePhysArea) return write(state, ctx, vm, vcpu, BigInt(vcpu.runstatePhysArea), true);

@@ -1,10 +1,8 @@
-import type { RunstatePolicy } from './policy.js';
-import { reduceRunstate } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { RunstateParams } from './params.js';
 
-export const vaAtRegister: RunstatePolicy = {
-  ...policyName('xen-runstate', 'va-at-register'),
-  isDefault: false,
+export const vaAtRegister: VariantSpec<RunstateParams> = {
+  variant: 'va-at-register',
   summary:
     '2020 Arm patch (v3, never merged): translate once at the hypercall (64-bit aligned, mapped, may span 2 pages), keep writing those pages',
   sources: [
@@ -14,7 +12,5 @@ export const vaAtRegister: RunstatePolicy = {
       note: '[PATCH v3] xen/arm: Convert runstate address during hypcall (Bertrand Marquis, 2020)',
     },
   ],
-  translateAt: 'register',
-  physArea: false,
-  reduce: (state, ctx) => reduceRunstate(vaAtRegister, state, ctx),
+  params: { translateAt: 'register', physArea: false },
 };

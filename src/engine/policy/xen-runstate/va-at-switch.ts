@@ -1,10 +1,8 @@
-import type { RunstatePolicy } from './policy.js';
-import { reduceRunstate } from './rules.js';
-import { policyName } from '../types.js';
+import type { VariantSpec } from '../define.js';
+import type { RunstateParams } from './params.js';
 
-export const vaAtSwitch: RunstatePolicy = {
-  ...policyName('xen-runstate', 'va-at-switch'),
-  isDefault: false,
+export const vaAtSwitch: VariantSpec<RunstateParams> = {
+  variant: 'va-at-switch',
   summary:
     'Xen <= 4.17: the area is a guest virtual address, walked at every context switch; under KPTI in user mode the walk fails and the area goes stale',
   sources: [
@@ -16,7 +14,5 @@ export const vaAtSwitch: RunstatePolicy = {
     { kind: 'source', ref: 'xen/common/domain.c VCPUOP_register_runstate_memory_area; update_runstate_area()' },
     { kind: 'doc', ref: 'xen/include/public/vcpu.h struct vcpu_runstate_info, XEN_RUNSTATE_UPDATE' },
   ],
-  translateAt: 'switch',
-  physArea: false,
-  reduce: (state, ctx) => reduceRunstate(vaAtSwitch, state, ctx),
+  params: { translateAt: 'switch', physArea: false },
 };

@@ -1,11 +1,11 @@
-import { hex } from '../../model/address.js';
-import { KVM_MEM_GUEST_MEMFD, KVM_MEM_READONLY, PAGE_SIZE } from '../../model/kvm-abi.js';
+import { hex } from '../../../model/address.js';
+import { KVM_MEM_GUEST_MEMFD, KVM_MEM_READONLY, PAGE_SIZE } from '../../../model/kvm-abi.js';
 
 /** include/linux/kvm_host.h: `#define KVM_MEM_MAX_NR_PAGES ((1UL << 31) - 1)` ("some of the bitops functions do not support too long bitmaps"). */
 export const KVM_MEM_MAX_NR_PAGES = (1n << 31n) - 1n;
 const PAGE_SHIFT = 12n;
-import type { Memslot } from '../../model/state.js';
-import type { MemslotPolicy } from '../policy/kvm-memslot.js';
+import type { Memslot } from '../../../model/state.js';
+import type { MemslotParams } from './params.js';
 
 // kvm_set_memory_region() in virt/kvm/kvm_main.c, check by check and in the same order, because the
 // order decides which errno a call that breaks two rules gets.
@@ -33,14 +33,14 @@ function pageAligned(value: bigint): boolean {
 }
 
 /**
- * `validFlags`: what check_memory_region_flags() accepts under the active policies (ask.ts askMemslotFlags).
- * `addressSpaces`: how many memslot address spaces the host kernel has (kvm-memslot.ts memslotAddressSpaces),
+ * `validFlags`: what check_memory_region_flags() accepts under the active policies (PolicySet.memslotFlags).
+ * `addressSpaces`: how many memslot address spaces the host kernel has (set-region.ts memslotAddressSpaces),
  * or 'unknown' when the scenario does not say; then a slot in address space 1 or above is not predicted.
  */
 export function setUserMemoryRegion(
   memslots: readonly Memslot[],
   req: MemoryRegionRequest,
-  policy: MemslotPolicy,
+  policy: MemslotParams,
   validFlags = policy.validFlags,
   addressSpaces: number | 'unknown' = policy.addressSpaces,
 ): MemslotOutcome {

@@ -1,7 +1,5 @@
-import type { PolicyInfo } from '../types.js';
-
 /** How a kernel treats guest memory the host or the VMM made read-only (seed 004_2ea3dcaaa5e2dea3.txt). */
-export interface ReadonlyPolicy extends PolicyInfo {
+export interface ReadonlyParams {
   /** KVM_MEM_READONLY exists: writes to a slot carrying it exit to userspace as MMIO. */
   readonlyFlag: boolean;
   /**

@@ -1,7 +1,5 @@
-import type { PolicyInfo } from '../types.js';
-
 /** How Xen finds a vCPU's runstate area in guest memory (seed 002_93d8918ed274a0fd.txt). */
-export interface RunstatePolicy extends PolicyInfo {
+export interface RunstateParams {
   /** When a virtual-address area is translated: at every update, or once at registration (the 2020 Arm patch). */
   translateAt: 'switch' | 'register';
   /** VCPUOP_register_runstate_phys_area (14) exists (Xen 4.18+). */

@@ -1,7 +1,5 @@
-import type { PolicyInfo } from '../types.js';
-
 /** Which mm gets 4K page tables with PGSTEs, which s390 KVM needs (seeds 000_7ae9c4eaf28dcd3d.txt, 001_280a8ef89a6d9850.txt). */
-export interface PgstePolicy extends PolicyInfo {
+export interface PgsteParams {
   /** execve of an ELF with a PT_S390_PGSTE program header gives the new mm PGSTEs (23fefe119ceb). */
   elfMarker: boolean;
   /**

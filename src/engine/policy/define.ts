@@ -1,0 +1,142 @@
+import type { EventShape } from '../../model/events/index.js';
+import type { EventKey, EventOf } from '../../model/event.js';
+import type { MachineState, Process, Vm } from '../../model/state.js';
+import type { ReduceContext } from '../context.js';
+
+// What a policy area is made of (DESIGN.md, "PolicySet"): the event keys it reduces, the schemas of
+// the events it introduces, the host facts it reads, its hooks into the core reducers, and its
+// variants. An area is one folder that exports one `defineArea(...)`; the registry lists the areas.
+// Every route and hook has one owner, which PolicySet checks when it is built.
+
+export interface PolicySource {
+  kind: 'commit' | 'seed' | 'patch' | 'doc' | 'source';
+  /** Commit id, seed file name, list archive subject, or path in a source tree. */
+  ref: string;
+  note?: string;
+}
+
+/** The architectures a trace or scenario can name (`arch:`). */
+export const ARCHES = ['x86_64', 's390x', 'mips64', 'aarch64'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+export type EventReducer<K extends EventKey> = (state: MachineState, event: EventOf<K>, ctx: ReduceContext) => MachineState;
+/** Reducers by event key; each one receives its event with the args its schema declares. */
+export type EventReducers = { [K in EventKey]?: EventReducer<K> };
+
+/** KVM_CREATE_VM's answer: refused with an errno, or accepted with the fields this area adds to the new VM. */
+export type VmCreateDecision = { errno: string; why: string } | { accept: true; why?: string; vm?: Partial<Vm> };
+
+/** What makes a new mm: execve of a file replaces the caller's, fork copies it. */
+export type NewMmCause = { cause: 'execve'; path: string } | { cause: 'fork' };
+
+export interface NewMmDecision {
+  /** Fields of the new process this area decides (s390: whether its page tables carry PGSTEs). */
+  fields?: Partial<Process>;
+  /** Why, as the kernel's behaviour would explain it. */
+  log?: string;
+}
+
+export type CapabilityAnswer = (state: MachineState, vm: Vm | undefined) => number | undefined;
+
+/** Decision points of the core reducers that an area may own. */
+export interface AreaHooks {
+  /** KVM_CHECK_EXTENSION answers, by capability name: undefined means "not predicted here". */
+  capabilities?: Readonly<Record<string, CapabilityAnswer>>;
+  /** KVM_CREATE_VM on the area's architectures. */
+  vmCreate?(type: number, state: MachineState, process: Process): VmCreateDecision | undefined;
+  /** Memslot flag bits this area's kernel accepts, or 'unchecked' for a kernel that stored any flags as given. */
+  memslotFlags?: number | 'unchecked';
+  /** A new mm made for `caller` (execve, fork) on the area's architectures. */
+  newMm?(caller: Process, state: MachineState, how: NewMmCause): NewMmDecision | undefined;
+}
+
+/** An area's behaviour with one variant's parameters fixed. */
+export interface Behaviour {
+  reducers?: EventReducers;
+  hooks?: AreaHooks;
+}
+
+/** Releases a variant models; `to` absent means "to this day". Filled per policy where the sources say. */
+export interface Releases {
+  linux?: { from?: string; to?: string };
+  xen?: { from?: string; to?: string };
+}
+
+export interface VariantSpec<P> {
+  variant: string;
+  isDefault?: boolean;
+  summary: string;
+  sources: readonly PolicySource[];
+  releases?: Releases;
+  params: P;
+}
+
+export interface AreaSpec<P> {
+  area: string;
+  summary: string;
+  /** Where its routes and hooks apply; the same event may belong to another area on another architecture. */
+  arches: readonly Arch[] | 'all';
+  /** The events this area introduces, with their argument schemas (declare their types in EventArgsMap too). */
+  events?: Readonly<Record<string, EventShape>>;
+  /** The host facts it reads (a scenario's `host:` keys), with their schemas. */
+  hostFacts?: EventShape;
+  behaviour(params: P): Behaviour;
+  variants: readonly VariantSpec<P>[];
+}
+
+/**
+ * Where a policy came from: built in; a user's file, whose content hash keys its snapshots; or made
+ * in a library user's own code, which nothing identifies across runs, so its replays store no snapshots.
+ */
+export type PolicyOrigin = { builtin: true } | { file: string; sha256: string } | { code: true };
+
+/** One policy: a variant of an area with its behaviour built. */
+export interface Policy<P = unknown> {
+  /** `area/variant`, the form --policy takes. */
+  id: string;
+  area: string;
+  variant: string;
+  isDefault: boolean;
+  summary: string;
+  sources: readonly PolicySource[];
+  releases?: Releases;
+  params: P;
+  arches: readonly Arch[] | 'all';
+  events: Readonly<Record<string, EventShape>>;
+  hostFacts?: EventShape;
+  reducers: EventReducers;
+  hooks: AreaHooks;
+  origin: PolicyOrigin;
+}
+
+export interface Area<P = unknown> {
+  spec: AreaSpec<P>;
+  policies: readonly Policy<P>[];
+}
+
+export function buildPolicy<P>(spec: AreaSpec<P>, variant: VariantSpec<P>, origin: PolicyOrigin = { builtin: true }): Policy<P> {
+  const behaviour = spec.behaviour(variant.params);
+  return {
+    id: `${spec.area}/${variant.variant}`,
+    area: spec.area,
+    variant: variant.variant,
+    isDefault: variant.isDefault ?? false,
+    summary: variant.summary,
+    sources: variant.sources,
+    ...(variant.releases ? { releases: variant.releases } : {}),
+    params: variant.params,
+    arches: spec.arches,
+    events: spec.events ?? {},
+    ...(spec.hostFacts ? { hostFacts: spec.hostFacts } : {}),
+    reducers: behaviour.reducers ?? {},
+    hooks: behaviour.hooks ?? {},
+    origin,
+  };
+}
+
+/** An area and its variants; exactly one variant is the default. */
+export function defineArea<P>(spec: AreaSpec<P>): Area<P> {
+  const defaults = spec.variants.filter((v) => v.isDefault);
+  if (defaults.length !== 1) throw new Error(`area '${spec.area}' must have exactly one default variant, has ${defaults.length}`);
+  return { spec, policies: spec.variants.map((v) => buildPolicy(spec, v)) };
+}

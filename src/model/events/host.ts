@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { address, int } from './fields.js';
+
+// Events about the host and the guest that no single tool prints as such: strace's process ends and
+// signals, and what scenarios script (a guest memory access, the host reclaiming pages, the guest
+// switching between kernel and user mode).
+
+export const HOST_EVENTS = {
+  /** strace's `+++ exited with N +++` / `+++ killed by SIG +++`. */
+  'generic:task_exit': { code: int.optional(), signal: z.string().optional() },
+  /** strace's `--- SIGUSR1 {...} ---`. */
+  'generic:signal': { signal: z.string(), info: z.string().optional() },
+  /** The guest reads or writes guest physical memory during the KVM_RUN that follows (vm/vcpu on the event). */
+  'fault:guest_access': {
+    gpa: address,
+    len: int.positive({ error: 'expected a positive access length' }).default(1),
+    write: z.boolean({ error: 'expected write: true or false' }).default(false),
+    data: z.union([int, z.string()]).optional(),
+    /** false: the instruction is one KVM's emulator cannot decode. */
+    emulatable: z.boolean().default(true),
+  },
+  /** The host swapped out [addr, addr + length) of the event's process (kswapd, MADV_PAGEOUT). */
+  'fault:host_reclaim': { addr: address, length: int.positive() },
+  /** The guest switches between kernel and user mode (with KPTI, between page tables). */
+  'guest:guest_mode': { mode: z.enum(['user', 'kernel'], { error: "expected 'user' or 'kernel'" }) },
+};
