@@ -47,6 +47,14 @@ const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** `--policy ./my-patch.js` (and diff's -a/-b) name files: load them before the handler resolves its policies. */
+async function loadPolicyFilesNamed(argv: Record<string, unknown>): Promise<void> {
+  const refs = ['policy', 'a', 'b'].flatMap((key) => (Array.isArray(argv[key]) ? (argv[key] as unknown[]) : [])).map(String);
+  if (!refs.some((ref) => /\.(m?js|cjs)$/.test(ref) || ref.startsWith('.') || ref.startsWith('/'))) return;
+  const { loadPolicyFiles } = await import('../query/policy-files.js');
+  await loadPolicyFiles(refs);
+}
+
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
     .scriptName('hvreplay')
@@ -54,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
     .option('db', { type: 'string', global: true, describe: 'the SQLite store (default: $HVREPLAY_DB, else ./hvreplay.db)' })
     .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' });
   for (const command of COMMAND_MODULES) cli = cli.command(command);
+  cli = cli.middleware(loadPolicyFilesNamed);
   await cli
     .demandCommand(1, 'name a command')
     .strict()

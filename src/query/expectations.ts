@@ -6,6 +6,7 @@ import { readEvents } from '../store/event-reader.js';
 import type { SqlDatabase } from '../store/sql.js';
 import type { TraceRecord } from '../store/traces.js';
 import { initialStateFor } from './initial-state.js';
+import { scenarioDir } from './policy-files.js';
 import { getPath, matchesPartially, sameValue } from './state-path.js';
 
 // Perfetto's diff tests, for scenarios: a trace, a position, and the state and effects expected
@@ -31,7 +32,9 @@ function policyIds(exp: Expectation): string[] {
   return exp.policy === undefined ? [] : Array.isArray(exp.policy) ? exp.policy : [exp.policy];
 }
 
+/** Policy files an expectation names must have been loaded (loadScenarioPolicies); they resolve relative to the scenario. */
 export function checkExpectations(db: SqlDatabase, trace: TraceRecord): ExpectationResult[] {
+  const base = scenarioDir(trace);
   const expectations = (trace.meta.expectations ?? []) as Expectation[];
   const labels = new Map<string, number>();
   for (const event of readEvents(db, trace)) if (event.label) labels.set(event.label, event.seq);
@@ -40,7 +43,7 @@ export function checkExpectations(db: SqlDatabase, trace: TraceRecord): Expectat
   const groups = new Map<string, { ids: string[]; items: { exp: Expectation; index: number }[] }>();
   expectations.forEach((exp, index) => {
     const ids = policyIds(exp);
-    const key = resolvePolicies(ids).key;
+    const key = resolvePolicies(ids, [], base).key;
     const group = groups.get(key) ?? { ids, items: [] };
     group.items.push({ exp, index });
     groups.set(key, group);
@@ -50,7 +53,7 @@ export function checkExpectations(db: SqlDatabase, trace: TraceRecord): Expectat
   for (const [key, group] of groups) {
     const wanted = new Map<number, { exp: Expectation; index: number }[]>();
     for (const item of group.items) wanted.set(seqOf(item.exp.at), [...(wanted.get(seqOf(item.exp.at)) ?? []), item]);
-    fold(readEvents(db, trace), resolvePolicies(group.ids), initialStateFor(trace), (step) => {
+    fold(readEvents(db, trace), resolvePolicies(group.ids, [], base), initialStateFor(trace), (step) => {
       for (const { exp, index } of wanted.get(step.event.seq) ?? []) {
         const failures = [...stateFailures(exp, step.state), ...effectFailures(exp, step.effects)];
         results.push({

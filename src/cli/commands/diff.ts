@@ -38,12 +38,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     const { withStore, openTrace } = await import('../session.js');
     const { resolvePolicies } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
-    const { readEvents } = await import('../../store/event-reader.js');
-    const { initialStateFor } = await import('../../query/initial-state.js');
-    const { diffPolicies } = await import('../../query/diff-policies.js');
-    const { diffTraces, diffFinalStates } = await import('../../query/diff-traces.js');
-    const { Seeker } = await import('../../query/seek.js');
-    const { recorderFor } = await import('../../query/snapshots/build.js');
+    const { diffStoredTraces, diffTracePolicies } = await import('../../query/diff-stored.js');
     const streaming = args.all && !args.json;
 
     const different = withStore(args, (db) => {
@@ -53,46 +48,26 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         const other = openTrace(db, args.other);
         const policies = resolvePolicies(args.policy ?? []);
         const hunks: unknown[] = [];
-        const report = diffTraces(readEvents(db, trace), readEvents(db, other), (h) => {
+        const report = diffStoredTraces(db, trace, other, policies, (h) => {
           if (streaming) process.stdout.write(text.hunkText(h) + '\n\n');
           else if (args.all) hunks.push(h);
         });
-        const final = (t: typeof trace) =>
-          t.eventCount === 0 ? initialStateFor(t) : new Seeker(db, t, policies).stateAt(t.eventCount - 1);
-        const finalState = diffFinalStates(final(trace), final(other));
-        const full = {
-          trace: trace.name,
-          other: other.name,
-          policies: policies.key,
-          ...report,
-          finalState,
-          ...(args.all ? { allHunks: hunks } : {}),
-        };
+        const full = { trace: trace.name, other: other.name, policies: policies.key, ...report, ...(args.all ? { allHunks: hunks } : {}) };
         emit(args.json, full, (r) => text.traceDiffText(trace.name, other.name, r));
-        return report.hunks > 0 || finalState.length > 0;
+        return report.hunks > 0 || report.finalState.length > 0;
       }
 
       const [idsA, idsB] = sides(args);
       const a = resolvePolicies(idsA);
       const b = resolvePolicies(idsB);
-      const initial = initialStateFor(trace);
-      // The lockstep is a full replay of each side: build their snapshot sets on the way if missing.
-      const recA = recorderFor(db, trace, a, initial);
-      const recB = a.key === b.key ? undefined : recorderFor(db, trace, b, initial);
       const all: unknown[] = [];
       if (streaming) process.stdout.write(`A = ${a.key}\nB = ${b.key}\n\n`);
-      const report = diffPolicies(readEvents(db, trace), initial, a, b, {
-        onSteps: (sa, sb) => {
-          recA?.observe(sa);
-          recB?.observe(sb);
-        },
+      const report = diffTracePolicies(db, trace, a, b, {
         onDivergence: (d) => {
           if (streaming) process.stdout.write(text.divergenceText(d, false) + '\n\n');
           else if (args.all) all.push(d);
         },
       });
-      recA?.finish();
-      recB?.finish();
       const full = { trace: trace.name, a: a.key, b: b.key, ...report, ...(args.all ? { divergences: all } : {}) };
       emit(args.json, full, (r) =>
         streaming && r.first

@@ -1,4 +1,5 @@
-import { allPolicies } from '../../engine/policy/registry.js';
+import { findPolicy, isPolicyFile } from '../../engine/policy/registry.js';
+import { loadPolicyFiles } from '../../query/policy-files.js';
 import { valueText } from '../present/diff-text.js';
 import { table } from '../present/output.js';
 import { memslotTable, renderState, renderValue, vcpuTable, vmTable } from '../present/state-text.js';
@@ -129,20 +130,20 @@ function infoCommand(session: DebugSession, rest: string): Answer {
   }
 }
 
-function policyCommand(session: DebugSession, rest: string, notice: (line: string) => void): Answer {
+async function policyCommand(session: DebugSession, rest: string, notice: (line: string) => void): Promise<Answer> {
   const id = rest.trim();
   if (!id) return infoCommand(session, 'policies');
-  const policy = allPolicies().find((p) => p.id === id);
-  if (!policy)
-    throw new DebugInputError(
-      `unknown policy '${id}'; known: ${allPolicies()
-        .map((p) => p.id)
-        .join(', ')}`,
-    );
+  let policy;
+  try {
+    if (isPolicyFile(id)) await loadPolicyFiles([id]);
+    policy = findPolicy(id);
+  } catch (error) {
+    throw new DebugInputError((error as Error).message);
+  }
   // Replace the choice for this policy's area, keep the others.
-  const ids = [...session.chosenPolicies.filter((other) => allPolicies().find((p) => p.id === other)?.area !== policy.area), id];
+  const ids = [...session.chosenPolicies.filter((other) => findPolicy(other).area !== policy.area), id];
   session.setPolicies(ids, notice);
-  return [`Policy ${id} for ${policy.area}.`, positionLine(session.here)];
+  return [`Policy ${policy.id} for ${policy.area}.`, positionLine(session.here)];
 }
 
 export function commandTable(notice: (line: string) => void = () => {}): Command[] {

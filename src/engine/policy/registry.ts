@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { PolicyError } from '../../errors.js';
 import type { Area, Policy } from './define.js';
 import { kvmMemslotArea } from './kvm-memslot/index.js';
@@ -22,21 +23,36 @@ export function allPolicies(): Policy[] {
   return AREAS.flatMap((area) => area.policies);
 }
 
-/** The policies `--policy` can name: the built-in ones, and those loaded from users' files. */
-export type PolicyCatalog = readonly Policy[];
+/** A --policy value that names a file (./my-patch.js) rather than AREA/VARIANT. */
+export function isPolicyFile(ref: string): boolean {
+  return /\.(m?js|cjs)$/.test(ref) || ref.startsWith('./') || ref.startsWith('../') || isAbsolute(ref);
+}
 
-/** Resolve `--policy` choices; unknown ids and two variants of one area are errors. */
-export function resolvePolicies(ids: readonly string[], loaded: PolicyCatalog = []): PolicySet {
+/** Policies from users' files loaded in this process (src/query/policy-files.ts), by absolute path. */
+const fromFiles = new Map<string, Policy>();
+
+export function useFilePolicy(path: string, policy: Policy): void {
+  fromFiles.set(resolve(path), policy);
+}
+
+/** One --policy value: a built-in id, the path (relative to `base`) of a loaded file, or the id of a policy made in code (`extra`). */
+export function findPolicy(id: string, extra: readonly Policy[] = [], base = process.cwd()): Policy {
+  if (isPolicyFile(id)) {
+    const loaded = fromFiles.get(resolve(base, id));
+    if (!loaded) throw new PolicyError(`policy file ${id} was not loaded (hvreplay loads --policy files before a command runs)`);
+    return loaded;
+  }
+  const policy = extra.find((p) => p.id === id) ?? allPolicies().find((p) => p.id === id);
+  if (policy) return policy;
+  const known = allPolicies().map((p) => p.id);
+  throw new PolicyError(`unknown policy '${id}'; known: ${known.join(', ')}, or a policy file (./my-policy.js)`);
+}
+
+/** Resolve `--policy` choices (see findPolicy) into one policy per area; two variants of one area are an error. */
+export function resolvePolicies(ids: readonly string[], extra: readonly Policy[] = [], base = process.cwd()): PolicySet {
   const chosen = new Map<string, Policy>();
   for (const id of ids) {
-    const policy =
-      loaded.find((p) => p.id === id || ('file' in p.origin && p.origin.file === id)) ?? allPolicies().find((p) => p.id === id);
-    if (!policy)
-      throw new PolicyError(
-        `unknown policy '${id}'; known: ${allPolicies()
-          .map((p) => p.id)
-          .join(', ')}, or a file (./my-policy.js)`,
-      );
+    const policy = findPolicy(id, extra, base);
     const earlier = chosen.get(policy.area);
     if (earlier && earlier !== policy)
       throw new PolicyError(`policies '${earlier.id}' and '${policy.id}' are both for area '${policy.area}'; choose one`);
