@@ -3,9 +3,29 @@
 //   import { definePolicy, openStore, importFiles, resolvePolicies, diffTracePolicies } from 'hvreplay';
 
 // The vocabulary: events, their argument schemas and types, effects, and the machine state.
-export type { Args, ArgValue, EventArgsMap, EventKey, EventKind, EventOf, EventWho, NewEvent, ObservedResult, TraceEvent } from './model/event.js';
+export type {
+  Args,
+  ArgValue,
+  EventArgsMap,
+  EventKey,
+  EventKind,
+  EventOf,
+  EventWho,
+  NewEvent,
+  ObservedResult,
+  TraceEvent,
+} from './model/event.js';
 export { EVENT_KINDS, eventKey } from './model/event.js';
-export { CORE_EVENTS, address, fdArgs, int, memslotFlags, type ArgsOfShapes, type EventShape, type ShapeArgs } from './model/events/index.js';
+export {
+  CORE_EVENTS,
+  address,
+  fdArgs,
+  int,
+  memslotFlags,
+  type ArgsOfShapes,
+  type EventShape,
+  type ShapeArgs,
+} from './model/events/index.js';
 export type { Effect, EffectKind } from './model/effect.js';
 export type { CpuState, FdTarget, HostFacts, MachineState, Memslot, Process, Runstate, RunState, Vcpu, Vm, Vma } from './model/state.js';
 export { initialState } from './model/state.js';

@@ -25,7 +25,9 @@ export async function loadPolicyFile(ref: string, base = process.cwd()): Promise
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PolicyError(code === 'ENOENT' ? `no such policy file: ${ref}` : `cannot read policy file ${ref}: ${code ?? (error as Error).message}`);
+    throw new PolicyError(
+      code === 'ENOENT' ? `no such policy file: ${ref}` : `cannot read policy file ${ref}: ${code ?? (error as Error).message}`,
+    );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let module: { default?: unknown };
@@ -36,7 +38,9 @@ export async function loadPolicyFile(ref: string, base = process.cwd()): Promise
     throw new PolicyFailure(`policy file ${ref} failed to load: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!looksLikePolicy(module.default))
-    throw new PolicyError(`${ref} does not default-export a policy: write \`export default definePolicy({...})\` (import { definePolicy } from 'hvreplay')`);
+    throw new PolicyError(
+      `${ref} does not default-export a policy: write \`export default definePolicy({...})\` (import { definePolicy } from 'hvreplay')`,
+    );
   return { ...module.default, origin: { file: ref, sha256 } };
 }
 

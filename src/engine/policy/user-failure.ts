@@ -31,11 +31,24 @@ export function guardUserPolicy(policy: Policy): <F extends AnyFunction>(fn: F) 
     }) as F;
 }
 
+/** The message and the stack frames in the user's own file (hvreplay's frames would only hide theirs). */
+function theirFrames(why: string): string[] {
+  const [message = '', ...frames] = why.split('\n');
+  const own = frames
+    .filter((line) => line.includes('?sha256='))
+    .map((line) => line.replace(/^\s*/, '    ').replace(/\?sha256=[0-9a-f]+/, ''));
+  return [message, ...own];
+}
+
 export function policyFailure(error: UserPolicyThrew, event: TraceEvent): PolicyFailure {
   const origin = error.policy.origin;
   const file = 'file' in origin ? origin.file : error.policy.id;
   const where = event.src ? ` (${event.src.file}:${event.src.line})` : '';
   return new PolicyFailure(
-    `policy ${error.policy.id} from ${file} failed at event @${event.seq} ${event.kind}:${event.name}${where}:\n  ${error.why.split('\n').join('\n  ')}\nnothing stored was changed`,
+    [
+      `policy ${error.policy.id} from ${file} failed at event @${event.seq} ${event.kind}:${event.name}${where}:`,
+      ...theirFrames(error.why).map((l) => `  ${l}`),
+      'nothing stored was changed',
+    ].join('\n'),
   );
 }

@@ -22,12 +22,21 @@ function refused(ids: string[], extra: ReturnType<typeof definePolicy>[], what: 
 
 test('two areas that claim the same event key on one architecture are refused at start-up, naming both', () => {
   const claimant = newArea('claims-vm-assist', ['x86_64'], { reducers: { 'hypercall:vm_assist': (s) => s } });
-  refused(['claims-vm-assist/v1'], [claimant], /event hypercall:vm_assist is claimed by both/, 'xen-runstate/phys-area', 'claims-vm-assist/v1');
+  refused(
+    ['claims-vm-assist/v1'],
+    [claimant],
+    /event hypercall:vm_assist is claimed by both/,
+    'xen-runstate/phys-area',
+    'claims-vm-assist/v1',
+  );
 });
 
 test('an area may not take an event the core reduces', () => {
   const claimant = newArea('takes-kvm-run', ['x86_64'], { reducers: { 'ioctl:KVM_RUN': (s) => s } });
-  assert.throws(() => resolvePolicies(['takes-kvm-run/v1'], [claimant]), /ioctl:KVM_RUN is claimed by both the core reducers and takes-kvm-run\/v1/);
+  assert.throws(
+    () => resolvePolicies(['takes-kvm-run/v1'], [claimant]),
+    /ioctl:KVM_RUN is claimed by both the core reducers and takes-kvm-run\/v1/,
+  );
 });
 
 test('claims on different architectures do not clash: guest_access is kvm-readonly on x86 and s390-pgste on s390x', () => {
@@ -38,7 +47,13 @@ test('claims on different architectures do not clash: guest_access is kvm-readon
 
 test('a capability, a KVM_CREATE_VM decision and memslot flag bits have one owner too', () => {
   const cap = newArea('answers-readonly-mem', ['x86_64'], { hooks: { capabilities: { KVM_CAP_READONLY_MEM: () => 7 } } });
-  refused(['answers-readonly-mem/v1'], [cap], /capability KVM_CAP_READONLY_MEM is claimed by both/, 'kvm-readonly/memslot-flag', 'answers-readonly-mem/v1');
+  refused(
+    ['answers-readonly-mem/v1'],
+    [cap],
+    /capability KVM_CAP_READONLY_MEM is claimed by both/,
+    'kvm-readonly/memslot-flag',
+    'answers-readonly-mem/v1',
+  );
   const coreCap = newArea('answers-irqchip', ['x86_64'], { hooks: { capabilities: { KVM_CAP_IRQCHIP: () => 0 } } });
   assert.throws(() => resolvePolicies(['answers-irqchip/v1'], [coreCap]), /KVM_CAP_IRQCHIP is claimed by both the core reducers/);
   const vm = newArea('makes-s390-vms', ['s390x'], { hooks: { vmCreate: () => ({ accept: true }) } });
@@ -48,7 +63,13 @@ test('a capability, a KVM_CREATE_VM decision and memslot flag bits have one owne
 });
 
 test('a variant of a built-in area replaces its base only where it says', () => {
-  const fewer = definePolicy({ area: 'kvm-memslot', variant: 'eight-slots', summary: 'at most 8 slots', sources: [], params: { userMemSlots: 8 } });
+  const fewer = definePolicy({
+    area: 'kvm-memslot',
+    variant: 'eight-slots',
+    summary: 'at most 8 slots',
+    sources: [],
+    params: { userMemSlots: 8 },
+  });
   const open = { kind: 'syscall' as const, name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } };
   const ask = { kind: 'ioctl' as const, name: 'KVM_CHECK_EXTENSION', args: { fd: 3, cap: 'KVM_CAP_NR_MEMSLOTS' } };
   const set = resolvePolicies(['kvm-memslot/eight-slots'], [fewer]);
