@@ -33,7 +33,7 @@ export { hex, toBig } from './model/address.js';
 export { z } from 'zod';
 
 // Writing a policy: definePolicy, the hooks and reducers it may declare, and the helpers the built-in areas use.
-export { definePolicy, type AreaParamsMap, type NewArea, type VariantOf } from './engine/policy/define-policy.js';
+export { definePolicy, reducerOf, type AreaParamsMap, type NewArea, type VariantOf } from './engine/policy/define-policy.js';
 export type {
   AreaHooks,
   Arch,

@@ -32,8 +32,8 @@ export function seqOption(name: string, describe: string) {
   return {
     type: 'number' as const,
     describe,
-    coerce: (value: unknown) => {
-      if (value === undefined) return value;
+    // yargs calls coerce only for an option the command line gives.
+    coerce: (value: unknown): number => {
       const n = Number(value);
       // yargs has already turned a word into NaN, so only a number is worth echoing back.
       if (!Number.isInteger(n) || n < 0)

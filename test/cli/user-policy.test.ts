@@ -117,3 +117,31 @@ describe('policies from users files', () => {
     }
   });
 });
+
+describe('the worked example in examples/ (README "A worked example")', () => {
+  const db = join(tempDir(), 'example.db');
+
+  it('diffs the proposal against upstream on its scenario: exit 1, first divergence at the capability query', () => {
+    const run = hvreplay(db, [
+      'diff',
+      'examples/exit-on-missing-postcopy.yaml',
+      '--policy',
+      'kvm-readonly/memslot-flag',
+      '--policy',
+      './examples/exit-on-missing-v7.js',
+    ]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /^first divergence of 'kvm-exit-on-missing-postcopy':\n@0 \[examples\/exit-on-missing-postcopy\.yaml:18\]/m);
+    assert.match(run.stdout, /B only: \{"kind":"result","ret":1\}/);
+    assert.match(run.stdout, /8 of 14 events diverge/);
+  });
+
+  it('passes the scenario expectations under both kernels, and agrees with upstream on the real recording', () => {
+    const check = hvreplay(db, ['check', 'examples/exit-on-missing-postcopy.yaml']);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /7 passed, 0 failed/);
+    assert.equal(hvreplay(db, ['import', PC, '--name', 'pc']).status, 0);
+    const real = hvreplay(db, ['diff', 'pc', '--policy', 'kvm-readonly/memslot-flag', '--policy', './examples/exit-on-missing-v7.js']);
+    assert.equal(real.status, 0, real.stdout + real.stderr);
+  });
+});

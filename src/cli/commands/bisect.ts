@@ -1,15 +1,9 @@
-import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { defineCommand } from '../define-command.js';
+import { withPolicies, withTrace } from '../options.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-  when?: string;
-  run?: string;
-}
-
-export const bisectCommand: CommandModule<GlobalArgs, Args> = {
+export const bisectCommand = defineCommand({
   command: 'bisect <trace>',
   describe: 'The first event after which a predicate holds (--when CEL) or a command says bad (--run, as git bisect run)',
   builder: (y) =>
@@ -27,7 +21,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         if (!a.when && !a.run) throw new CliError('say what to look for: --when EXPR or --run CMD');
         return true;
       })
-      .epilogue('Exit status: 0 found, 1 never holds (or skips left it open), 2 trouble (bad predicate, aborted --run).') as never,
+      .epilogue('Exit status: 0 found, 1 never holds (or skips left it open), 2 trouble (bad predicate, aborted --run).'),
   handler: async (args) => {
     const { withStore, openTrace, policiesFrom } = await import('../session.js');
     const { Seeker } = await import('../../query/seek.js');
@@ -90,4 +84,4 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     });
     if (!found) process.exitCode = EXIT.negative;
   },
-};
+});

@@ -1,15 +1,10 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs {
-  files?: string[];
-}
-
-export const checkCommand: CommandModule<GlobalArgs, Args> = {
+export const checkCommand = defineCommand({
   command: 'check [files..]',
   describe: 'Run the expectations of scenario files (default: every bundled scenario); exit 1 if one fails',
-  builder: (y) => y.positional('files', { type: 'string', array: true, describe: 'scenario YAML files' }) as never,
+  builder: (y) => y.positional('files', { type: 'string', array: true, describe: 'scenario YAML files' }),
   handler: async (args) => {
     const { bundledScenarios } = await import('../../query/scenario-files.js');
     const { checkScenarioFiles } = await import('../../query/check-scenarios.js');
@@ -41,4 +36,4 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
     );
     if (failed > 0) process.exitCode = 1;
   },
-};
+});

@@ -1,17 +1,13 @@
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { EXIT } from '../exit-codes.js';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { withPolicies, withTrace } from '../options.js';
 import { emit, table } from '../present/output.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-}
-
-export const conformCommand: CommandModule<GlobalArgs, Args> = {
+export const conformCommand = defineCommand({
   command: 'conform <trace>',
   describe:
     'Replay a real trace and compare each predicted return value and KVM_RUN exit with what the kernel did (exit 1 on any mismatch)',
-  builder: (y) => withPolicies(withTrace(y)) as never,
+  builder: (y) => withPolicies(withTrace(y)),
   handler: async (args) => {
     const { conformTrace } = await import('../../query/conform.js');
     const { withStore, openTrace, policiesFrom } = await import('../session.js');
@@ -50,4 +46,4 @@ export const conformCommand: CommandModule<GlobalArgs, Args> = {
     });
     if (mismatches.length > 0) process.exitCode = EXIT.negative;
   },
-};
+});

@@ -1,22 +1,16 @@
 import { accessSync, constants, createReadStream } from 'node:fs';
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { SourceError } from '../../errors.js';
-import { type GlobalArgs, type PolicyArgs, seqOption, withPolicies, withTrace } from '../options.js';
+import { seqOption, withPolicies, withTrace } from '../options.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-  at: number;
-  commands?: string;
-}
-
-export const debugCommand: CommandModule<GlobalArgs, Args> = {
+export const debugCommand = defineCommand({
   command: 'debug <trace>',
   describe: 'Time-travel debugger over a trace, as gdb and rr: step, back, goto, break, watch, continue, reverse-continue',
   builder: (y) =>
     withPolicies(withTrace(y))
       .option('at', { ...seqOption('at', 'start at the state after this event'), default: 0 })
       .option('commands', { type: 'string', describe: 'run the commands in FILE, one a line, and leave (as gdb -batch -x)' })
-      .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.') as never,
+      .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.'),
   handler: async (args) => {
     const { createInterface } = await import('node:readline');
     const { withStoreAsync, openTrace } = await import('../session.js');
@@ -38,7 +32,7 @@ export const debugCommand: CommandModule<GlobalArgs, Args> = {
       process.exitCode = status;
     });
   },
-};
+});
 
 /** The --commands file, refused up front with its path when it cannot be read. */
 function openCommands(path: string): NodeJS.ReadableStream {

@@ -1,8 +1,7 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit } from '../present/output.js';
 
-export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const demoCommand = defineCommand({
   command: 'demo',
   describe: 'Import the bundled scenarios into the store and show what each one demonstrates',
   handler: async (args) => {
@@ -55,7 +54,7 @@ export const demoCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     );
     if (failed) process.exitCode = 1;
   },
-};
+});
 
 /** Expectations grouped by the event they are about, in trace order: where policies part shows as one group. */
 function byPosition<R extends { seq: number; at: number | string }>(results: R[]): [string, R[]][] {

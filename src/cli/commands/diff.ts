@@ -1,18 +1,10 @@
-import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { defineCommand } from '../define-command.js';
+import { withPolicies, withTrace } from '../options.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-  other?: string;
-  a?: string[];
-  b?: string[];
-  all?: boolean;
-}
-
 /** The two sides of a policy diff: `--a ... --b ...`, or exactly two `--policy`, one per side. */
-function sides(args: Args): [string[], string[]] {
+function sides(args: { policy?: string[] | undefined; a?: string[] | undefined; b?: string[] | undefined }): [string[], string[]] {
   if (args.a || args.b) {
     if (args.policy?.length) throw new CliError('give the sides either as two --policy or as --a ... --b ..., not both');
     return [args.a ?? [], args.b ?? []];
@@ -24,7 +16,7 @@ function sides(args: Args): [string[], string[]] {
   return [[args.policy[0]!], [args.policy[1]!]];
 }
 
-export const diffCommand: CommandModule<GlobalArgs, Args> = {
+export const diffCommand = defineCommand({
   command: 'diff <trace> [other]',
   describe: 'Where two policies part on one trace (--policy A --policy B), or how two recordings differ (TRACE OTHER)',
   builder: (y) =>
@@ -33,7 +25,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .option('a', { type: 'string', array: true, describe: 'the policies of side A (any areas; the rest take defaults)' })
       .option('b', { type: 'string', array: true, describe: 'the policies of side B' })
       .option('all', { type: 'boolean', describe: 'list every divergence (or every hunk), not only the first' })
-      .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.') as never,
+      .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.'),
   handler: async (args) => {
     const { withStore, openTrace } = await import('../session.js');
     const { resolvePolicies } = await import('../../engine/policy/registry.js');
@@ -78,4 +70,4 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     });
     if (different) process.exitCode = EXIT.negative;
   },
-};
+});

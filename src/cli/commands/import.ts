@@ -1,16 +1,7 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs {
-  files: string[];
-  name?: string;
-  format?: 'scenario' | 'strace' | 'ftrace' | 'jsonl';
-  replace?: boolean;
-  strict?: boolean;
-}
-
-export const importCommand: CommandModule<GlobalArgs, Args> = {
+export const importCommand = defineCommand({
   command: 'import <files..>',
   describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
   builder: (y) =>
@@ -18,12 +9,13 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       .positional('files', {
         type: 'string',
         array: true,
+        demandOption: true,
         describe: 'trace files of one run (merged into one trace), or one scenario .yaml',
       })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
       .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
-      .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }) as never,
+      .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }),
   handler: async (args) => {
     const { importFiles } = await import('../../importers/import.js');
     const { withStoreAsync } = await import('../session.js');
@@ -65,4 +57,4 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       },
     );
   },
-};
+});

@@ -1,18 +1,9 @@
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { EVENT_KINDS } from '../../model/event.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { type GlobalArgs, seqOption, withTrace } from '../options.js';
+import { seqOption, withTrace } from '../options.js';
 
-interface Args extends GlobalArgs {
-  trace: string;
-  from?: number;
-  to?: number;
-  kind?: string[];
-  name?: string[];
-  source?: boolean;
-}
-
-export const logCommand: CommandModule<GlobalArgs, Args> = {
+export const logCommand = defineCommand({
   command: 'log <trace>',
   describe: 'Print events one per line, as strace and ftrace print them (--json: JSON Lines that `import` reads back)',
   builder: (y) =>
@@ -26,7 +17,7 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('kind', { choices: EVENT_KINDS, array: true, describe: 'only these kinds' })
       .option('name', { type: 'string', array: true, describe: 'only events with these names (KVM_RUN, sched_switch, ...)' })
-      .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }) as never,
+      .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }),
   handler: async (args) => {
     const { readEvents } = await import('../../store/event-reader.js');
     const { withStore, openTrace } = await import('../session.js');
@@ -52,4 +43,4 @@ export const logCommand: CommandModule<GlobalArgs, Args> = {
       flush();
     });
   },
-};
+});

@@ -1,8 +1,7 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit, table } from '../present/output.js';
 
-export const policiesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const policiesCommand = defineCommand({
   command: 'policies',
   describe: 'Every kernel policy, by area: which is the default, what it models, and its sources',
   handler: async (args) => {
@@ -22,4 +21,4 @@ export const policiesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       ].join('\n'),
     );
   },
-};
+});

@@ -1,16 +1,8 @@
 import { chownSync, existsSync } from 'node:fs';
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs {
-  command: string[];
-  name?: string;
-  replace?: boolean;
-  dir?: string;
-}
-
-export const recordCommand: CommandModule<GlobalArgs, Args> = {
+export const recordCommand = defineCommand({
   command: 'record [command..]',
   describe: 'Run a command under strace with tracefs kvm and sched_switch events on, and import both as one trace (root)',
   builder: (y) =>
@@ -22,7 +14,7 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
       .option('name', { type: 'string', describe: 'trace name (default: the command name)' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
       .option('dir', { type: 'string', describe: 'keep the strace and ftrace files here (default: a new temp directory)' })
-      .parserConfiguration({ 'populate--': true }) as never,
+      .parserConfiguration({ 'populate--': true }),
   handler: async (args) => {
     const { record } = await import('../../record/record.js');
     const { withStoreAsync } = await import('../session.js');
@@ -67,7 +59,7 @@ export const recordCommand: CommandModule<GlobalArgs, Args> = {
       },
     );
   },
-};
+});
 
 /**
  * `sudo hvreplay record` would leave a root-owned store that the user's next `hvreplay log` cannot

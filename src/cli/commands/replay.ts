@@ -1,20 +1,14 @@
-import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, withPolicies, withTrace } from '../options.js';
+import { defineCommand } from '../define-command.js';
+import { withPolicies, withTrace } from '../options.js';
 import { emit, table } from '../present/output.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-  quiet?: boolean;
-  all?: boolean;
-}
-
-export const replayCommand: CommandModule<GlobalArgs, Args> = {
+export const replayCommand = defineCommand({
   command: 'replay <trace>',
   describe: "Replay a trace under the chosen policies: each event's predicted effects, then a summary",
   builder: (y) =>
     withPolicies(withTrace(y))
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'only the summary' })
-      .option('all', { type: 'boolean', describe: 'also events whose only effect is that the model cannot predict them' }) as never,
+      .option('all', { type: 'boolean', describe: 'also events whose only effect is that the model cannot predict them' }),
   handler: async (args) => {
     const { replayTrace } = await import('../../query/replay-trace.js');
     const { withStore, openTrace, policiesFrom } = await import('../session.js');
@@ -38,4 +32,4 @@ export const replayCommand: CommandModule<GlobalArgs, Args> = {
       );
     });
   },
-};
+});

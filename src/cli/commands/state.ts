@@ -1,21 +1,15 @@
-import type { CommandModule } from 'yargs';
-import { type GlobalArgs, type PolicyArgs, seqOption, withPolicies, withTrace } from '../options.js';
+import { defineCommand } from '../define-command.js';
+import { seqOption, withPolicies, withTrace } from '../options.js';
 import { CliError } from '../exit-codes.js';
 import { emit } from '../present/output.js';
 
-interface Args extends GlobalArgs, PolicyArgs {
-  trace: string;
-  at: number;
-  path?: string;
-}
-
-export const stateCommand: CommandModule<GlobalArgs, Args> = {
+export const stateCommand = defineCommand({
   command: 'state <trace>',
   describe: 'The machine state after event N under the chosen policies',
   builder: (y) =>
     withPolicies(withTrace(y))
       .option('at', { ...seqOption('at', 'event seq (the state after it)'), demandOption: true })
-      .option('path', { type: 'string', describe: 'only this part of the state, e.g. vms[0].memslots' }) as never,
+      .option('path', { type: 'string', describe: 'only this part of the state, e.g. vms[0].memslots' }),
   handler: async (args) => {
     const { stateAt } = await import('../../query/state-at.js');
     const { getPath } = await import('../../query/state-path.js');
@@ -38,4 +32,4 @@ export const stateCommand: CommandModule<GlobalArgs, Args> = {
       );
     });
   },
-};
+});

@@ -1,8 +1,7 @@
-import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../options.js';
+import { defineCommand } from '../define-command.js';
 import { emit, table } from '../present/output.js';
 
-export const tracesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const tracesCommand = defineCommand({
   command: 'traces',
   describe: 'List the traces in the store',
   handler: async (args) => {
@@ -25,4 +24,4 @@ export const tracesCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           ),
     );
   },
-};
+});

@@ -1,16 +1,18 @@
 import { PolicyError } from '../../errors.js';
 import type { EventShape } from '../../model/events/index.js';
+import type { EventKey } from '../../model/event.js';
 import {
   buildPolicy,
   type AreaHooks,
   type AreaSpec,
   type Arch,
+  type EventReducer,
   type EventReducers,
   type Policy,
   type PolicySource,
   type Releases,
 } from './define.js';
-import { AREAS } from './registry.js';
+import { AREAS, findPolicy } from './registry.js';
 
 // The public way to write a policy (README "Writing a policy"): a variant of a built-in area, which
 // starts from one of its variants and changes parameters, reducers or hooks; or a new area with
@@ -95,4 +97,11 @@ function variantSpec<P>(spec: Common, params: P) {
 function mergeHooks(base: AreaHooks, own: AreaHooks): AreaHooks {
   const capabilities = base.capabilities || own.capabilities ? { ...base.capabilities, ...own.capabilities } : undefined;
   return { ...base, ...own, ...(capabilities ? { capabilities } : {}) };
+}
+
+/** The reducer a policy has for `key`: for a variant that handles some cases itself and hands the rest on. */
+export function reducerOf<K extends EventKey>(id: string, key: K): EventReducer<K> {
+  const reducer = findPolicy(id).reducers[key] as EventReducer<K> | undefined;
+  if (!reducer) throw new PolicyError(`policy ${id} has no reducer for ${key}`);
+  return reducer;
 }
