@@ -18,6 +18,13 @@ const SHOWN_EFFECTS = new Set<Effect['kind']>(['crash', 'log', 'guest_write']);
 /** kvm_exit's fields, as perf and trace-cmd name them. */
 const EXIT_FIELDS = ['rip', 'info1', 'info2', 'intr_info', 'error_code', 'isa'] as const;
 
+function exitFields(args: Args): Fields {
+  const all = flatFields(args);
+  const fields: Fields = {};
+  for (const key of EXIT_FIELDS) if (all[key] !== undefined) fields[key] = all[key];
+  return fields;
+}
+
 /** Arguments as flat fields: numbers and strings as they are, a decoded struct as its JSON. */
 export function flatFields(args: Args, skip: readonly string[] = []): Fields {
   const fields: Fields = {};
@@ -28,10 +35,9 @@ export function flatFields(args: Args, skip: readonly string[] = []): Fields {
   return fields;
 }
 
+/** kvm_pio and kvm_mmio say which port or address an exit was about. */
 function ioFieldsOf(event: TraceEvent): Fields | undefined {
-  if (event.name === 'kvm_pio') return flatFields(event.args);
-  if (event.name === 'kvm_mmio') return flatFields(event.args);
-  return undefined;
+  return event.name === 'kvm_pio' || event.name === 'kvm_mmio' ? flatFields(event.args) : undefined;
 }
 
 export class TimelineBuilder {
@@ -64,9 +70,7 @@ export class TimelineBuilder {
       const exitLane = this.lane(counted.vm, counted.vcpu);
       // Strace shows the exit when KVM_RUN returns; ftrace at the kernel's own event.
       const start = counted.level === 'userspace' && event.kind === 'ioctl' ? callEnd : at;
-      const fields = counted.level === 'kernel' ? flatFields(event.args, ['reason']) : { ...counted.vcpu.lastExitDetail };
-      if (counted.level === 'kernel')
-        for (const key of Object.keys(fields)) if (!(EXIT_FIELDS as readonly string[]).includes(key)) delete fields[key];
+      const fields = counted.level === 'kernel' ? exitFields(event.args) : { ...counted.vcpu.lastExitDetail };
       for (let i = 0; i < counted.count; i++) {
         exitLane.exitCounted(event.seq, counted.level, counted.reason, start, fields);
         const key = `${counted.vm.id}/${counted.level}/${counted.reason}`;
