@@ -1,4 +1,5 @@
 // npm run bench [-- TRACE] [--json] [--runs N] [--events N] [--only a,b] [--keep]
+// (workloads for --only: replay, seek, bisect, stats, export, debug, startup; import always runs)
 //
 // Every workload next to a baseline run alongside it on the same machine, as a ratio, with its target.
 // Without TRACE a synthetic ftrace file with the size and event mix of the real 2.65M-event trace is
@@ -19,6 +20,7 @@ import { replayWorkload } from './workloads/replay.js';
 import { debugWorkload } from './workloads/debug.js';
 import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
+import { timelineWorkload } from './workloads/timeline.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -81,6 +83,10 @@ try {
     if (want('bisect')) {
       log('bisect');
       rows.push(...(await bisectWorkload(db, record, seekMedian)));
+    }
+    if (want('stats') || want('export')) {
+      log('stats and export, with a full replay alongside');
+      rows.push(...(await timelineWorkload(db, imported.db, record, dir, runs)));
     }
     if (want('debug')) {
       log('debugger step, back, goto');

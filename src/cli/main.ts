@@ -8,12 +8,14 @@ import { conformCommand } from './commands/conform.js';
 import { debugCommand } from './commands/debug.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
 import { policiesCommand } from './commands/policies.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
+import { statsCommand } from './commands/stats.js';
 import { tracesCommand } from './commands/traces.js';
 import { exitCodeFor } from './errors.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -41,6 +43,8 @@ const COMMAND_MODULES = [
   diffCommand,
   bisectCommand,
   debugCommand,
+  statsCommand,
+  exportCommand,
   demoCommand,
 ] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];
 const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')[0]));
