@@ -22,7 +22,9 @@ export interface Step {
  */
 export function evolve(state: MachineState, event: TraceEvent, policies: Policies): Step {
   const ctx: ReduceContext = { event, policies, effects: [] };
-  const clocked: MachineState = { ...state, seq: event.seq, now: event.ts ?? state.now };
+  // `now` only moves forward: a merged trace places a call at its return but stamps it with its start.
+  const now = event.ts === undefined ? state.now : state.now === null ? event.ts : Math.max(state.now, event.ts);
+  const clocked: MachineState = { ...state, seq: event.seq, now };
   let next: MachineState;
   switch (event.kind) {
     case 'ioctl':

@@ -5,15 +5,20 @@ import { increment, withVcpu } from '../update.js';
 
 // KVM_RUN as strace shows it: one event for the call, with the exit reason it returned.
 
-/** A thread that issues a call is evidently running: bind it to the vCPU and mark it so. */
+/**
+ * A thread that issues a call is evidently running: bind it to the vCPU and mark it so. Where the
+ * trace has sched_switch for the thread, the scheduler says when it ran and this only binds: a
+ * KVM_RUN that halts the guest blocks its thread inside the call, which only sched_switch shows.
+ */
 export function runningOn(vcpu: Vcpu, tid: number | undefined, at: number | null): Vcpu {
   const bound = tid !== undefined && vcpu.tid !== tid ? { ...vcpu, tid } : vcpu;
-  return bound.runstate.state === 'running' ? bound : { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
+  if (bound.schedTraced || bound.runstate.state === 'running') return bound;
+  return { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
 }
 
 export function kvmRun(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
   const { event } = ctx;
-  let next = runningOn(vcpu, event.tid, event.ts ?? state.now);
+  let next = runningOn(vcpu, event.tid, state.now);
   const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
   next = rest;
   // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an errno.

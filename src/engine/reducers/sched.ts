@@ -16,17 +16,20 @@ export function reduceContextSwitch(state: MachineState, ctx: ReduceContext): Ma
   }
   if (event.name === 'kvm_entry') {
     const { state: next, ref } = vcpuForTraceEvent(state, event);
-    return withVcpu(next, ref.vm.id, { ...runningOn(ref.vcpu, event.tid, event.ts ?? state.now), inGuest: true });
+    return withVcpu(next, ref.vm.id, { ...runningOn(ref.vcpu, event.tid, state.now), inGuest: true });
   }
   return askReduce(state, ctx) ?? state;
 }
 
-/** What runs on the CPU, and the run state of any vCPU thread that left or took it. */
+/**
+ * What runs on the CPU, and the run state of any vCPU thread that left or took it. From its first
+ * sched_switch on, a vCPU's run state follows the scheduler alone (kvm-run.ts runningOn).
+ */
 function schedSwitch(state: MachineState, ctx: ReduceContext): MachineState {
   const { event } = ctx;
   const prevPid = Number(event.args.prev_pid);
   const nextPid = Number(event.args.next_pid);
-  const at = event.ts ?? state.now;
+  const at = state.now;
   let next: MachineState = state;
   if (event.cpu !== undefined) {
     const cpus = { ...state.host.cpus, [event.cpu]: { tid: nextPid, comm: String(event.args.next_comm ?? ''), since: at } };
@@ -37,10 +40,11 @@ function schedSwitch(state: MachineState, ctx: ReduceContext): MachineState {
       if (vcpu.tid === prevPid && prevPid !== nextPid) {
         next = withVcpu(next, vm.id, {
           ...vcpu,
+          schedTraced: true,
           runstate: enterRunstate(vcpu.runstate, runstateAfterSwitchOut(String(event.args.prev_state ?? 'S')), at),
         });
       } else if (vcpu.tid === nextPid) {
-        next = withVcpu(next, vm.id, { ...vcpu, runstate: enterRunstate(vcpu.runstate, 'running', at) });
+        next = withVcpu(next, vm.id, { ...vcpu, schedTraced: true, runstate: enterRunstate(vcpu.runstate, 'running', at) });
       }
     }
   }
