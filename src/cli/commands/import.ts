@@ -43,6 +43,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       bar.done();
     });
     const { trace, stats, reused } = result;
+    for (const w of result.warnings ?? []) process.stderr.write(`hvreplay: warning: ${w}\n`);
     if (stats.unreadable > 0) {
       const first = stats.problems.find((p) => !p.finding);
       process.stderr.write(

@@ -1,0 +1,155 @@
+import { adjusted, alignFromMarkers, driftMatters, identityAlignment, noAlignment, toRealtime, type ClockAlignment } from './clock.js';
+import { fitShift, pairThread, quantile, type CallSample, type Pair } from './pair-fit.js';
+import type { HeadTail } from './sample.js';
+import type { FtraceScan, StraceScan } from './scan.js';
+
+// One ftrace file's clock against strace's: the markers give a first alignment; then each vCPU
+// thread's KVM_RUN calls and kvm_userspace_exits are paired in order, and the offset that satisfies
+// the most pairs is taken (unless the markers carry both clocks, which is exact). Drift is estimated
+// from the first and the last pairs, and applied only when it moves the offset by more than the
+// pairs' own jitter over the recording. What is left is how late strace sees a return after the
+// kernel's exit (the lag) and how much that varies (the tolerance): the merge pairs calls and exits
+// with them (src/importers/merge/placement.ts).
+
+export interface Pairing {
+  /** Median of (exit on the merged clock) - (strace return): how much earlier the kernel's exit is. */
+  lagS: number;
+  /** How far a pair may stray from the lag and still be one exit. */
+  tolS: number;
+  /** Threads with KVM_RUN calls in the strace and kvm_userspace_exit in the ftrace. */
+  threads: number[];
+  pairs: number;
+  /** Pairs whose exit falls inside the call's strace window on the final alignment. */
+  inside: number;
+}
+
+export interface ClockFit {
+  alignment: ClockAlignment;
+  pairing?: Pairing;
+}
+
+/** The fewest microseconds the pairing tolerance is: strace and tracefs print microseconds, and the calls are 40 us and up. */
+const MIN_TOL_S = 100e-6;
+const MAX_TOL_S = 5e-3;
+
+const us = (s: number): string => `${(s * 1e6).toFixed(1)} us`;
+
+function allRuns(straces: readonly StraceScan[]): Map<number, HeadTail<CallSample>> {
+  const runs = new Map<number, HeadTail<CallSample>>();
+  for (const s of straces) for (const [tid, list] of s.runs) if (!runs.has(tid)) runs.set(tid, list);
+  return runs;
+}
+
+/** Without markers: each thread's first KVM_RUN return taken as its first exit, the crudest start. */
+function anchor(file: string, runs: Map<number, HeadTail<CallSample>>, ftrace: FtraceScan): ClockAlignment {
+  for (const [tid, exits] of ftrace.exits) {
+    const call = runs.get(tid)?.head.find((c) => c.end !== undefined);
+    const exit = exits.head[0];
+    if (!call || !exit) continue;
+    return { ...adjusted(identityAlignment(file), call.end! - exit.ts, exit.ts), method: 'kvm_run_anchor', how: '' };
+  }
+  return noAlignment(file);
+}
+
+interface Fitted {
+  pairs: Pair[];
+  /** Median trace-clock time of the exits paired (for drift). */
+  at: number;
+  shift: number;
+  satisfied: number;
+}
+
+function fitPart(
+  part: 'head' | 'tail',
+  runs: Map<number, HeadTail<CallSample>>,
+  ftrace: FtraceScan,
+  base: ClockAlignment,
+): Fitted | undefined {
+  const pairs: Pair[] = [];
+  const times: number[] = [];
+  for (const [tid, exits] of ftrace.exits) {
+    const calls = runs.get(tid);
+    if (!calls) continue;
+    const cs = part === 'head' ? calls.head : calls.tail;
+    const xs = part === 'head' ? exits.head : exits.tail;
+    if (cs.length === 0 || xs.length === 0) continue;
+    // The n-th exit with the n-th call unless the samples say otherwise.
+    const prior = part === 'head' ? 0 : exits.tailStart - calls.tailStart;
+    const found = pairThread(cs, xs, prior, (ts) => toRealtime(base, ts));
+    if (!found) continue;
+    pairs.push(...found.pairs);
+    for (let i = 0; i < xs.length; i += 16) times.push(xs[i]!.ts);
+  }
+  if (pairs.length === 0) return undefined;
+  const { shift, satisfied } = fitShift(pairs);
+  times.sort((a, b) => a - b);
+  return { pairs, at: quantile(times, 0.5), shift, satisfied };
+}
+
+export function fitClock(file: string, straces: readonly StraceScan[], ftrace: FtraceScan): { fit: ClockFit; notes: string[] } {
+  const notes: string[] = [];
+  const fromMarkers = alignFromMarkers(file, ftrace.markers);
+  if (straces.length === 0) {
+    if (!fromMarkers)
+      return {
+        fit: { alignment: identityAlignment(file) },
+        notes: [`${file}: no hvsync markers and no strace: times kept on its own trace clock`],
+      };
+    return { fit: { alignment: fromMarkers }, notes: [fromMarkers.how] };
+  }
+  const runs = allRuns(straces);
+  const base = fromMarkers ?? anchor(file, runs, ftrace);
+  const head = fitPart('head', runs, ftrace, base);
+  if (!head) {
+    if (!fromMarkers) noAlignment(file);
+    return {
+      fit: { alignment: fromMarkers },
+      notes: [`${fromMarkers.how}; no thread has both KVM_RUN calls and kvm_userspace_exits, so no pairs refine it`],
+    };
+  }
+  const exact = base.method === 'hvsync_clock_pairs';
+  let alignment = exact ? base : adjusted(base, head.shift, head.at);
+  // Residuals on the alignment in force: exit - return, negative when the kernel's exit came first.
+  const align = (a: ClockAlignment) => (p: Pair) => toRealtime(a, p.ts) - p.end;
+  const headRes = head.pairs.map(align(alignment)).sort((a, b) => a - b);
+  const jitter = quantile(headRes, 0.9) - quantile(headRes, 0.1);
+  const tail = fitPart('tail', runs, ftrace, base);
+  let drift = '';
+  if (!exact && tail && tail.at > head.at) {
+    const span = tail.at - head.at;
+    const ppm = ((tail.shift - head.shift) / span) * 1e6;
+    if (driftMatters(ppm, span, Math.max(jitter, 10e-6))) {
+      alignment = adjusted(base, head.shift, head.at, ppm * 1e-6);
+      drift = `, drift ${ppm.toFixed(3)} ppm (the last pairs need ${us(tail.shift - head.shift)} more than the first, ${span.toFixed(1)} s later)`;
+    } else
+      drift = `; the last pairs agree with the first within the jitter (${us(tail.shift - head.shift)} over ${span.toFixed(1)} s): no drift correction`;
+  }
+  const pairs = tail ? [...head.pairs, ...tail.pairs] : head.pairs;
+  const res = pairs.map(align(alignment)).sort((a, b) => a - b);
+  const lagS = quantile(res, 0.5);
+  // Generous: a pair the tolerance misses can shift the pairing by one until a gap sets it right.
+  const spread = Math.max(lagS - quantile(res, 0.001), quantile(res, 0.999) - lagS);
+  const tolS = Math.min(MAX_TOL_S, Math.max(MIN_TOL_S, 1.5 * spread));
+  const inside = pairs.filter((p) => {
+    const at = toRealtime(alignment, p.ts);
+    return at >= p.start && at <= p.end;
+  }).length;
+  const threads = [...ftrace.exits.keys()].filter((t) => runs.has(t)).sort((a, b) => a - b);
+  const fitted = `${pairs.length} KVM_RUN/kvm_userspace_exit pairs of ${threads.length} vCPU thread${threads.length === 1 ? '' : 's'}`;
+  if (exact)
+    notes.push(
+      `${base.how}; ${fitted}: strace sees a return ${us(-lagS)} after the kernel's exit (median), ${inside} exits inside their call's strace window`,
+    );
+  else {
+    const start = fromMarkers ? fromMarkers.how : `no hvsync markers in ${file}`;
+    notes.push(
+      `${start}; one offset satisfies ${head.satisfied} of ${head.pairs.length} ${fitted.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s${drift}`,
+    );
+    alignment = { ...alignment, method: fromMarkers ? fromMarkers.method : 'kvm_run_pairs' };
+  }
+  notes.push(
+    `pairing: the kernel's exit comes ${us(-lagS)} before strace's return (median), within ${us(tolS)}; calls and exits are paired in order per thread`,
+  );
+  alignment = { ...alignment, how: notes.join('; ') };
+  return { fit: { alignment, pairing: { lagS, tolS, threads, pairs: pairs.length, inside } }, notes };
+}
