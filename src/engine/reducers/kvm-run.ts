@@ -32,13 +32,12 @@ export function kvmRun(state: MachineState, ctx: ReduceContext, vm: Vm, vcpu: Vc
   }
   const observed = event.result?.exit;
   const reason = predicted ?? observed;
-  if (reason !== undefined) {
-    // An ftrace kvm_userspace_exit for this same return has already been counted.
-    const counts = countedExit === reason ? next.exitCounts : increment(next.exitCounts, reason);
-    // The detail stays with the exit it belongs to: a new exit replaces it, a counted one keeps it.
-    const { lastExitDetail: old, ...without } = next;
-    const kept = detail ?? (countedExit === reason && !predicted ? old : undefined);
-    next = { ...without, lastExit: reason, exitCounts: counts, ...(kept ? { lastExitDetail: kept } : {}) };
+  // The kernel's kvm_userspace_exit for this same return (the merge places it just before its
+  // KVM_RUN) has counted the exit already, with the kernel's reason: one exit counts once, whatever
+  // strace read back as the reason. Otherwise this return is the exit's only witness.
+  if (reason !== undefined && countedExit === undefined) {
+    const { lastExitDetail: _old, ...without } = next;
+    next = { ...without, lastExit: reason, exitCounts: increment(next.exitCounts, reason), ...(detail ? { lastExitDetail: detail } : {}) };
   }
   return withVcpu(state, vm.id, { ...next, inGuest: false });
 }

@@ -16,6 +16,8 @@ export interface Pairing {
   lagS: number;
   /** How far a pair may stray from the lag and still be one exit. */
   tolS: number;
+  /** How long an exit waits for its call: strace now and then sees a return much later than usual. */
+  waitS: number;
   /** Threads with KVM_RUN calls in the strace and kvm_userspace_exit in the ftrace. */
   threads: number[];
   pairs: number;
@@ -31,6 +33,7 @@ export interface ClockFit {
 /** The fewest microseconds the pairing tolerance is: strace and tracefs print microseconds, and the calls are 40 us and up. */
 const MIN_TOL_S = 100e-6;
 const MAX_TOL_S = 5e-3;
+const MAX_WAIT_S = 50e-3;
 
 const us = (s: number): string => `${(s * 1e6).toFixed(1)} us`;
 
@@ -130,6 +133,8 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   // Generous: a pair the tolerance misses can shift the pairing by one until a gap sets it right.
   const spread = Math.max(lagS - quantile(res, 0.001), quantile(res, 0.999) - lagS);
   const tolS = Math.min(MAX_TOL_S, Math.max(MIN_TOL_S, 1.5 * spread));
+  const worst = Math.max(lagS - res[0]!, res.at(-1)! - lagS);
+  const waitS = Math.min(MAX_WAIT_S, Math.max(2 * tolS, 2 * worst));
   const inside = pairs.filter((p) => {
     const at = toRealtime(alignment, p.ts);
     return at >= p.start && at <= p.end;
@@ -151,5 +156,5 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
     `pairing: the kernel's exit comes ${us(-lagS)} before strace's return (median), within ${us(tolS)}; calls and exits are paired in order per thread`,
   );
   alignment = { ...alignment, how: notes.join('; ') };
-  return { fit: { alignment, pairing: { lagS, tolS, threads, pairs: pairs.length, inside } }, notes };
+  return { fit: { alignment, pairing: { lagS, tolS, waitS, threads, pairs: pairs.length, inside } }, notes };
 }

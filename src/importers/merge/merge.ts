@@ -47,7 +47,7 @@ export async function* mergeSources(
     check.see(event, fromStrace);
     out.push(event);
   };
-  const place = new Placement(placement ?? { threads: new Set(), lagS: 0, tolS: 0 }, emit, stats);
+  const place = new Placement(placement ?? { threads: new Set(), lagS: 0, tolS: 0, waitS: 0 }, emit, stats);
   const cursors: Cursor[] = inputs.map((input) => {
     const side: Side = input.format.name === 'strace' ? 'strace' : input.format.name === 'ftrace' ? 'ftrace' : 'other';
     const alignment = input.alignment;

@@ -1,6 +1,6 @@
 import type { NewEvent } from '../../model/event.js';
 import type { ImportStats } from '../stats.js';
-import { outcomeOf, sameOutcome } from './outcome.js';
+import { outcomeOf, reasonsDiffer, sameOutcome } from './outcome.js';
 import { RUN_ONLY_EVENTS } from './structure-check.js';
 
 // Where a vCPU thread's kernel events go in the merged order: inside the KVM_RUN call they happened
@@ -21,6 +21,8 @@ export interface PlacementConfig {
   /** Median of exit - return on the merged clock (negative: the exit is earlier). */
   lagS: number;
   tolS: number;
+  /** How long an exit waits for its call (fit.ts). */
+  waitS: number;
 }
 
 export type Side = 'strace' | 'ftrace' | 'other';
@@ -30,6 +32,7 @@ export const PLACEMENT_STATS = {
   callWithoutExit: 'merge.kvm_run_without_exit',
   exitWithoutCall: 'merge.exit_without_kvm_run',
   overflow: 'merge.placement_queue_overflow',
+  reasonsDiffer: 'merge.exit_reason_differs',
 } as const;
 
 const QUEUE_LIMIT = 1 << 16;
@@ -133,6 +136,7 @@ export class Placement {
           const start = call.event.ts!;
           const fits = seen >= start - tolS && (end === undefined || seen <= end + tolS);
           if (fits && sameOutcome(outcomeOf(call.event), outcomeOf(kernel.event))) {
+            this.noteReasons(call.event, kernel.event);
             this.release(t.kernel, false);
             this.releaseCall(t);
             this.stats.count(PLACEMENT_STATS.paired);
@@ -155,9 +159,9 @@ export class Placement {
         this.releaseCall(t);
         this.stats.count(PLACEMENT_STATS.callWithoutExit);
       } else if (kernel) {
-        // No call of the thread can come before it any more; an exit waits longer for its own call,
-        // which returns right after it (at most `tol` later, twice that to be safe).
-        const wait = kernel.event.name === 'kvm_userspace_exit' ? 2 * tolS : tolS;
+        // No call of the thread can come before it any more; an exit waits longer, for its own call,
+        // whose return strace may see late (and the thread's later events wait behind it).
+        const wait = kernel.event.name === 'kvm_userspace_exit' ? this.config.waitS : tolS;
         if (!(this.straceBound > kernel.key - lagS + wait)) break;
         if (kernel.event.name === 'kvm_userspace_exit') this.stats.count(PLACEMENT_STATS.exitWithoutCall);
         this.release(t.kernel, false);
@@ -165,6 +169,19 @@ export class Placement {
     }
     if (t.calls.length + t.kernel.length > 0) this.busy.add(tid);
     else this.busy.delete(tid);
+  }
+
+  /** One exit whose reason strace and the kernel name differently: kept, and said where. */
+  private noteReasons(call: NewEvent, exit: NewEvent): void {
+    const [a, b] = [outcomeOf(call), outcomeOf(exit)];
+    if (!reasonsDiffer(a, b)) return;
+    this.stats.finding(
+      PLACEMENT_STATS.reasonsDiffer,
+      call.src?.file ?? '',
+      call.src?.line ?? 0,
+      `strace says ${a}, the kernel's kvm_userspace_exit (${exit.src?.file}:${exit.src?.line}) says ${b}; the exit is counted once, as the kernel's`,
+      '',
+    );
   }
 
   private release(queue: Queue<Held>, fromStrace: boolean): void {

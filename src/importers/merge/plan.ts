@@ -114,7 +114,12 @@ export async function planMerge(files: readonly string[], format: FormatName | u
   const all = [...clocks.values()];
   // One pairing for the merge: the ftrace file with the most pairs sets lag and tolerance.
   const main = all.filter((c) => c.pairing).sort((a, b) => b.pairing!.pairs - a.pairing!.pairs)[0]?.pairing;
-  const placement = main && { threads: new Set(all.flatMap((c) => c.pairing?.threads ?? [])), lagS: main.lagS, tolS: main.tolS };
+  const placement = main && {
+    threads: new Set(all.flatMap((c) => c.pairing?.threads ?? [])),
+    lagS: main.lagS,
+    tolS: main.tolS,
+    waitS: main.waitS,
+  };
   return { inputs, format: names.join('+'), clocks: all, clockNotes, warnings, ...(placement ? { placement } : {}) };
 }
 

@@ -61,6 +61,7 @@ export function clockMeta(plan: MergePlan, summary: MergeSummary | undefined): R
               exits_inside_window: p.inside,
               lag_us: Math.round(p.lagS * 1e7) / 10,
               tolerance_us: Math.round(p.tolS * 1e7) / 10,
+              wait_us: Math.round(p.waitS * 1e7) / 10,
               threads: p.threads,
             },
           }
