@@ -108,6 +108,7 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
     meta: { arch: 'x86_64' },
     ...(options.replace ? { replace: true } : {}),
   });
+  stats.onProblem = (p) => writer.problem(p);
   let format = options.format ?? 'text';
   try {
     await lastValueFrom(
@@ -153,6 +154,7 @@ async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<Im
     meta: { arch: 'x86_64', clock: clockMeta(plan, undefined) },
     ...(options.replace ? { replace: true } : {}),
   });
+  stats.onProblem = (p) => writer.problem(p);
   const outcome: MergeOutcome = {};
   let summary: MergeSummary | undefined;
   try {
