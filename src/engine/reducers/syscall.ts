@@ -2,7 +2,7 @@ import { toBig, hex } from '../../model/address.js';
 import type { MachineState, Process } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import { mapRange, pageUp, protectRange, unmapRange } from '../host/vmas.js';
-import { newFd, processOf } from '../lookup.js';
+import { newFd, processOf, resolveFd } from '../lookup.js';
 import { askReduce } from '../policy/ask.js';
 import { withProcess } from '../update.js';
 
@@ -64,6 +64,15 @@ const HANDLERS: Record<string, SyscallHandler> = {
   },
   open: openFile,
   openat: openFile,
+  dup: duplicate,
+  dup2: duplicate,
+  dup3: duplicate,
+  fcntl(process, ctx, state) {
+    // F_DUPFD and F_DUPFD_CLOEXEC copy the fd to the lowest free one >= arg (fcntl(2)); the rest change no fd.
+    return /^F_DUPFD/.test(String(ctx.event.args.cmd ?? '')) ? duplicate(process, ctx, state) : undefined;
+  },
+  eventfd: eventFd,
+  eventfd2: eventFd,
   close(process, ctx) {
     const fd = Number(ctx.event.args.fd);
     if (failed(ctx) || !process.fds[fd]) return undefined;
@@ -77,4 +86,25 @@ function openFile(process: Process, ctx: ReduceContext): Process | undefined {
   if (failed(ctx) || typeof path !== 'string') return undefined;
   const fd = newFd(process, ctx.event.result?.ret);
   return { ...process, fds: { ...process.fds, [fd]: path === '/dev/kvm' ? { type: 'kvm' } : { type: 'file', path } } };
+}
+
+/**
+ * dup/dup2/dup3 and fcntl(F_DUPFD): the new fd (the observed return) refers to what the old one did;
+ * dup2/dup3 onto an open fd close it first (dup(2)). An old fd the trace never saw opened is known
+ * by its -y decoration.
+ */
+function duplicate(process: Process, ctx: ReduceContext, state: MachineState): Process | undefined {
+  const { args, result } = ctx.event;
+  const to = result?.ret;
+  if (failed(ctx) || typeof to !== 'number' || to < 0) return undefined;
+  const from = resolveFd(state, process, Number(args.fd), typeof args.fdPath === 'string' ? args.fdPath : undefined);
+  const { [to]: _replaced, ...fds } = process.fds;
+  return { ...process, fds: from ? { ...fds, [to]: from } : fds };
+}
+
+/** eventfd/eventfd2: a new fd (the observed return) on an eventfd, `anon_inode:[eventfd]` as strace -y names it. */
+function eventFd(process: Process, ctx: ReduceContext): Process | undefined {
+  const to = ctx.event.result?.ret;
+  if (failed(ctx) || typeof to !== 'number' || to < 0) return undefined;
+  return { ...process, fds: { ...process.fds, [to]: { type: 'file', path: ctx.event.result?.fdPath ?? 'anon_inode:[eventfd]' } } };
 }
