@@ -5,9 +5,9 @@ import type { FtraceScan, StraceScan } from './scan.js';
 
 // One ftrace file's clock against strace's: the markers give a first alignment; then each vCPU
 // thread's KVM_RUN calls and kvm_userspace_exits are paired in order, and the offset that satisfies
-// the most pairs is taken (unless the markers carry both clocks, which is exact). Drift is estimated
-// from the first and the last pairs, and applied only when it moves the offset by more than the
-// pairs' own jitter over the recording. What is left is how late strace sees a return after the
+// the most pairs is taken (unless the markers carry both clocks, which is exact). Drift comes from
+// two markers, or without them from the first and the last pairs, and is applied only when it moves
+// the offset by more than their jitter over the recording. What is left is how late strace sees a return after the
 // kernel's exit (the lag) and how much that varies (the tolerance): the merge pairs calls and exits
 // with them (src/importers/merge/placement.ts).
 
@@ -54,22 +54,9 @@ function anchor(file: string, runs: Map<number, HeadTail<CallSample>>, ftrace: F
   return noAlignment(file);
 }
 
-interface Fitted {
-  pairs: Pair[];
-  /** Median trace-clock time of the exits paired (for drift). */
-  at: number;
-  shift: number;
-  satisfied: number;
-}
-
-function fitPart(
-  part: 'head' | 'tail',
-  runs: Map<number, HeadTail<CallSample>>,
-  ftrace: FtraceScan,
-  base: ClockAlignment,
-): Fitted | undefined {
+/** Each vCPU thread's calls and exits paired, from the first (head) or the last (tail) of the samples. */
+function samplePairs(part: 'head' | 'tail', runs: Map<number, HeadTail<CallSample>>, ftrace: FtraceScan, base: ClockAlignment): Pair[] {
   const pairs: Pair[] = [];
-  const times: number[] = [];
   for (const [tid, exits] of ftrace.exits) {
     const calls = runs.get(tid);
     if (!calls) continue;
@@ -79,14 +66,23 @@ function fitPart(
     // The n-th exit with the n-th call unless the samples say otherwise.
     const prior = part === 'head' ? 0 : exits.tailStart - calls.tailStart;
     const found = pairThread(cs, xs, prior, (ts) => toRealtime(base, ts));
-    if (!found) continue;
-    pairs.push(...found.pairs);
-    for (let i = 0; i < xs.length; i += 16) times.push(xs[i]!.ts);
+    if (found) pairs.push(...found.pairs);
   }
-  if (pairs.length === 0) return undefined;
+  return pairs;
+}
+
+interface Fitted {
+  /** Median trace-clock time of the exits fitted, and the shift they want there. */
+  at: number;
+  shift: number;
+  satisfied: number;
+  pairs: number;
+}
+
+function fitted(pairs: readonly Pair[]): Fitted {
   const { shift, satisfied } = fitShift(pairs);
-  times.sort((a, b) => a - b);
-  return { pairs, at: quantile(times, 0.5), shift, satisfied };
+  const times = pairs.map((p) => p.ts).sort((a, b) => a - b);
+  return { at: quantile(times, 0.5), shift, satisfied, pairs: pairs.length };
 }
 
 export function fitClock(file: string, straces: readonly StraceScan[], ftrace: FtraceScan): { fit: ClockFit; notes: string[] } {
@@ -102,32 +98,41 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   }
   const runs = allRuns(straces);
   const base = fromMarkers ?? anchor(file, runs, ftrace);
-  const head = fitPart('head', runs, ftrace, base);
-  if (!head) {
+  const pairs = [...samplePairs('head', runs, ftrace, base), ...samplePairs('tail', runs, ftrace, base)].sort((a, b) => a.ts - b.ts);
+  if (pairs.length === 0) {
     if (!fromMarkers) noAlignment(file);
     return {
       fit: { alignment: fromMarkers },
       notes: [`${fromMarkers.how}; no thread has both KVM_RUN calls and kvm_userspace_exits, so no pairs refine it`],
     };
   }
+  const all = fitted(pairs);
   const exact = base.method === 'hvsync_clock_pairs';
-  let alignment = exact ? base : adjusted(base, head.shift, head.at);
+  let alignment = exact ? base : adjusted(base, all.shift, all.at);
   // Residuals on the alignment in force: exit - return, negative when the kernel's exit came first.
   const align = (a: ClockAlignment) => (p: Pair) => toRealtime(a, p.ts) - p.end;
-  const headRes = head.pairs.map(align(alignment)).sort((a, b) => a - b);
-  const jitter = quantile(headRes, 0.9) - quantile(headRes, 0.1);
-  const tail = fitPart('tail', runs, ftrace, base);
+  // Drift: two markers a whole recording apart measure it best (alignFromMarkers decides whether it
+  // is more than their jitter). Without them, the first third of the pairs against the last third,
+  // believed only where it moves the offset by more than twice the pairs' jitter.
   let drift = '';
-  if (!exact && tail && tail.at > head.at) {
-    const span = tail.at - head.at;
-    const ppm = ((tail.shift - head.shift) / span) * 1e6;
-    if (driftMatters(ppm, span, Math.max(jitter, 10e-6))) {
-      alignment = adjusted(base, head.shift, head.at, ppm * 1e-6);
-      drift = `, drift ${ppm.toFixed(3)} ppm (the last pairs need ${us(tail.shift - head.shift)} more than the first, ${span.toFixed(1)} s later)`;
+  const third = Math.floor(pairs.length / 3);
+  if (!exact && (fromMarkers?.markers.length ?? 0) < 2 && third >= 8) {
+    const early = fitted(pairs.slice(0, third));
+    const late = fitted(pairs.slice(-third));
+    // The pairs' own scatter within each third (drift would widen one spread over the whole).
+    const spread = (ps: readonly Pair[]) => {
+      const d = ps.map((p) => p.at - p.end).sort((a, b) => a - b);
+      return quantile(d, 0.9) - quantile(d, 0.1);
+    };
+    const jitter = Math.max(spread(pairs.slice(0, third)), spread(pairs.slice(-third)));
+    const span = late.at - early.at;
+    const ppm = span > 0 ? ((late.shift - early.shift) / span) * 1e6 : 0;
+    if (span > 0 && driftMatters(ppm, span, Math.max(2 * jitter, 10e-6))) {
+      alignment = adjusted(base, early.shift, early.at, ppm * 1e-6);
+      drift = `, drift ${ppm.toFixed(3)} ppm (the last third of the pairs need ${us(late.shift - early.shift)} more than the first, ${span.toFixed(1)} s later)`;
     } else
-      drift = `; the last pairs agree with the first within the jitter (${us(tail.shift - head.shift)} over ${span.toFixed(1)} s): no drift correction`;
+      drift = `; the first and last thirds of the pairs agree within their jitter (${us(late.shift - early.shift)} over ${span.toFixed(1)} s): no drift correction`;
   }
-  const pairs = tail ? [...head.pairs, ...tail.pairs] : head.pairs;
   const res = pairs.map(align(alignment)).sort((a, b) => a - b);
   const lagS = quantile(res, 0.5);
   // Generous: a pair the tolerance misses can shift the pairing by one until a gap sets it right.
@@ -140,15 +145,15 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
     return at >= p.start && at <= p.end;
   }).length;
   const threads = [...ftrace.exits.keys()].filter((t) => runs.has(t)).sort((a, b) => a - b);
-  const fitted = `${pairs.length} KVM_RUN/kvm_userspace_exit pairs of ${threads.length} vCPU thread${threads.length === 1 ? '' : 's'}`;
+  const described = `${pairs.length} KVM_RUN/kvm_userspace_exit pairs of ${threads.length} vCPU thread${threads.length === 1 ? '' : 's'}`;
   if (exact)
     notes.push(
-      `${base.how}; ${fitted}: strace sees a return ${us(-lagS)} after the kernel's exit (median), ${inside} exits inside their call's strace window`,
+      `${base.how}; ${described}: strace sees a return ${us(-lagS)} after the kernel's exit (median), ${inside} exits inside their call's strace window`,
     );
   else {
     const start = fromMarkers ? fromMarkers.how : `no hvsync markers in ${file}`;
     notes.push(
-      `${start}; one offset satisfies ${head.satisfied} of ${head.pairs.length} ${fitted.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s${drift}`,
+      `${start}; one offset satisfies ${all.satisfied} of ${pairs.length} ${described.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s${drift}`,
     );
     alignment = { ...alignment, method: fromMarkers ? fromMarkers.method : 'kvm_run_pairs' };
   }
