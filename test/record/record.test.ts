@@ -54,12 +54,39 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
-    assert.match(r.stdout, /hvsync markers at/);
-    assert.deepEqual(tracefsState(), before);
+    assert.match(r.stdout, /hvsync markers at .* \(carrying trace_clock=mono and CLOCK_REALTIME\)/);
+    assert.deepEqual(tracefsState(), before, 'the top-level tracefs settings, trace_clock among them, are untouched');
+    // The instance ran on CLOCK_MONOTONIC, and each marker pairs it with CLOCK_REALTIME read at one
+    // moment: the marker's own line is stamped on that clock, a little after the pair was read.
+    const markers = readFileSync(join(dir, 'record.ftrace'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('tracing_mark_write: hvsync'));
+    assert.equal(markers.length, 2);
+    for (const line of markers) {
+      const m = / (\d+\.\d+): tracing_mark_write: hvsync realtime_ns=(\d+) trace_clock=mono trace_ns=(\d+) err_ns=(\d+)$/.exec(line);
+      assert.ok(m, line);
+      const stamped = Number(m[1]);
+      const read = Number(m[3]) / 1e9;
+      assert.ok(
+        stamped >= read - 2e-6 && stamped < read + 0.05,
+        `${line}: stamped ${((stamped - read) * 1e6).toFixed(1)} us after the pair`,
+      );
+      assert.ok(Number(m[4]) < 100_000, `${line}: the pair is good to ${m[4]} ns`);
+      assert.equal(BigInt(m[2]!) % 1_000_000n, 0n, 'realtime is read at a millisecond edge');
+    }
     const store = openStore(db);
     const events = [...readEvents(store, getTrace(store, 'rec'))];
     const runs = events.filter((e) => e.name === 'KVM_RUN').map((e) => e.result?.exit);
     assert.deepEqual(runs, ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT']);
+    // The strace has the openat of /dev/kvm too, so the fd table knows fd 3 from the call that made it.
+    assert.ok(events.some((e) => e.name === 'openat' && e.args.path === '/dev/kvm'));
+    const clock = getTrace(store, 'rec').meta.clock as {
+      alignments: { method: string }[];
+      merge: { kvm_events_outside: number; calls_paired: number };
+    };
+    assert.equal(clock.alignments[0]!.method, 'hvsync_clock_pairs');
+    assert.equal(clock.merge.kvm_events_outside, 0);
+    assert.equal(clock.merge.calls_paired, 3);
     const mmio = events.find((e) => e.name === 'kvm_mmio');
     assert.equal(mmio?.args.type, 'write');
     assert.equal(mmio?.args.gpa, 0x1000);
