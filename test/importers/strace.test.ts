@@ -347,7 +347,8 @@ describe('strace: the fd syscalls the reducers read (vmm-fds.strace, strace 6.1 
     const exec = one('execve');
     assert.match(String(exec.args.path), /\/mini-vmm$/);
     assert.deepEqual(exec.args.argv, [exec.args.path, '0', 'fds']);
-    assert.match(String(exec.args.envp), /^0x[0-9a-f]+ \/\* \d+ vars \*\/$/);
+    assert.match(String(exec.args.envp), /^0x[0-9a-f]+$/);
+    assert.equal(typeof exec.args.envc, 'number');
   });
 
   it('hvreplay log prints each of them as strace did', () => {

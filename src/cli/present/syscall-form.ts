@@ -53,6 +53,6 @@ export const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
   execve: (a) => [
     cQuote(String(a.path)),
     Array.isArray(a.argv) ? `[${a.argv.map((s) => cQuote(String(s))).join(', ')}]` : String(a.argv),
-    String(a.envp),
+    a.envc === undefined ? String(a.envp) : `${a.envp} /* ${a.envc} var${a.envc === 1 ? '' : 's'} */`,
   ],
 };

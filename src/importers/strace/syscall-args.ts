@@ -12,6 +12,7 @@ import { splitArgs } from './tokenizer.js';
 //   dup3(3</dev/kvm>, 20, O_CLOEXEC) = 20</dev/kvm>
 //   eventfd2(0, EFD_CLOEXEC) = 5<anon_inode:[eventfd]>
 //   execve("/tmp/x/mini-vmm", ["/tmp/x/mini-vmm", "0", "fds"], 0x7fff866030c8 /* 39 vars */) = 0
+//     (the environment as its address `envp` and its count `envc`)
 // A call whose arguments do not have the expected shape keeps its text as `raw`.
 
 const FD = /^(-?\d+)(?:<(.*)>)?$/;
@@ -138,7 +139,9 @@ const DECODERS: Record<string, Decoder> = {
     const path = cString(argv[0] ?? '');
     if (argv.length !== 3 || path === undefined) return undefined;
     const list = stringArray(argv[1]!);
-    return { path, argv: list ?? argv[1]!, envp: argv[2]! };
+    // `0x7fff866030c8 /* 39 vars */`: where the environment is, and how many variables it holds.
+    const env = /^(0x[0-9a-f]+) \/\* (\d+) vars? \*\/$/.exec(argv[2]!);
+    return { path, argv: list ?? argv[1]!, ...(env ? { envp: env[1]!, envc: Number(env[2]) } : { envp: argv[2]! }) };
   },
 };
 DECODERS.mmap2 = DECODERS.mmap!;
