@@ -104,3 +104,14 @@ export function* readProblems(db: SqlDatabase, traceId: number, stat?: string): 
   for (const r of rows)
     yield { stat: r.stat, ...(r.finding ? { finding: true } : {}), file: r.file ?? '', line: r.line, message: r.message, text: r.text };
 }
+
+/** The thread ids that have events of these kinds in a trace (kinds by name, as `kinds` has them). */
+export function threadsWithKinds(db: SqlDatabase, traceId: number, kinds: readonly string[]): Set<number> {
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT e.tid FROM events e JOIN kinds k ON k.id = e.kind WHERE e.trace_id = ? AND e.tid IS NOT NULL AND k.name IN (${kinds.map(() => '?').join(', ')})`,
+    )
+    .pluck()
+    .all(traceId, ...kinds) as number[];
+  return new Set(rows);
+}

@@ -96,6 +96,32 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     store.close();
   });
 
+  it('two recordings of the same VMM differ, if at all, in what the VMM did, not in times, markers or the host', () => {
+    const dir = tempDir('hvreplay-record-test-');
+    const vmm = join(dir, 'mini-vmm');
+    assert.equal(spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread']).status, 0);
+    const db = join(dir, 't.db');
+    for (const name of ['one', 'two']) {
+      const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', name, '--dir', join(dir, name), '--', vmm], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const d = spawnSync(process.execPath, [MAIN, '--db', db, 'diff', 'one', 'two', '--json'], { encoding: 'utf8' });
+    assert.ok(d.status === 0 || d.status === 1, d.stderr);
+    const report = JSON.parse(d.stdout) as {
+      common: number;
+      first?: { firstA?: { kind: string; name: string }; firstB?: { kind: string; name: string } };
+    };
+    // The VMM's threads race (a thread rename against the vCPU's creation), so a few events may differ.
+    assert.ok(report.common >= 40, `${report.common} events in common`);
+    for (const e of [report.first?.firstA, report.first?.firstB]) {
+      if (!e) continue;
+      assert.notEqual(e.kind, 'marker');
+      assert.notEqual(e.name, 'sched_switch');
+    }
+  });
+
   it('refuses a missing command with a usage error and leaves no instance behind', () => {
     const before = tracefsState();
     const scratch = tempDir('hvreplay-record-test-');

@@ -42,6 +42,8 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     const { initialStateFor } = await import('../../query/initial-state.js');
     const { diffPolicies } = await import('../../query/diff-policies.js');
     const { diffTraces, diffFinalStates } = await import('../../query/diff-traces.js');
+    const { runEvents, RUN_KINDS } = await import('../../query/run-events.js');
+    const { threadsWithKinds } = await import('../../store/traces.js');
     const { Seeker } = await import('../../query/seek.js');
     const { recorderFor } = await import('../../query/snapshots/build.js');
     const streaming = args.all && !args.json;
@@ -53,7 +55,11 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
         const other = openTrace(db, args.other);
         const policies = resolvePolicies(args.policy ?? []);
         const hunks: unknown[] = [];
-        const report = diffTraces(readEvents(db, trace), readEvents(db, other), (h) => {
+        // Only the run's own events: the host's others differ between any two recordings.
+        const leftOut = { a: { hostEvents: 0 }, b: { hostEvents: 0 } };
+        const own = (t: typeof trace, counts: { hostEvents: number }) =>
+          runEvents(readEvents(db, t), threadsWithKinds(db, t.id, RUN_KINDS), counts);
+        const report = diffTraces(own(trace, leftOut.a), own(other, leftOut.b), (h) => {
           if (streaming) process.stdout.write(text.hunkText(h) + '\n\n');
           else if (args.all) hunks.push(h);
         });
@@ -65,6 +71,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
           other: other.name,
           policies: policyKey(policies),
           ...report,
+          hostEventsLeftOut: { a: leftOut.a.hostEvents, b: leftOut.b.hostEvents },
           finalState,
           ...(args.all ? { allHunks: hunks } : {}),
         };
