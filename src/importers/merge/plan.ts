@@ -103,6 +103,7 @@ export async function planMerge(files: readonly string[], format: FormatName | u
     clockNotes.push(...notes);
     const cpu = cpuClockNote(ftrace);
     if (cpu) clockNotes.push(cpu);
+    if (cpu?.includes('disagree')) warnings.push(cpu);
   }
   const inputs: MergeInput[] = typed.map((t) => {
     const input: MergeInput = { source: openSource(t.path), format: t.format };
