@@ -7,9 +7,9 @@ import type { FtraceScan, StraceScan } from './scan.js';
 // thread's KVM_RUN calls and kvm_userspace_exits are paired in order, and the offset that satisfies
 // the most pairs is taken (unless the markers carry both clocks, which is exact). Drift comes from
 // two markers, or without them from the first and the last pairs, and is applied only when it moves
-// the offset by more than their jitter over the recording. What is left is how late strace sees a return after the
-// kernel's exit (the lag) and how much that varies (the tolerance): the merge pairs calls and exits
-// with them (src/importers/merge/placement.ts).
+// the offset by more than their jitter over the recording. What is left is how late strace sees a
+// return after the kernel's exit (the lag) and how much that varies (the tolerance): the merge pairs
+// calls and exits with them (src/importers/merge/placement.ts).
 
 export interface Pairing {
   /** Median of (exit on the merged clock) - (strace return): how much earlier the kernel's exit is. */
@@ -109,8 +109,6 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   const all = fitted(pairs);
   const exact = base.method === 'hvsync_clock_pairs';
   let alignment = exact ? base : adjusted(base, all.shift, all.at);
-  // Residuals on the alignment in force: exit - return, negative when the kernel's exit came first.
-  const align = (a: ClockAlignment) => (p: Pair) => toRealtime(a, p.ts) - p.end;
   // Drift: two markers a whole recording apart measure it best (alignFromMarkers decides whether it
   // is more than their jitter). Without them, the first third of the pairs against the last third,
   // believed only where it moves the offset by more than twice the pairs' jitter.
@@ -133,7 +131,8 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
     } else
       drift = `; the first and last thirds of the pairs agree within their jitter (${us(late.shift - early.shift)} over ${span.toFixed(1)} s): no drift correction`;
   }
-  const res = pairs.map(align(alignment)).sort((a, b) => a - b);
+  // Residuals on the final alignment: exit - return, negative when the kernel's exit came first.
+  const res = pairs.map((p) => toRealtime(alignment, p.ts) - p.end).sort((a, b) => a - b);
   const lagS = quantile(res, 0.5);
   // Generous: a pair the tolerance misses can shift the pairing by one until a gap sets it right.
   const spread = Math.max(lagS - quantile(res, 0.001), quantile(res, 0.999) - lagS);
@@ -146,10 +145,7 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   }).length;
   const threads = [...ftrace.exits.keys()].filter((t) => runs.has(t)).sort((a, b) => a - b);
   const described = `${pairs.length} KVM_RUN/kvm_userspace_exit pairs of ${threads.length} vCPU thread${threads.length === 1 ? '' : 's'}`;
-  if (exact)
-    notes.push(
-      `${base.how}; ${described}: strace sees a return ${us(-lagS)} after the kernel's exit (median), ${inside} exits inside their call's strace window`,
-    );
+  if (exact) notes.push(`${base.how}; ${described}, ${inside} exits inside their call's strace window`);
   else {
     const start = fromMarkers ? fromMarkers.how : `no hvsync markers in ${file}`;
     notes.push(
@@ -158,7 +154,7 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
     alignment = { ...alignment, method: fromMarkers ? fromMarkers.method : 'kvm_run_pairs' };
   }
   notes.push(
-    `pairing: the kernel's exit comes ${us(-lagS)} before strace's return (median), within ${us(tolS)}; calls and exits are paired in order per thread`,
+    `pairing: strace's KVM_RUN return minus the kernel's kvm_userspace_exit is ${us(-lagS)} (median), give or take ${us(tolS)}; calls and exits are paired in order per thread`,
   );
   alignment = { ...alignment, how: notes.join('; ') };
   return { fit: { alignment, pairing: { lagS, tolS, waitS, threads, pairs: pairs.length, inside } }, notes };
