@@ -37,7 +37,11 @@ function tracefsState(): Record<string, string> {
     kvm_enable: read('events/kvm/enable'),
     sched_switch_enable: read('events/sched/sched_switch/enable'),
     set_event: read('set_event'),
-    instances: readdirSync(`${TRACEFS}/instances`).sort().join(','),
+    // Only record's own instances: others on a shared machine come and go with their own recordings.
+    instances: readdirSync(`${TRACEFS}/instances`)
+      .filter((i) => i.startsWith('hvreplay-'))
+      .sort()
+      .join(','),
   };
 }
 
