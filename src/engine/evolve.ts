@@ -19,7 +19,9 @@ export interface Step {
  */
 export function evolve(state: MachineState, event: TraceEvent, policies: PolicySet): Step {
   const ctx: ReduceContext = { event, policies, effects: [] };
-  let next: MachineState = { ...state, seq: event.seq, now: event.ts ?? state.now };
+  // `now` only moves forward: a merged trace places a call at its return but stamps it with its start.
+  const now = event.ts === undefined ? state.now : state.now === null ? event.ts : Math.max(state.now, event.ts);
+  let next: MachineState = { ...state, seq: event.seq, now };
   if (event.kind === 'ioctl') next = learnIoctlFd(next, event);
   const reducer = policies.route(eventKey(event), next.host.arch);
   try {

@@ -11,7 +11,8 @@ import { parseScenario } from './scenario/load.js';
 import { SourceError } from '../errors.js';
 import { isStdin, openSource } from './source.js';
 import { ImportStats } from './stats.js';
-import { mergeSources } from './merge/merge.js';
+import { mergeSources, type MergeOutcome } from './merge/merge.js';
+import { clockMeta, mergeNote, mergeSummary, type MergeSummary } from './merge/report.js';
 import { planMerge } from './merge/plan.js';
 
 export interface ImportOptions {
@@ -28,8 +29,10 @@ export interface ImportResult {
   stats: ImportStats;
   /** True when an unchanged scenario was already in the store and nothing was imported. */
   reused: boolean;
-  /** For a merge of several files: how each ftrace file's clock was aligned, in words. */
+  /** For a merge of several files: how each ftrace file's clock was aligned and what the merge did, in words. */
   clockNotes?: string[];
+  /** For a merge: reasons to doubt that the files are of one run, short of refusing them. */
+  warnings?: string[];
 }
 
 export function isScenarioPath(path: string): boolean {
@@ -105,6 +108,7 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
     meta: { arch: 'x86_64' },
     ...(options.replace ? { replace: true } : {}),
   });
+  stats.onProblem = (p) => writer.problem(p);
   let format = options.format ?? 'text';
   try {
     await lastValueFrom(
@@ -135,37 +139,26 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
 
 /**
  * Several files of one run (strace and ftrace, any mix) as one trace: each file's format detected
- * on its own, ftrace clocks aligned to strace's CLOCK_REALTIME, events merged in time order.
+ * on its own, ftrace clocks aligned to strace's CLOCK_REALTIME, events merged in time order with
+ * each vCPU thread's kernel events inside its KVM_RUN calls.
  */
 async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<ImportResult> {
   const plan = await planMerge(options.files, options.format);
   const stats = new ImportStats();
   const name = options.name ?? options.files.map((f) => basename(f).replace(/\.gz$/i, '')).join('+');
-  const clock = {
-    reference: plan.alignments.length > 0 || plan.format.includes('strace') ? 'CLOCK_REALTIME' : 'trace clock',
-    alignments: plan.alignments.map(({ file, method, offsetS, driftPpm, rate, traceAt, realAt, markers }) => ({
-      file,
-      method,
-      offset_s: offsetS,
-      drift_ppm: driftPpm,
-      rate,
-      trace_at: traceAt,
-      real_at: realAt,
-      markers: markers.map((m) => ({ line: m.line, trace_ts: m.traceTs, realtime_ns: m.realtimeNs.toString() })),
-    })),
-    notes: plan.clockNotes,
-  };
-  const meta = { arch: 'x86_64', clock };
   const writer = new TraceWriter(db, {
     name,
     format: plan.format,
     sources: plan.inputs.map((i) => i.source.info),
     contentHash: '',
-    meta,
+    meta: { arch: 'x86_64', clock: clockMeta(plan, undefined) },
     ...(options.replace ? { replace: true } : {}),
   });
+  stats.onProblem = (p) => writer.problem(p);
+  const outcome: MergeOutcome = {};
+  let summary: MergeSummary | undefined;
   try {
-    for await (const batch of mergeSources(plan.inputs, stats)) for (const event of batch) writer.append(event);
+    for await (const batch of mergeSources(plan.inputs, stats, plan.placement, outcome)) for (const event of batch) writer.append(event);
     if (writer.count === 0) throw new SourceError(`${options.files.join(', ')}: no events found`);
     const sources = plan.inputs.map((i) => i.source.info);
     const contentHash = createHash('sha256')
@@ -173,10 +166,17 @@ async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<Im
       .digest('hex');
     db.prepare('UPDATE traces SET sources = ?, content_hash = ? WHERE id = ?').run(JSON.stringify(sources), contentHash, writer.traceId);
     refuseUnreadable(options, stats);
-    writer.commit(stats.toJSON());
+    summary = plan.placement && outcome.structure ? mergeSummary(outcome.structure, stats) : undefined;
+    writer.commit(stats.toJSON(), { arch: 'x86_64', clock: clockMeta(plan, summary) });
   } catch (error) {
     writer.abort();
     throw error;
   }
-  return { trace: getTrace(db, name), stats, reused: false, clockNotes: plan.clockNotes };
+  return {
+    trace: getTrace(db, name),
+    stats,
+    reused: false,
+    clockNotes: summary ? [...plan.clockNotes, mergeNote(summary)] : plan.clockNotes,
+    warnings: plan.warnings,
+  };
 }

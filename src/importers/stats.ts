@@ -1,22 +1,30 @@
 // Perfetto's trace_processor model: a line that cannot be used is counted under a named statistic and
 // remembered with its file:line, never silently skipped. Whole-import failures are thrown instead.
+// Every problem goes to `onProblem` (an import stores them all, src/store/trace-writer.ts); memory
+// keeps the first few for messages, and a summary by kind.
 
-export interface ImportProblem {
+import type { ProblemRecord } from '../store/traces.js';
+
+/** A problem as the store keeps it: a line that could not be read, or a finding about the trace. */
+export type ImportProblem = ProblemRecord;
+
+/** Per kind of problem: how many, and the first one's place and words. */
+export interface ProblemKind {
   stat: string;
-  /** A fact about the trace (an event outside its KVM_RUN, a call cut off by the end), not input the parser could not read. */
-  finding?: boolean;
-  file: string;
-  line: number;
-  message: string;
-  text: string;
+  finding: boolean;
+  count: number;
+  first: { file: string; line: number; message: string };
 }
 
-/** How many problems are kept verbatim; the rest are only counted, so memory stays bounded. */
+/** Problems kept in memory for messages; all of them go to `onProblem`. */
 const KEPT_PROBLEMS = 200;
 
 export class ImportStats {
   readonly counts = new Map<string, number>();
   readonly problems: ImportProblem[] = [];
+  private readonly kinds = new Map<string, ProblemKind>();
+  /** Hears every problem, however many; an import stores them with its trace. */
+  onProblem: ((problem: ImportProblem) => void) | undefined;
 
   count(stat: string, n = 1): void {
     this.counts.set(stat, (this.counts.get(stat) ?? 0) + n);
@@ -24,21 +32,47 @@ export class ImportStats {
 
   /** Input the parser could not read: the line is not in the trace. */
   problem(stat: string, file: string, line: number, message: string, text: string): void {
-    this.count(stat);
     this.unreadable++;
-    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text });
+    this.add({ stat, file, line, message, text });
   }
 
   /** Something about the trace worth a file:line that is not bad input; the event is kept. */
   finding(stat: string, file: string, line: number, message: string, text: string): void {
-    this.count(stat);
-    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text, finding: true });
+    this.add({ stat, file, line, message, text, finding: true });
+  }
+
+  private add(p: ImportProblem): void {
+    this.count(p.stat);
+    if (this.problems.length < KEPT_PROBLEMS) this.problems.push(p);
+    const kind = this.kinds.get(p.stat);
+    if (kind) kind.count++;
+    else
+      this.kinds.set(p.stat, {
+        stat: p.stat,
+        finding: p.finding === true,
+        count: 1,
+        first: { file: p.file, line: p.line, message: p.message },
+      });
+    this.onProblem?.(p);
   }
 
   /** How many lines could not be read, all of them, however many problems are kept. */
   unreadable = 0;
 
-  toJSON(): { counts: Record<string, number>; problems: ImportProblem[] } {
-    return { counts: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))), problems: this.problems };
+  /** Every problem counted, also those not kept in memory. */
+  get problemCount(): number {
+    let n = 0;
+    for (const k of this.kinds.values()) n += k.count;
+    return n;
+  }
+
+  /** Kinds of problem, the most frequent first. */
+  summary(): ProblemKind[] {
+    return [...this.kinds.values()].sort((a, b) => b.count - a.count || a.stat.localeCompare(b.stat));
+  }
+
+  /** What `traces.stats` keeps: the counts and the kinds of problem (the problems themselves are in their table). */
+  toJSON(): { counts: Record<string, number>; problemKinds: ProblemKind[] } {
+    return { counts: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))), problemKinds: this.summary() };
   }
 }

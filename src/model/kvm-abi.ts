@@ -46,6 +46,11 @@ export const KVM_EXIT_REASONS: readonly string[] = [
   'KVM_EXIT_TDX',
 ];
 
+/** The KVM_EXIT_* name of an exit_reason number, or undefined past the end of the table. */
+export function kvmExitReasonName(code: number): string | undefined {
+  return KVM_EXIT_REASONS[code];
+}
+
 /** struct kvm_userspace_memory_region.flags */
 export const KVM_MEM_LOG_DIRTY_PAGES = 1 << 0;
 export const KVM_MEM_READONLY = 1 << 1;

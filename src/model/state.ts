@@ -58,6 +58,8 @@ export interface Vcpu {
   runstate: Runstate;
   /** True between a KVM_RUN entry and its return, where the source shows both. */
   inGuest: boolean;
+  /** The trace has sched_switch for this vCPU's thread: from then on only the scheduler changes its run state. */
+  schedTraced?: boolean;
   /** The last exit to userspace (KVM_EXIT_*), observed or predicted. */
   lastExit?: string;
   /** Exits to userspace by reason. */

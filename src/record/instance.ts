@@ -5,20 +5,30 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readFileSync,
   rmdirSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
+import { clockPair } from './clock-pair.js';
 
 // A private tracefs instance (Documentation/trace/ftrace.rst, "Instances"): its own ring buffer,
 // event switches and trace_marker. Nothing of the top-level tracing setup is touched, and removing
 // the directory takes every setting and the buffer with it, so restoring is one rmdir.
+//
+// Its trace_clock is set to "mono", CLOCK_MONOTONIC (kernel/trace/trace.c trace_clocks[]:
+// ktime_get_mono_fast_ns), which every CPU shares; the default "local" is per CPU and "may not be in
+// sync across CPUs" (Documentation/trace/ftrace.rst, trace_clock). Each hvsync marker then carries
+// CLOCK_REALTIME and CLOCK_MONOTONIC read together (clock-pair.ts), so the import aligns the clocks
+// exactly, however late the marker's line is stamped.
 
 export interface TraceInstance {
   dir: string;
-  /** Writes `hvsync realtime_ns=N` to this instance's trace_marker; returns N. */
+  /** The instance's trace_clock: 'mono', or 'local' on a kernel without it. */
+  clock: string;
+  /** Writes `hvsync realtime_ns=R trace_clock=mono trace_ns=M err_ns=E` to this instance's trace_marker; returns R. */
   marker(): bigint;
   /** Stops the buffer and streams `trace` to `path`. */
   saveTrace(path: string): Promise<void>;
@@ -38,13 +48,19 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
   const set = (file: string, value: string) => writeFileSync(`${dir}/${file}`, value);
   const instance: TraceInstance = {
     dir,
+    clock: 'local',
     marker() {
-      // Read the clock in-process right before the write (a shell's $(date +%s%N) is ~0.2 ms early).
       const fd = openSync(`${dir}/trace_marker`, 'w');
       try {
-        const ns = realtimeNs();
-        writeSync(fd, `hvsync realtime_ns=${ns}\n`);
-        return ns;
+        if (instance.clock !== 'mono') {
+          // Without a shared clock to pair with, the realtime read right before the write.
+          const ns = realtimeNs();
+          writeSync(fd, `hvsync realtime_ns=${ns}\n`);
+          return ns;
+        }
+        const pair = clockPair();
+        writeSync(fd, `hvsync realtime_ns=${pair.realtimeNs} trace_clock=mono trace_ns=${pair.monoNs} err_ns=${pair.errNs}\n`);
+        return pair.realtimeNs;
       } finally {
         closeSync(fd);
       }
@@ -67,6 +83,14 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
   try {
     set('tracing_on', '0');
     set('buffer_size_kb', '16384');
+    if (
+      readFileSync(`${dir}/trace_clock`, 'utf8')
+        .split(/\s+/)
+        .some((c) => c.replace(/[[\]]/g, '') === 'mono')
+    ) {
+      set('trace_clock', 'mono');
+      instance.clock = 'mono';
+    }
     // The events the shared recordings enable (/work/shared/traces/README.md).
     set('events/kvm/enable', '1');
     if (existsSync(`${dir}/events/kvm/kvm_emulate_insn/enable`)) set('events/kvm/kvm_emulate_insn/enable', '0');

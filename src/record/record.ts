@@ -14,7 +14,16 @@ import { createInstance, type TraceInstance } from './instance.js';
 // trace. The instance is removed whatever happens: normal end, failure, Ctrl-C, SIGTERM.
 
 /** strace options of the shared recordings (/work/shared/traces/README.md). */
-export const STRACE_ARGS = ['-f', '-ttt', '-T', '-y', '--kvm=vcpu', '-e', 'trace=ioctl,mmap,munmap,mprotect,madvise'];
+// Plus the calls that make, copy and close fds, which the fd table follows (src/engine/reducers/syscall.ts).
+export const STRACE_ARGS = [
+  '-f',
+  '-ttt',
+  '-T',
+  '-y',
+  '--kvm=vcpu',
+  '-e',
+  'trace=ioctl,mmap,munmap,mprotect,madvise,openat,close,execve,dup,dup2,dup3,fcntl,eventfd2',
+];
 
 export interface RecordOptions {
   command: string[];

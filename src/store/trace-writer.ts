@@ -2,7 +2,7 @@ import type { NewEvent } from '../model/event.js';
 import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
-import { deleteTrace, findTrace, type SourceInfo } from './traces.js';
+import { deleteTrace, findTrace, type ProblemRecord, type SourceInfo } from './traces.js';
 import { StoreError } from '../errors.js';
 
 export interface NewTrace {
@@ -43,6 +43,8 @@ export class TraceWriter {
   private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
   private pendingRows = 0;
   private readonly strings: StringTable;
+  private readonly insertProblem: SqlStatement;
+  private problems = 0;
   private open = true;
 
   constructor(
@@ -73,6 +75,14 @@ export class TraceWriter {
     this.insertOne = db.prepare(insertSql(this.traceId, 1));
     this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
     this.strings = new StringTable(db);
+    this.insertProblem = db.prepare(
+      `INSERT INTO problems (trace_id, n, stat, finding, file, line, message, text) VALUES (${this.traceId}, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Every problem of the import, stored with the trace (all of them: they are data). */
+  problem(p: ProblemRecord): void {
+    this.insertProblem.run(this.problems++, p.stat, p.finding ? 1 : 0, this.strings.id(p.file), p.line, p.message, p.text);
   }
 
   /** Events appended so far. */

@@ -64,7 +64,10 @@ describe('hvreplay export', () => {
     const { events } = decodePerfetto(out);
     const io = events.find((e) => e.type === 1 && e.name === 'KVM_EXIT_IO')!;
     const args = Object.fromEntries(io.debugAnnotations!.map((a) => [a.name, a.stringValue ?? Number(a.intValue ?? a.doubleValue)]));
-    assert.deepEqual(args, { seq: 6421, dir: 'write', port: '0x70', size: 1, count: 1, val: '0x8f' });
+    const { seq, ...fields } = args;
+    assert.deepEqual(fields, { dir: 'write', port: '0x70', size: 1, count: 1, val: '0x8f' });
+    const at = hvreplay(db, ['log', 'pc', '--from', String(seq), '--to', String(seq), '--json']);
+    assert.deepEqual(JSON.parse(at.stdout).args, { reason: 'KVM_EXIT_IO', code: 2 }, 'the slice names the kernel exit it came from');
   });
 
   it('--format chrome-json: the same slices as complete events, microseconds with their nanoseconds', () => {

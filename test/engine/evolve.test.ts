@@ -67,8 +67,9 @@ describe('evolve', () => {
     });
     const start = fold(events, policies, initialState());
     const tid = start.vms[0]!.vcpus[0]!.tid!;
+    const t = Math.ceil(start.now!) + 1000; // whole seconds after the scenario, so the sums are exact
     const end = fold(
-      [sw(20, 2000, tid, 'S', 0), sw(21, 2003, 0, 'R', tid), sw(22, 2004, tid, 'R+', 1), sw(23, 2010, 1, 'S', tid)],
+      [sw(20, t, tid, 'S', 0), sw(21, t + 3, 0, 'R', tid), sw(22, t + 4, tid, 'R+', 1), sw(23, t + 10, 1, 'S', tid)],
       policies,
       start,
     );

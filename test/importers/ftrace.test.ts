@@ -155,6 +155,22 @@ describe('ftrace: recorded line shapes', () => {
     assert.deepEqual(restart.result, { errno: 'EINTR' });
   });
 
+  it('kvm_userspace_exit past KVM_EXIT_X86_WRMSR prints its reason in hex; the name comes from the number', () => {
+    // kvm_trace_exit_reason ends at X86_WRMSR (30): a later reason prints as __print_symbolic's hex.
+    // A copy of a real KVM_EXIT_IO line with the reason a Xen exit (34) would print.
+    const real = fixtureLines('vmm-pipe.ftrace').find((l) => l.includes('kvm_userspace_exit: reason KVM_EXIT_IO (2)'))!;
+    const lines = [real.replace('reason KVM_EXIT_IO (2)', 'reason 0x22 (34)'), real.replace('reason KVM_EXIT_IO (2)', 'reason 0x27 (39)')];
+    const p = parseLines(ftraceFormat, 'copy.ftrace', lines);
+    assert.deepEqual(
+      p.events.map((e) => [e.args.reason, e.args.code, e.result?.exit]),
+      [
+        ['KVM_EXIT_XEN', 34, 'KVM_EXIT_XEN'],
+        ['KVM_EXIT_MEMORY_FAULT', 39, 'KVM_EXIT_MEMORY_FAULT'],
+      ],
+    );
+    assert.equal(p.stats.problems.length, 0);
+  });
+
   it('kvm_pio of rep outsb (count 1 per byte) and rep insb (count 4, "(...)") (vmm-stringio.ftrace)', () => {
     const p = parseFixture(ftraceFormat, 'vmm-stringio.ftrace');
     assertAccounted(p);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { STRACE_STATS } from '../../src/importers/strace/parser.js';
 import { straceFormat } from '../../src/importers/strace/format.js';
+import { cString } from '../../src/importers/strace/syscall-args.js';
+import { eventLine } from '../../src/cli/present/event-line.js';
 import { fixtureLines, named, parseFixture, parseLines, type Parsed } from './fixtures.js';
 
 /** Every line is an event, a joined resume, a counted skip or a counted problem. */
@@ -321,5 +323,46 @@ describe('strace: problems', () => {
       p.stats.problems.map((x) => [x.stat, x.file, x.line, x.text]),
       [[STRACE_STATS.unparsed, 'mini-corrupt.strace', 19, bad]],
     );
+  });
+});
+
+describe('strace: the fd syscalls the reducers read (vmm-fds.strace, strace 6.1 -y)', () => {
+  const p = parseFixture(straceFormat, 'vmm-fds.strace');
+  const one = (name: string) => named(p.events, name)[0]!;
+
+  it('gives openat, close, dup, dup2, dup3, eventfd2 and execve typed arguments, never raw', () => {
+    assertAccounted(p);
+    assert.equal(p.stats.problems.length, 0);
+    for (const name of ['openat', 'close', 'dup', 'dup2', 'dup3', 'eventfd2', 'execve'])
+      for (const e of named(p.events, name)) assert.equal(e.args.raw, undefined, `${name} at line ${e.src?.line}`);
+    const kvm = named(p.events, 'openat').find((e) => e.args.path === '/dev/kvm')!;
+    assert.deepEqual(kvm.args, { dirfd: 'AT_FDCWD', dirfdPath: kvm.args.dirfdPath!, path: '/dev/kvm', flags: 'O_RDWR|O_CLOEXEC' });
+    assert.deepEqual([kvm.result?.ret, kvm.result?.fdPath], [3, '/dev/kvm']);
+    assert.deepEqual(one('dup').args, { fd: 4, fdPath: 'anon_inode:kvm-vm' });
+    assert.deepEqual(one('dup3').args, { fd: 3, fdPath: '/dev/kvm', newfd: 20, flags: 'O_CLOEXEC' });
+    assert.deepEqual(one('dup2').args, { fd: 5, fdPath: 'anon_inode:[eventfd]', newfd: 21 });
+    assert.deepEqual(one('eventfd2').args, { initval: 0, flags: 'EFD_CLOEXEC' });
+    assert.deepEqual(one('eventfd2').result?.fdPath, 'anon_inode:[eventfd]');
+    assert.deepEqual(named(p.events, 'close').at(-1)!.args, { fd: 3, fdPath: '/dev/kvm' });
+    const exec = one('execve');
+    assert.match(String(exec.args.path), /\/mini-vmm$/);
+    assert.deepEqual(exec.args.argv, [exec.args.path, '0', 'fds']);
+    assert.match(String(exec.args.envp), /^0x[0-9a-f]+$/);
+    assert.equal(typeof exec.args.envc, 'number');
+  });
+
+  it('hvreplay log prints each of them as strace did', () => {
+    for (const e of p.events) {
+      if (e.kind !== 'syscall' && e.kind !== 'ioctl') continue;
+      const line = p.lines[e.src!.line - 1]!;
+      if (/ = -1 E\w+ \(/.test(line)) continue; // the errno's words are not kept
+      assert.equal(eventLine({ ...e, seq: 0 }, { seq: false }), line);
+    }
+  });
+
+  it('reads C strings as strace escapes them, and refuses one cut short', () => {
+    assert.equal(cString('"a\\"b\\\\c\\n\\t\\0\\x41\\177"'), 'a"b\\c\n\t\0A\x7f');
+    assert.equal(cString('"/very/long/path"...'), undefined);
+    assert.equal(cString('NULL'), undefined);
   });
 });

@@ -37,7 +37,11 @@ function tracefsState(): Record<string, string> {
     kvm_enable: read('events/kvm/enable'),
     sched_switch_enable: read('events/sched/sched_switch/enable'),
     set_event: read('set_event'),
-    instances: readdirSync(`${TRACEFS}/instances`).sort().join(','),
+    // Only record's own instances: others on a shared machine come and go with their own recordings.
+    instances: readdirSync(`${TRACEFS}/instances`)
+      .filter((i) => i.startsWith('hvreplay-'))
+      .sort()
+      .join(','),
   };
 }
 
@@ -54,12 +58,39 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
-    assert.match(r.stdout, /hvsync markers at/);
-    assert.deepEqual(tracefsState(), before);
+    assert.match(r.stdout, /hvsync markers at .* \(carrying trace_clock=mono and CLOCK_REALTIME\)/);
+    assert.deepEqual(tracefsState(), before, 'the top-level tracefs settings, trace_clock among them, are untouched');
+    // The instance ran on CLOCK_MONOTONIC, and each marker pairs it with CLOCK_REALTIME read at one
+    // moment: the marker's own line is stamped on that clock, a little after the pair was read.
+    const markers = readFileSync(join(dir, 'record.ftrace'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('tracing_mark_write: hvsync'));
+    assert.equal(markers.length, 2);
+    for (const line of markers) {
+      const m = / (\d+\.\d+): tracing_mark_write: hvsync realtime_ns=(\d+) trace_clock=mono trace_ns=(\d+) err_ns=(\d+)$/.exec(line);
+      assert.ok(m, line);
+      const stamped = Number(m[1]);
+      const read = Number(m[3]) / 1e9;
+      assert.ok(
+        stamped >= read - 2e-6 && stamped < read + 0.05,
+        `${line}: stamped ${((stamped - read) * 1e6).toFixed(1)} us after the pair`,
+      );
+      assert.ok(Number(m[4]) < 100_000, `${line}: the pair is good to ${m[4]} ns`);
+      assert.equal(BigInt(m[2]!) % 1_000_000n, 0n, 'realtime is read at a millisecond edge');
+    }
     const store = openStore(db);
     const events = [...readEvents(store, getTrace(store, 'rec'))];
     const runs = events.filter((e) => e.name === 'KVM_RUN').map((e) => e.result?.exit);
     assert.deepEqual(runs, ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT']);
+    // The strace has the openat of /dev/kvm too, so the fd table knows fd 3 from the call that made it.
+    assert.ok(events.some((e) => e.name === 'openat' && e.args.path === '/dev/kvm'));
+    const clock = getTrace(store, 'rec').meta.clock as {
+      alignments: { method: string }[];
+      merge: { kvm_events_outside: number; calls_paired: number };
+    };
+    assert.equal(clock.alignments[0]!.method, 'hvsync_clock_pairs');
+    assert.equal(clock.merge.kvm_events_outside, 0);
+    assert.equal(clock.merge.calls_paired, 3);
     const mmio = events.find((e) => e.name === 'kvm_mmio');
     assert.equal(mmio?.args.type, 'write');
     assert.equal(mmio?.args.gpa, 0x1000);
@@ -67,6 +98,32 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     const exitRun = events.find((e) => e.name === 'KVM_RUN' && e.result?.exit === 'KVM_EXIT_MMIO')!;
     assert.ok(mmio!.seq < exitRun.seq);
     store.close();
+  });
+
+  it('two recordings of the same VMM differ, if at all, in what the VMM did, not in times, markers or the host', () => {
+    const dir = tempDir('hvreplay-record-test-');
+    const vmm = join(dir, 'mini-vmm');
+    assert.equal(spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread']).status, 0);
+    const db = join(dir, 't.db');
+    for (const name of ['one', 'two']) {
+      const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', name, '--dir', join(dir, name), '--', vmm], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const d = spawnSync(process.execPath, [MAIN, '--db', db, 'diff', 'one', 'two', '--json'], { encoding: 'utf8' });
+    assert.ok(d.status === 0 || d.status === 1, d.stderr);
+    const report = JSON.parse(d.stdout) as {
+      common: number;
+      first?: { firstA?: { kind: string; name: string }; firstB?: { kind: string; name: string } };
+    };
+    // The VMM's threads race (a thread rename against the vCPU's creation), so a few events may differ.
+    assert.ok(report.common >= 40, `${report.common} events in common`);
+    for (const e of [report.first?.firstA, report.first?.firstB]) {
+      if (!e) continue;
+      assert.notEqual(e.kind, 'marker');
+      assert.notEqual(e.name, 'sched_switch');
+    }
   });
 
   it('refuses a missing command with a usage error and leaves no instance behind', () => {

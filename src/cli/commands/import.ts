@@ -22,19 +22,24 @@ export const importCommand = defineCommand({
     const { onSourceProgress } = await import('../../importers/source.js');
     const bar = (await import('../present/progress.js')).progressBar();
     onSourceProgress(bar.update);
-    const result = await withStoreAsync(args, (db) =>
-      importFiles(db, {
+    const { readProblems } = await import('../../store/traces.js');
+    const { problemSummaryLines } = await import('../present/problems-text.js');
+    const [result, problems] = await withStoreAsync(args, async (db) => {
+      const imported = await importFiles(db, {
         files: args.files,
         ...(args.name ? { name: args.name } : {}),
         ...(args.format ? { format: args.format } : {}),
         ...(args.replace ? { replace: true } : {}),
         ...(args.strict ? { strict: true } : {}),
-      }),
-    ).finally(() => {
+      });
+      // --json lists every problem, read back from the store (memory keeps only the first few).
+      return [imported, args.json ? [...readProblems(db, imported.trace.id)] : []] as const;
+    }).finally(() => {
       onSourceProgress(undefined);
       bar.done();
     });
     const { trace, stats, reused } = result;
+    for (const w of result.warnings ?? []) process.stderr.write(`hvreplay: warning: ${w}\n`);
     if (stats.unreadable > 0) {
       const first = stats.problems.find((p) => !p.finding);
       process.stderr.write(
@@ -45,14 +50,13 @@ export const importCommand = defineCommand({
     const clock = result.clockNotes ? { clock: trace.meta.clock, clockNotes: result.clockNotes } : {};
     emit(
       args.json,
-      { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() },
+      { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON(), problems },
       (d) => {
         const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
         if (result.clockNotes)
           lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
-        for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
-        if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);
+        lines.push(...problemSummaryLines(d.stats.problemKinds));
         return lines.join('\n');
       },
     );

@@ -17,6 +17,7 @@ export const recordCommand = defineCommand({
       .parserConfiguration({ 'populate--': true }),
   handler: async (args) => {
     const { record } = await import('../../record/record.js');
+    const { problemSummaryLines } = await import('../present/problems-text.js');
     const { withStoreAsync } = await import('../session.js');
     const command = [...(args.command ?? []), ...((args as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
     const name = args.name ?? (command[0] ? command[0].split('/').pop() : undefined);
@@ -33,6 +34,7 @@ export const recordCommand = defineCommand({
     );
     if (fresh) giveToSudoUser(store);
     const { trace, stats } = result;
+    for (const w of result.warnings ?? []) process.stderr.write(`hvreplay: warning: ${w}\n`);
     emit(
       args.json,
       {
@@ -54,7 +56,7 @@ export const recordCommand = defineCommand({
           ...(d.clockNotes ?? []).map((n) => `  ${n}`),
         ];
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
-        for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
+        lines.push(...problemSummaryLines(d.stats.problemKinds));
         return lines.join('\n');
       },
     );

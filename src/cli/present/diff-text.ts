@@ -73,9 +73,17 @@ export function hunkText(h: Hunk): string {
   return [side('only in A', h.a, h.firstA), side('only in B', h.b, h.firstB)].join('\n');
 }
 
-export function traceDiffText(nameA: string, nameB: string, r: TraceDiffReport & { finalState: PathDifference[] }): string {
-  const lines = [`A = ${nameA} (${r.eventsA} events)`, `B = ${nameB} (${r.eventsB} events)`];
-  if (!r.first) lines.push('the event sequences match (after normalising pids, fds, times and host addresses)');
+export function traceDiffText(
+  nameA: string,
+  nameB: string,
+  r: TraceDiffReport & { finalState: PathDifference[]; hostEventsLeftOut?: { a: number; b: number } },
+): string {
+  const host = (n: number | undefined) => (n ? `; ${n} of the host's scheduler and other tasks left out` : '');
+  const lines = [
+    `A = ${nameA} (${r.eventsA} events of the run${host(r.hostEventsLeftOut?.a)})`,
+    `B = ${nameB} (${r.eventsB} events of the run${host(r.hostEventsLeftOut?.b)})`,
+  ];
+  if (!r.first) lines.push('the event sequences match (after normalising pids, fds, times, hvsync markers and host addresses)');
   else {
     lines.push(
       '',

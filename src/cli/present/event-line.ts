@@ -2,13 +2,9 @@ import { toBig } from '../../model/address.js';
 import type { ArgValue, Args, TraceEvent } from '../../model/event.js';
 import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
 import { resultInPayload, tracePayload } from './ftrace-form.js';
+import { cHex, fdText, SYSCALL_ARGS } from './syscall-form.js';
 
 // One line per event, in the form its users already read: strace's for calls, ftrace's for the rest.
-
-function cHex(value: ArgValue | undefined): string {
-  const big = toBig(value);
-  return big === undefined ? String(value) : big === 0n ? '0' : '0x' + big.toString(16);
-}
 
 function memslotFlags(flags: ArgValue | undefined): string {
   let rest = Number(flags ?? 0);
@@ -24,11 +20,6 @@ function memslotFlags(flags: ArgValue | undefined): string {
   return names.join('|');
 }
 
-function fdText(args: Args, key = 'fd'): string {
-  const fd = args[key];
-  return args.fdPath === undefined ? String(fd) : `${fd}<${args.fdPath}>`;
-}
-
 const IOCTL_ARG: Record<string, (args: Args) => string> = {
   KVM_SET_USER_MEMORY_REGION: (a) =>
     `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
@@ -37,20 +28,6 @@ const IOCTL_ARG: Record<string, (args: Args) => string> = {
   KVM_CHECK_EXTENSION: (a) => String(a.cap),
   KVM_RUN: () => '0',
   KVM_GET_API_VERSION: () => '0',
-};
-
-const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
-  mmap: (a) => [
-    a.addr === null || a.addr === 0 ? 'NULL' : cHex(a.addr),
-    String(a.length),
-    String(a.prot),
-    String(a.flags),
-    fdText(a),
-    cHex(a.offset ?? 0),
-  ],
-  munmap: (a) => [cHex(a.addr), String(a.length)],
-  mprotect: (a) => [cHex(a.addr), String(a.length), String(a.prot)],
-  madvise: (a) => [cHex(a.addr), String(a.length), String(a.advice)],
 };
 
 function callResult(event: TraceEvent): string {

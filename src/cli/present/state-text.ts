@@ -1,4 +1,5 @@
 import type { ReplayStep } from '../../engine/replay.js';
+import { runstateTimesAt } from '../../engine/runstate.js';
 import type { MachineState } from '../../model/state.js';
 import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
 import { eventLine, sourceRef } from './event-line.js';
@@ -35,7 +36,7 @@ export function vcpuTable(state: MachineState): string {
       v.id,
       v.tid ?? '-',
       v.runstate.state,
-      v.runstate.time.map(seconds).join('/'),
+      runstateTimesAt(v.runstate, state.now).map(seconds).join('/'),
       v.lastExit ?? '-',
       Object.entries(v.exitCounts)
         .map(([k, n]) => `${k.replace('KVM_EXIT_', '')}:${n}`)

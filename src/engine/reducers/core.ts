@@ -7,7 +7,7 @@ import { checkExtension, createVm, getApiVersion } from './kvm-system.js';
 import { createVcpu } from './kvm-vcpu.js';
 import { execve, forkProcess, hostReclaim, sysctlWrite, taskExit } from './process.js';
 import { kvmEntry, schedSwitch } from './sched.js';
-import { close, mmap, mprotect, munmap, openFile } from './syscall.js';
+import { close, dup, eventFd, fcntl, mmap, mprotect, munmap, openFile } from './syscall.js';
 
 // What the core reducers own: generic host and KVM behaviour, on every architecture. A policy area
 // adds its own events and answers the core's hooks; it may not claim anything listed here.
@@ -24,6 +24,12 @@ export const CORE_REDUCERS: EventReducers = {
   'syscall:open': openFile,
   'syscall:openat': openFile,
   'syscall:close': close,
+  'syscall:dup': dup,
+  'syscall:dup2': dup,
+  'syscall:dup3': dup,
+  'syscall:fcntl': fcntl,
+  'syscall:eventfd': eventFd,
+  'syscall:eventfd2': eventFd,
   'syscall:execve': execve,
   'syscall:fork': forkProcess,
   'syscall:vfork': forkProcess,

@@ -7,16 +7,21 @@ import { onFd } from './ioctl-target.js';
 
 // KVM_RUN as strace shows it: one event for the call, with the exit reason it returned.
 
-/** A thread that issues a call is evidently running: bind it to the vCPU and mark it so. */
+/**
+ * A thread that issues a call is evidently running: bind it to the vCPU and mark it so. Where the
+ * trace has sched_switch for the thread, the scheduler says when it ran and this only binds: a
+ * KVM_RUN that halts the guest blocks its thread inside the call, which only sched_switch shows.
+ */
 export function runningOn(vcpu: Vcpu, tid: number | undefined, at: number | null): Vcpu {
   const bound = tid !== undefined && vcpu.tid !== tid ? { ...vcpu, tid } : vcpu;
-  return bound.runstate.state === 'running' ? bound : { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
+  if (bound.schedTraced || bound.runstate.state === 'running') return bound;
+  return { ...bound, runstate: enterRunstate(bound.runstate, 'running', at) };
 }
 
 export const runVcpu = onFd<'ioctl:KVM_RUN'>(['vcpu'], (state, event, ctx, on) => kvmRun(state, event, ctx, on.vm!, on.vcpu!));
 
 function kvmRun(state: MachineState, event: EventOf<'ioctl:KVM_RUN'>, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
-  let next = runningOn(vcpu, event.tid, event.ts ?? state.now);
+  let next = runningOn(vcpu, event.tid, state.now);
   const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
   next = rest;
   // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an errno.
@@ -30,13 +35,12 @@ function kvmRun(state: MachineState, event: EventOf<'ioctl:KVM_RUN'>, ctx: Reduc
   }
   const observed = event.result?.exit;
   const reason = predicted ?? observed;
-  if (reason !== undefined) {
-    // An ftrace kvm_userspace_exit for this same return has already been counted.
-    const counts = countedExit === reason ? next.exitCounts : increment(next.exitCounts, reason);
-    // The detail stays with the exit it belongs to: a new exit replaces it, a counted one keeps it.
-    const { lastExitDetail: old, ...without } = next;
-    const kept = detail ?? (countedExit === reason && !predicted ? old : undefined);
-    next = { ...without, lastExit: reason, exitCounts: counts, ...(kept ? { lastExitDetail: kept } : {}) };
+  // The kernel's kvm_userspace_exit for this same return (the merge places it just before its
+  // KVM_RUN) has counted the exit already, with the kernel's reason: one exit counts once, whatever
+  // strace read back as the reason. Otherwise this return is the exit's only witness.
+  if (reason !== undefined && countedExit === undefined) {
+    const { lastExitDetail: _old, ...without } = next;
+    next = { ...without, lastExit: reason, exitCounts: increment(next.exitCounts, reason), ...(detail ? { lastExitDetail: detail } : {}) };
   }
   return withVcpu(state, vm.id, { ...next, inGuest: false });
 }

@@ -9,13 +9,16 @@ import { vcpuForTraceEvent } from './vcpu-thread.js';
 
 export function kvmEntry(state: MachineState, event: EventOf<'context_switch:kvm_entry'>): MachineState {
   const { state: next, ref } = vcpuForTraceEvent(state, event);
-  return withVcpu(next, ref.vm.id, { ...runningOn(ref.vcpu, event.tid, event.ts ?? state.now), inGuest: true });
+  return withVcpu(next, ref.vm.id, { ...runningOn(ref.vcpu, event.tid, state.now), inGuest: true });
 }
 
-/** What runs on the CPU, and the run state of any vCPU thread that left or took it. */
+/**
+ * What runs on the CPU, and the run state of any vCPU thread that left or took it. From its first
+ * sched_switch on, a vCPU's run state follows the scheduler alone (kvm-run.ts runningOn).
+ */
 export function schedSwitch(state: MachineState, event: EventOf<'context_switch:sched_switch'>): MachineState {
   const { prev_pid: prevPid, next_pid: nextPid } = event.args;
-  const at = event.ts ?? state.now;
+  const at = state.now;
   let next: MachineState = state;
   if (event.cpu !== undefined) {
     const cpus = { ...state.host.cpus, [event.cpu]: { tid: nextPid, comm: event.args.next_comm, since: at } };
@@ -26,10 +29,11 @@ export function schedSwitch(state: MachineState, event: EventOf<'context_switch:
       if (vcpu.tid === prevPid && prevPid !== nextPid) {
         next = withVcpu(next, vm.id, {
           ...vcpu,
+          schedTraced: true,
           runstate: enterRunstate(vcpu.runstate, runstateAfterSwitchOut(event.args.prev_state), at),
         });
       } else if (vcpu.tid === nextPid) {
-        next = withVcpu(next, vm.id, { ...vcpu, runstate: enterRunstate(vcpu.runstate, 'running', at) });
+        next = withVcpu(next, vm.id, { ...vcpu, schedTraced: true, runstate: enterRunstate(vcpu.runstate, 'running', at) });
       }
     }
   }

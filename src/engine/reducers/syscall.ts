@@ -1,10 +1,10 @@
 import { toBig, hex } from '../../model/address.js';
 import type { EventKey, EventOf } from '../../model/event.js';
-import type { Process } from '../../model/state.js';
+import type { MachineState, Process } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import type { EventReducer } from '../policy/define.js';
 import { mapRange, pageUp, protectRange, unmapRange } from '../host/vmas.js';
-import { newFd, processOf } from '../lookup.js';
+import { newFd, processOf, resolveFd } from '../lookup.js';
 import { withProcess } from '../update.js';
 
 // Host syscalls that shape a VMM's address space and fd table. Where the kernel's answer depends on
@@ -78,4 +78,39 @@ export const close = onProcess<'syscall:close'>((process, event) => {
   if (failed(event) || !process.fds[fd]) return undefined;
   const { [fd]: _closed, ...fds } = process.fds;
   return { ...process, fds };
+});
+
+/**
+ * dup/dup2/dup3 and fcntl(F_DUPFD): the new fd (the observed return) refers to what the old one did;
+ * dup2/dup3 onto an open fd close it first (dup(2)). An old fd the trace never saw opened is known
+ * by its -y decoration.
+ */
+function duplicated(
+  state: MachineState,
+  process: Process,
+  event: EventOf<'syscall:dup' | 'syscall:dup2' | 'syscall:dup3' | 'syscall:fcntl'>,
+): Process | undefined {
+  const to = event.result?.ret;
+  if (failed(event) || typeof to !== 'number' || to < 0) return undefined;
+  const from = resolveFd(state, process, event.args.fd, event.args.fdPath);
+  const { [to]: _replaced, ...fds } = process.fds;
+  return { ...process, fds: from ? { ...fds, [to]: from } : fds };
+}
+
+export const dup: EventReducer<'syscall:dup' | 'syscall:dup2' | 'syscall:dup3'> = (state, event) => {
+  const next = duplicated(state, processOf(state, event), event);
+  return next ? withProcess(state, next) : state;
+};
+
+/** F_DUPFD and F_DUPFD_CLOEXEC copy the fd to the lowest free one >= arg (fcntl(2)); the other commands change no fd. */
+export const fcntl: EventReducer<'syscall:fcntl'> = (state, event) => {
+  const next = /^F_DUPFD/.test(event.args.cmd) ? duplicated(state, processOf(state, event), event) : undefined;
+  return next ? withProcess(state, next) : state;
+};
+
+/** eventfd/eventfd2: a new fd (the observed return) on an eventfd, `anon_inode:[eventfd]` as strace -y names it. */
+export const eventFd = onProcess<'syscall:eventfd' | 'syscall:eventfd2'>((process, event) => {
+  const to = event.result?.ret;
+  if (failed(event) || typeof to !== 'number' || to < 0) return undefined;
+  return { ...process, fds: { ...process.fds, [to]: { type: 'file', path: event.result?.fdPath ?? 'anon_inode:[eventfd]' } } };
 });

@@ -10,7 +10,7 @@ import { withVcpu } from '../update.js';
 export function vcpuForTraceEvent(state: MachineState, event: EventWho): { state: MachineState; ref: VcpuRef } {
   const found = vcpuOf(state, event);
   if (found) return { state, ref: found };
-  const at = event.ts ?? state.now;
+  const at = state.now;
   let next = state;
   let vm: Vm | undefined = state.vms.filter((v) => v.pid === (event.pid ?? event.tid)).at(-1) ?? state.vms.at(-1);
   if (!vm) {

@@ -4,6 +4,7 @@
 // have the expected shape; the parser then keeps the event as a generic one and counts a problem.
 
 import type { Args, EventKind, ObservedResult } from '../../model/event.js';
+import { kvmExitReasonName } from '../../model/kvm-abi.js';
 import { hexDigits } from '../numbers.js';
 
 export interface Decoded {
@@ -32,6 +33,9 @@ const KVM_ENTRY = /^vcpu (\d+)(?:, rip 0x([0-9a-f]+))?(?: intr_info 0x([0-9a-f]+
 // kvm_userspace_exit, include/trace/events/kvm.h:
 //   "reason %s (%d)", errno < 0 ? (errno == -EINTR ? "restart" : "error") : __print_symbolic(reason, kvm_trace_exit_reason),
 //   errno < 0 ? -errno : reason
+// kvm_trace_exit_reason names reasons up to KVM_EXIT_X86_WRMSR (30) only (added with it in v5.10,
+// 1ae099540e8c "KVM: x86: Allow deflecting unknown MSR accesses to user space"); for a later reason
+// __print_symbolic prints the number in hex, "reason 0x22 (34)", and the name comes from the number.
 const KVM_USERSPACE_EXIT = /^reason (\S+) \((\d+)\)$/;
 
 // kvm_mmio, include/trace/events/kvm.h: "mmio %s len %u gpa 0x%llx val 0x%llx" (type unsatisfied-read|read|write)
@@ -112,7 +116,8 @@ export function decodeKvmUserspaceExit(p: string): Decoded | undefined {
     const errno = what === 'restart' ? 'EINTR' : (ERRNO[code] ?? `errno ${code}`);
     return { kind: 'exit', args: { errno, code }, result: { errno } };
   }
-  return { kind: 'exit', args: { reason: what, code }, result: { exit: what } };
+  const reason = /^0x[0-9a-f]+$/.test(what) && parseInt(what, 16) === code ? (kvmExitReasonName(code) ?? what) : what;
+  return { kind: 'exit', args: { reason, code }, result: { exit: reason } };
 }
 
 export function decodeKvmMmio(p: string): Decoded | undefined {

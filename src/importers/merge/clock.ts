@@ -1,35 +1,37 @@
 import { SourceError } from '../../errors.js';
-import { tokenizeFtraceLine } from '../ftrace/tokenizer.js';
-import { openSource } from '../source.js';
 
 // Clock alignment between strace and ftrace. strace -ttt prints CLOCK_REALTIME (strace(1), -ttt:
 // "the time printed will include the microseconds and the leading portion will be printed as the
 // number of seconds since the epoch"); a tracefs `trace` file prints its trace_clock, "local" by
-// default, a per-CPU sched_clock since boot (Documentation/trace/ftrace.rst, trace_clock). The
-// recorder writes `hvsync realtime_ns=N` to trace_marker before and after the run
-// (/work/shared/traces/README.md): each such line pairs a trace-clock time with CLOCK_REALTIME.
+// default, a per-CPU sched_clock since boot (Documentation/trace/ftrace.rst, trace_clock).
+//
+// hvsync markers written to trace_marker pair the trace clock with CLOCK_REALTIME. Two shapes:
+//   hvsync realtime_ns=R                                      (the shared recordings: a shell's `date`)
+//   hvsync realtime_ns=R trace_clock=mono trace_ns=M err_ns=E  (`hvreplay record`)
+// The first pairs R with the time the marker line was stamped, which is later than R by however long
+// the write took to land. The second carries the trace clock's own reading M, taken together with R
+// (within E), so where the line lands does not matter: realtime = trace clock + (R - M) exactly.
 
-/** `tracing_mark_write: hvsync realtime_ns=1795260116423523697` */
-const HVSYNC = /^hvsync realtime_ns=(\d+)\s*$/;
-
-export interface FtraceClockScan {
-  markers: SyncMarker[];
-  /** Trace-clock times of each thread's kvm_userspace_exit events, the first EXITS_KEPT of them. */
-  exits: Map<number, number[]>;
-  /** The file:line of each thread's first kvm_userspace_exit. */
-  firstExitLine: Map<number, number>;
-}
-
-const EXITS_KEPT = 20_000;
+const HVSYNC = /^hvsync realtime_ns=(\d+)(?: trace_clock=(\w+) trace_ns=(\d+)(?: err_ns=(\d+))?)?\s*$/;
 
 export interface SyncMarker {
   line: number;
-  /** The marker's trace-clock time, seconds. */
+  /** The marker line's trace-clock time, seconds. */
   traceTs: number;
   realtimeNs: bigint;
+  /** Set when the marker carries the trace clock's reading taken with realtime_ns. */
+  clock?: { name: string; ns: bigint; errNs: number };
 }
 
-export type ClockMethod = 'hvsync_markers' | 'hvsync_marker' | 'kvm_run_pairs' | 'kvm_run_anchor';
+export function parseMarker(payload: string, line: number, traceTs: number): SyncMarker | undefined {
+  const m = HVSYNC.exec(payload);
+  if (!m) return undefined;
+  const marker: SyncMarker = { line, traceTs, realtimeNs: BigInt(m[1]!) };
+  if (m[2] !== undefined) marker.clock = { name: m[2], ns: BigInt(m[3]!), errNs: Number(m[4] ?? 0) };
+  return marker;
+}
+
+export type ClockMethod = 'hvsync_clock_pairs' | 'hvsync_markers' | 'hvsync_marker' | 'kvm_run_pairs' | 'kvm_run_anchor' | 'none';
 
 /** How one ftrace file's times became CLOCK_REALTIME: realtime = realAt + (ts - traceAt) * rate. */
 export interface ClockAlignment {
@@ -46,97 +48,29 @@ export interface ClockAlignment {
   markers: SyncMarker[];
   /** How the alignment was found, in words for `import` output. */
   how: string;
-  /** The bounds KVM_RUN/kvm_userspace_exit pairs put on the offset, and the shift taken from them. */
-  refinement?: { pairs: number; lo: number; hi: number; shift: number | null };
 }
 
 export function toRealtime(alignment: ClockAlignment, ts: number): number {
   return alignment.realAt + (ts - alignment.traceAt) * alignment.rate;
 }
 
-export function markerRealtime(payload: string): bigint | undefined {
-  const m = HVSYNC.exec(payload);
-  return m ? BigInt(m[1]!) : undefined;
-}
-
-/** An ftrace file's hvsync markers and kvm_userspace_exit times, read as a stream, never held whole. */
-export async function scanFtraceClock(path: string): Promise<FtraceClockScan> {
-  const markers: SyncMarker[] = [];
-  const exits = new Map<number, number[]>();
-  const firstExitLine = new Map<number, number>();
-  for await (const batch of openSource(path).batches()) {
-    for (let i = 0; i < batch.lines.length; i++) {
-      const text = batch.lines[i]!;
-      const marker = text.indexOf('hvsync realtime_ns=') >= 0;
-      if (!marker && text.indexOf(' kvm_userspace_exit:') < 0) continue;
-      const f = tokenizeFtraceLine(text);
-      if (!f) continue;
-      if (f.event === 'tracing_mark_write') {
-        const realtimeNs = markerRealtime(f.payload);
-        if (realtimeNs !== undefined) markers.push({ line: batch.first + i, traceTs: f.ts, realtimeNs });
-      } else if (f.event === 'kvm_userspace_exit') {
-        let list = exits.get(f.pid);
-        if (!list) {
-          exits.set(f.pid, (list = []));
-          firstExitLine.set(f.pid, batch.first + i);
-        }
-        if (list.length < EXITS_KEPT) list.push(f.ts);
-      }
-    }
-  }
-  return { markers, exits, firstExitLine };
+/** The same alignment moved by `shift` seconds at `at` (trace clock), its rate changed by `dRate`. */
+export function adjusted(alignment: ClockAlignment, shift: number, at = alignment.traceAt, dRate = 0): ClockAlignment {
+  const realAt = toRealtime(alignment, at) + shift;
+  const rate = alignment.rate + dRate;
+  return { ...alignment, traceAt: at, realAt, rate, offsetS: realAt - at, driftPpm: (rate - 1) * 1e6 };
 }
 
 /** The trace clock as it is; the starting point when a file has no marker. */
 export function identityAlignment(file: string): ClockAlignment {
-  return { file, method: 'kvm_run_pairs', traceAt: 0, realAt: 0, rate: 1, offsetS: 0, driftPpm: 0, markers: [], how: '' };
+  return { file, method: 'none', traceAt: 0, realAt: 0, rate: 1, offsetS: 0, driftPpm: 0, markers: [], how: '' };
 }
 
 const NS = 1_000_000_000n;
 
 /** Seconds as a double, split so that the integer part of a 19-digit ns value is exact. */
-function nsToSeconds(ns: bigint): number {
+export function nsToSeconds(ns: bigint): number {
   return Number(ns / NS) + Number(ns % NS) / 1e9;
-}
-
-/**
- * The first and last marker give offset and drift; one marker gives an offset only. The first and
- * last are used (not a fit over all) because they are furthest apart, so the per-marker write
- * latency weighs least on the rate.
- */
-export function alignFromMarkers(file: string, markers: SyncMarker[]): ClockAlignment | undefined {
-  const first = markers[0];
-  const last = markers.at(-1);
-  if (!first || !last) return undefined;
-  const realAt = nsToSeconds(first.realtimeNs);
-  const offsetS = realAt - first.traceTs;
-  const spanTrace = last.traceTs - first.traceTs;
-  if (markers.length < 2 || spanTrace <= 0) {
-    const how = `one hvsync marker at ${file}:${first.line}: realtime = trace clock + ${offsetS.toFixed(6)} s, no drift correction`;
-    return { file, method: 'hvsync_marker', traceAt: first.traceTs, realAt, rate: 1, offsetS, driftPpm: 0, markers: [first], how };
-  }
-  const rate = Number(last.realtimeNs - first.realtimeNs) / 1e9 / spanTrace;
-  const driftPpm = (rate - 1) * 1e6;
-  const where = `hvsync markers at ${file}:${first.line} and :${last.line}`;
-  if (Math.abs(driftPpm) > MAX_SLEW_PPM) {
-    // Two markers close together: their write latencies, not the clocks, make the difference.
-    const lastOffset = nsToSeconds(last.realtimeNs) - last.traceTs;
-    const mean = (offsetS + lastOffset) / 2;
-    const how = `${where} (${(spanTrace * 1e3).toFixed(1)} ms apart): their ${driftPpm.toFixed(0)} ppm exceeds what CLOCK_REALTIME can slew, so it is marker latency; realtime = trace clock + ${mean.toFixed(6)} s (mean of both), no drift correction`;
-    return {
-      file,
-      method: 'hvsync_markers',
-      traceAt: first.traceTs,
-      realAt: first.traceTs + mean,
-      rate: 1,
-      offsetS: mean,
-      driftPpm: 0,
-      markers: [first, last],
-      how,
-    };
-  }
-  const how = `${where}: realtime = trace clock + ${offsetS.toFixed(6)} s, drift ${driftPpm.toFixed(3)} ppm`;
-  return { file, method: 'hvsync_markers', traceAt: first.traceTs, realAt, rate, offsetS, driftPpm, markers: [first, last], how };
 }
 
 /**
@@ -146,27 +80,54 @@ export function alignFromMarkers(file: string, markers: SyncMarker[]): ClockAlig
 const MAX_SLEW_PPM = 500;
 
 /**
- * Without markers: the first strace KVM_RUN of a thread returns when that thread's first
- * kvm_userspace_exit fires (kvm_vcpu_ioctl() traces it just before returning to userspace,
- * include/trace/events/kvm.h trace_kvm_userspace_exit; virt/kvm/kvm_main.c), so the two times are
- * taken as equal. Good to the scheduling latency of the return, typically tens of microseconds.
+ * How late a shell-written marker lands after the realtime it carries varies by this much (the
+ * shared recordings' markers put the rate 8 to 33 ppm apart over 3 s, i.e. up to 0.1 ms); a drift
+ * is believed only where it moves the offset by more than that over the markers' span.
  */
-export function alignFromAnchor(
-  file: string,
-  anchor: { tid: number; straceReturn: number; straceLine: string; ftraceTs: number; ftraceLine: number },
-): ClockAlignment {
-  const offsetS = anchor.straceReturn - anchor.ftraceTs;
-  return {
+export const MARKER_JITTER_S = 200e-6;
+
+/** A drift is applied only where, over `span` seconds, it moves the offset by more than `jitter`. */
+export function driftMatters(driftPpm: number, span: number, jitter: number): boolean {
+  return Math.abs(driftPpm) <= MAX_SLEW_PPM && Math.abs(driftPpm * 1e-6 * span) > jitter;
+}
+
+export function alignFromMarkers(file: string, all: SyncMarker[]): ClockAlignment | undefined {
+  const paired = all.filter((m) => m.clock);
+  const markers = paired.length > 0 ? paired : all;
+  const first = markers[0];
+  const last = markers.at(-1);
+  if (!first || !last) return undefined;
+  // A clock-pair marker stands for the moment its trace clock was read; a plain one for its line's stamp.
+  const traceOf = (m: SyncMarker) => (m.clock ? nsToSeconds(m.clock.ns) : m.traceTs);
+  const realAt = nsToSeconds(first.realtimeNs);
+  const traceAt = traceOf(first);
+  const offsetS = realAt - traceAt;
+  const where =
+    markers.length > 1 ? `hvsync markers at ${file}:${first.line} and :${last.line}` : `one hvsync marker at ${file}:${first.line}`;
+  const kind = first.clock ? `carrying trace_clock=${first.clock.name} and CLOCK_REALTIME` : 'carrying CLOCK_REALTIME';
+  const base: ClockAlignment = {
     file,
-    method: 'kvm_run_anchor',
-    traceAt: anchor.ftraceTs,
-    realAt: anchor.straceReturn,
+    method: first.clock ? 'hvsync_clock_pairs' : markers.length > 1 ? 'hvsync_markers' : 'hvsync_marker',
+    traceAt,
+    realAt,
     rate: 1,
     offsetS,
     driftPpm: 0,
-    markers: [],
-    how: `no hvsync markers in ${file}: the first KVM_RUN return of tid ${anchor.tid} (${anchor.straceLine}) taken as its first kvm_userspace_exit (${file}:${anchor.ftraceLine}): realtime = trace clock + ${offsetS.toFixed(6)} s, no drift correction`,
+    markers: markers.length > 1 ? [first, last] : [first],
+    how: `${where} (${kind}): realtime = trace clock + ${offsetS.toFixed(6)} s`,
   };
+  const span = traceOf(last) - traceAt;
+  if (markers.length < 2 || span <= 0) return { ...base, how: `${base.how}, no drift correction (one marker)` };
+  const rate = Number(last.realtimeNs - first.realtimeNs) / 1e9 / span;
+  const driftPpm = (rate - 1) * 1e6;
+  // A clock pair is read within err_ns; a shell's marker lands up to MARKER_JITTER_S late.
+  const jitter = first.clock ? (first.clock.errNs + last.clock!.errNs) / 1e9 + 2e-6 : MARKER_JITTER_S;
+  if (!driftMatters(driftPpm, span, jitter))
+    return {
+      ...base,
+      how: `${base.how}; their rates differ by ${driftPpm.toFixed(1)} ppm over ${span.toFixed(3)} s, ${(Math.abs(driftPpm) * span).toFixed(1)} us, within the markers' own jitter (${(jitter * 1e6).toFixed(0)} us): no drift correction`,
+    };
+  return { ...base, rate, driftPpm, how: `${base.how}, drift ${driftPpm.toFixed(3)} ppm over ${span.toFixed(3)} s` };
 }
 
 export function noAlignment(file: string): never {

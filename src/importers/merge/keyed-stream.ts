@@ -6,7 +6,9 @@ import { MinHeap } from './heap.js';
 // ftrace event inside the call (kvm_mmio, kvm_userspace_exit) comes before it, cause before result.
 // Return order is not the file's order (a long KVM_RUN returns after calls started later), so a heap
 // reorders: a file's start times only grow, so once an event starting at W has been read, nothing
-// later can be merged before W and everything keyed <= W may go.
+// later can be merged before W and everything keyed <= W may go. One thread's events keep the file's
+// order: strace prints microseconds, so a call that starts in the microsecond its predecessor
+// returned in can print a return before that one's.
 
 export interface Keyed {
   key: number;
@@ -32,6 +34,7 @@ export async function* keyedBatches(
   /** The latest start time seen, and the latest key released. */
   let watermark = -Infinity;
   let released = -Infinity;
+  const lastOfThread = new Map<number, number>();
   for await (const batch of batches) {
     const out: Keyed[] = [];
     for (const event of batch) {
@@ -41,7 +44,12 @@ export async function* keyedBatches(
         if (event.ts < watermark) onOutOfOrder(event);
         else watermark = event.ts;
       }
-      heap.push({ key: Math.max(key, released), event, ordinal: ordinal++ });
+      let k = Math.max(key, released);
+      if (event.tid !== undefined) {
+        k = Math.max(k, lastOfThread.get(event.tid) ?? -Infinity);
+        lastOfThread.set(event.tid, k);
+      }
+      heap.push({ key: k, event, ordinal: ordinal++ });
       while (heap.size > 0 && heap.peek()!.key <= watermark) {
         const k = heap.pop()!;
         released = k.key;

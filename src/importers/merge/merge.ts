@@ -5,12 +5,14 @@ import type { LineSource } from '../source.js';
 import type { ImportStats } from '../stats.js';
 import { toRealtime, type ClockAlignment } from './clock.js';
 import { keyedBatches, returnTime, type Keyed } from './keyed-stream.js';
-import { MERGE_STATS, StructureCheck } from './structure-check.js';
+import { Placement, type PlacementConfig, type Side } from './placement.js';
+import { MERGE_STATS, StructureCheck, type StructureReport } from './structure-check.js';
 
-// A k-way merge of several files of one run into one event stream, in time order on one clock
-// (CLOCK_REALTIME when strace is among them). Each file streams as async batches; the merge holds
-// one batch per file. Ties go to ftrace first (the kernel's side of a moment before the call's
-// return strace reports), then to the order the files were given.
+// A k-way merge of several files of one run into one event stream, on one clock (CLOCK_REALTIME when
+// strace is among them). Each file streams as async batches; the merge holds one batch per file.
+// Events are taken in time order (ties to ftrace first: the kernel's side of a moment comes before
+// the return strace reports, then to the order the files were given), and handed to the placement
+// (placement.ts), which keeps a vCPU thread's kernel events inside the KVM_RUN they happened in.
 
 export interface MergeInput {
   source: LineSource;
@@ -20,8 +22,7 @@ export interface MergeInput {
 }
 
 interface Cursor {
-  index: number;
-  isStrace: boolean;
+  side: Side;
   stream: AsyncGenerator<Keyed[]>;
   batch: Keyed[];
   at: number;
@@ -30,10 +31,25 @@ interface Cursor {
 
 const OUT_BATCH = 4096;
 
-export async function* mergeSources(inputs: readonly MergeInput[], stats: ImportStats): AsyncGenerator<NewEvent[]> {
-  const check = new StructureCheck(stats);
-  const cursors: Cursor[] = inputs.map((input, index) => {
-    const isStrace = input.format.name === 'strace';
+export interface MergeOutcome {
+  structure?: StructureReport;
+}
+
+export async function* mergeSources(
+  inputs: readonly MergeInput[],
+  stats: ImportStats,
+  placement?: PlacementConfig,
+  outcome: MergeOutcome = {},
+): AsyncGenerator<NewEvent[]> {
+  const check = new StructureCheck(stats, placement);
+  let out: NewEvent[] = [];
+  const emit = (event: NewEvent, fromStrace: boolean) => {
+    check.see(event, fromStrace);
+    out.push(event);
+  };
+  const place = new Placement(placement ?? { threads: new Set(), lagS: 0, tolS: 0, waitS: 0 }, emit, stats);
+  const cursors: Cursor[] = inputs.map((input) => {
+    const side: Side = input.format.name === 'strace' ? 'strace' : input.format.name === 'ftrace' ? 'ftrace' : 'other';
     const alignment = input.alignment;
     const events = alignment
       ? realigned(eventBatches(input.source, stats, input.format.name), alignment)
@@ -46,8 +62,8 @@ export async function* mergeSources(inputs: readonly MergeInput[], stats: Import
         `${e.name} at ${e.ts} is earlier than an event before it in the same file; merged at the later time`,
         '',
       );
-    const stream = keyedBatches(events, isStrace ? returnTime : (e) => e.ts, outOfOrder);
-    return { index, isStrace, stream, batch: [], at: 0, done: false };
+    const stream = keyedBatches(events, side === 'strace' ? returnTime : (e) => e.ts, outOfOrder);
+    return { side, stream, batch: [], at: 0, done: false };
   });
   async function fill(c: Cursor): Promise<void> {
     while (!c.done && c.at >= c.batch.length) {
@@ -60,29 +76,40 @@ export async function* mergeSources(inputs: readonly MergeInput[], stats: Import
     }
   }
   await Promise.all(cursors.map(fill));
-  let out: NewEvent[] = [];
   for (;;) {
     let best: Cursor | undefined;
     let bestKey = 0;
     for (const c of cursors) {
       if (c.done) continue;
       const key = c.batch[c.at]!.key;
-      if (!best || key < bestKey || (key === bestKey && best.isStrace && !c.isStrace)) {
+      if (!best || key < bestKey || (key === bestKey && best.side === 'strace' && c.side !== 'strace')) {
         best = c;
         bestKey = key;
       }
     }
     if (!best) break;
-    const { event } = best.batch[best.at++]!;
-    check.see(event, best.isStrace);
-    out.push(event);
+    const { event, key } = best.batch[best.at++]!;
+    if (best.at >= best.batch.length) await fill(best);
+    // What each side can still hand over starts at its cursors' next keys.
+    let straceBound = Infinity;
+    let ftraceBound = Infinity;
+    for (const c of cursors) {
+      if (c.done) continue;
+      const next = c.batch[c.at]!.key;
+      if (c.side === 'strace') straceBound = Math.min(straceBound, next);
+      else if (c.side === 'ftrace') ftraceBound = Math.min(ftraceBound, next);
+    }
+    // The event joins its thread's queue before the bounds move past it (it is no longer in a cursor).
+    place.offer(event, best.side, key);
+    place.advance(straceBound, ftraceBound);
     if (out.length >= OUT_BATCH) {
       yield out;
       out = [];
     }
-    if (best.at >= best.batch.length) await fill(best);
   }
+  place.end();
   check.end();
+  outcome.structure = check.report();
   if (out.length > 0) yield out;
 }
 

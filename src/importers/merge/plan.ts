@@ -1,18 +1,21 @@
 import { SourceError } from '../../errors.js';
 import type { FormatName, TextFormat } from '../format.js';
-import { chooseFormat, eventBatches } from '../parse-source.js';
+import { chooseFormat } from '../parse-source.js';
 import { openSource } from '../source.js';
-import { ImportStats } from '../stats.js';
 import { tokenizeStraceLine } from '../strace/tokenizer.js';
-import { alignFromAnchor, alignFromMarkers, identityAlignment, noAlignment, scanFtraceClock, type ClockAlignment } from './clock.js';
+import { refuseDisjoint, refuseDuplicates, threadWarnings } from './belong-together.js';
+import type { ClockAlignment } from './clock.js';
+import type { CpuClockReport } from './cpu-clocks.js';
+import { fitClock, type Pairing } from './fit.js';
 import type { MergeInput } from './merge.js';
-import { pairBounds, refineShift, shifted, type RunWindow } from './refine.js';
+import type { PlacementConfig } from './placement.js';
+import { scanFtrace, scanStrace, type FileScan, type FtraceScan, type StraceScan } from './scan.js';
 
-// Before merging: which format each file is in, and how each ftrace file's clock becomes strace's.
-// Each look reads files as streams (the head, the markers and exits, the KVM_RUN windows).
+// Before merging: which format each file is in, whether the files belong together, and how each
+// ftrace file's clock becomes strace's. Each file is read as a stream, once for its head and once
+// for the scan (scan.ts), before the merge reads it again.
 
 const HEAD_LINES = 40;
-const RUNS_KEPT = 20_000;
 
 async function head(path: string): Promise<string[]> {
   const lines: string[] = [];
@@ -35,13 +38,38 @@ function checkStraceClock(path: string, lines: readonly string[]): void {
   }
 }
 
+/** What the merge did to one ftrace file's clock, for the trace's meta and the import output. */
+export interface FtraceClock {
+  alignment: ClockAlignment;
+  pairing?: Pairing;
+  cpuClocks: CpuClockReport;
+}
+
 export interface MergePlan {
   inputs: MergeInput[];
   /** 'strace+ftrace', 'ftrace', ... */
   format: string;
-  alignments: ClockAlignment[];
-  /** One line per ftrace file on how its clock was aligned. */
+  clocks: FtraceClock[];
+  /** One line per ftrace file on how its clock was aligned, and on its CPUs' clocks. */
   clockNotes: string[];
+  /** Reasons to doubt that the files are of one run, short of refusing them. */
+  warnings: string[];
+  placement?: PlacementConfig;
+}
+
+async function hashOnly(path: string): Promise<FileScan> {
+  const source = openSource(path);
+  for await (const _ of source.batches());
+  return { path, sha256: source.info.sha256, bytes: source.info.bytes, range: undefined, tids: new Set() };
+}
+
+/** A note on the CPUs' clocks of an ftrace file, when there were migrations to check them by. */
+function cpuClockNote(scan: FtraceScan): string | undefined {
+  const c = scan.cpuClocks;
+  if (c.migrations === 0) return undefined;
+  if (!c.worst || c.maxBehindS <= 2e-6)
+    return `${scan.path}: the CPUs' trace clocks agree: ${c.migrations} task migrations between CPUs, each switch-in after its switch-out`;
+  return `${scan.path}: the CPUs' trace clocks disagree: CPU ${c.worst.to} stamped a switch-in ${(c.maxBehindS * 1e6).toFixed(1)} us before CPU ${c.worst.from}'s switch-out of the same task (line ${c.worst.line}; ${c.migrations} migrations checked); events of one thread on two CPUs may be out of order by that much`;
 }
 
 export async function planMerge(files: readonly string[], format: FormatName | undefined): Promise<MergePlan> {
@@ -55,86 +83,45 @@ export async function planMerge(files: readonly string[], format: FormatName | u
     if (chosen.name === 'strace') checkStraceClock(path, lines);
     typed.push({ path, format: chosen });
   }
-  const straces = typed.filter((t) => t.format.name === 'strace').map((t) => t.path);
-  const runs = straces.length > 0 ? await kvmRunWindows(straces) : new Map<number, RunWindow[]>();
-  const inputs: MergeInput[] = [];
-  const alignments: ClockAlignment[] = [];
-  const clockNotes: string[] = [];
+  const straces: StraceScan[] = [];
+  const ftraces: FtraceScan[] = [];
+  const scans: FileScan[] = [];
   for (const t of typed) {
-    const input: MergeInput = { source: openSource(t.path), format: t.format };
-    if (t.format.name === 'ftrace') {
-      const alignment = await alignFtrace(t.path, straces.length > 0, runs);
-      if (alignment) {
-        input.alignment = alignment;
-        alignments.push(alignment);
-        clockNotes.push(alignment.how);
-      } else clockNotes.push(`${t.path}: no hvsync markers and no strace: times kept on its own trace clock`);
-    }
-    inputs.push(input);
+    if (t.format.name === 'strace') scans.push(straces[straces.push(await scanStrace(t.path)) - 1]!);
+    else if (t.format.name === 'ftrace') scans.push(ftraces[ftraces.push(await scanFtrace(t.path)) - 1]!);
+    else scans.push(await hashOnly(t.path));
   }
+  refuseDuplicates(scans);
+  const warnings: string[] = [];
+  const clockNotes: string[] = [];
+  const clocks = new Map<string, FtraceClock>();
+  for (const ftrace of ftraces) {
+    warnings.push(...threadWarnings(straces, ftrace));
+    const { fit, notes } = fitClock(ftrace.path, straces, ftrace);
+    for (const strace of straces) refuseDisjoint(strace, ftrace, fit.alignment);
+    clocks.set(ftrace.path, { ...fit, cpuClocks: ftrace.cpuClocks });
+    clockNotes.push(...notes);
+    const cpu = cpuClockNote(ftrace);
+    if (cpu) clockNotes.push(cpu);
+    if (cpu?.includes('disagree')) warnings.push(cpu);
+  }
+  const inputs: MergeInput[] = typed.map((t) => {
+    const input: MergeInput = { source: openSource(t.path), format: t.format };
+    const clock = clocks.get(t.path);
+    if (clock && clock.alignment.method !== 'none') input.alignment = clock.alignment;
+    return input;
+  });
   const names = [...new Set(typed.map((t) => t.format.name))].sort((a, b) => order(a) - order(b));
-  return { inputs, format: names.join('+'), alignments, clockNotes };
+  const all = [...clocks.values()];
+  // One pairing for the merge: the ftrace file with the most pairs sets lag and tolerance.
+  const main = all.filter((c) => c.pairing).sort((a, b) => b.pairing!.pairs - a.pairing!.pairs)[0]?.pairing;
+  const placement = main && {
+    threads: new Set(all.flatMap((c) => c.pairing?.threads ?? [])),
+    lagS: main.lagS,
+    tolS: main.tolS,
+    waitS: main.waitS,
+  };
+  return { inputs, format: names.join('+'), clocks: all, clockNotes, warnings, ...(placement ? { placement } : {}) };
 }
 
 const order = (name: string): number => ['strace', 'ftrace', 'jsonl'].indexOf(name);
-
-const us = (s: number): string => `${(s * 1e6).toFixed(1)} us`;
-
-async function alignFtrace(path: string, withStrace: boolean, runs: Map<number, RunWindow[]>): Promise<ClockAlignment | undefined> {
-  const scan = await scanFtraceClock(path);
-  const fromMarkers = alignFromMarkers(path, scan.markers);
-  if (!withStrace) return fromMarkers;
-  const base = fromMarkers ?? identityAlignment(path);
-  const bounds = pairBounds(base, runs, scan.exits);
-  if (!bounds) {
-    if (fromMarkers) return fromMarkers;
-    noAlignment(path);
-  }
-  const shift = refineShift(bounds);
-  const range = `[${us(bounds.lo)}, ${us(bounds.hi)}] over ${bounds.pairs} KVM_RUN/kvm_userspace_exit pairs`;
-  if (shift === undefined) {
-    const note = `the KVM_RUN/kvm_userspace_exit pairs admit no common offset (${range}); the pairing is not one to one`;
-    if (fromMarkers)
-      return { ...fromMarkers, how: `${fromMarkers.how}; ${note}, markers used as they are`, refinement: { ...bounds, shift: null } };
-    const [tid, exits] = [...scan.exits].find(([t]) => runs.has(t))!;
-    const run = runs.get(tid)![0]!;
-    const anchor = alignFromAnchor(path, {
-      tid,
-      straceReturn: run.end,
-      straceLine: run.where,
-      ftraceTs: exits[0]!,
-      ftraceLine: scan.firstExitLine.get(tid) ?? 0,
-    });
-    return { ...anchor, how: `${anchor.how} (${note})`, refinement: { ...bounds, shift: null } };
-  }
-  const refined = shifted(base, shift);
-  const refinement = { ...bounds, shift };
-  if (fromMarkers) {
-    const how =
-      shift === 0
-        ? `${fromMarkers.how}; every kvm_userspace_exit already inside its KVM_RUN (${range})`
-        : `${fromMarkers.how}; corrected by ${us(shift)} to put every kvm_userspace_exit inside its KVM_RUN (feasible ${range}): realtime = trace clock + ${refined.offsetS.toFixed(6)} s`;
-    return { ...refined, how, refinement };
-  }
-  return {
-    ...refined,
-    how: `no hvsync markers in ${path}: offset ${refined.offsetS.toFixed(6)} s chosen so that each thread's n-th kvm_userspace_exit falls inside its n-th KVM_RUN (feasible ${range}), no drift correction`,
-    refinement,
-  };
-}
-
-/** Each strace thread's KVM_RUN calls, start to start + duration (the first RUNS_KEPT of them). */
-async function kvmRunWindows(straces: readonly string[]): Promise<Map<number, RunWindow[]>> {
-  const runs = new Map<number, RunWindow[]>();
-  for (const path of straces) {
-    for await (const batch of eventBatches(openSource(path), new ImportStats(), 'strace')) {
-      for (const e of batch) {
-        if (e.name !== 'KVM_RUN' || e.tid === undefined || e.ts === undefined || e.result?.duration === undefined) continue;
-        let list = runs.get(e.tid);
-        if (!list) runs.set(e.tid, (list = []));
-        if (list.length < RUNS_KEPT) list.push({ start: e.ts, end: e.ts + e.result.duration, where: `${path}:${e.src?.line}` });
-      }
-    }
-  }
-  return runs;
-}

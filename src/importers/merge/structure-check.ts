@@ -1,17 +1,27 @@
 import type { NewEvent } from '../../model/event.js';
 import type { ImportStats } from '../stats.js';
+import { Distances, type DistanceSummary } from './distances.js';
+import { outcomeOf, sameOutcome } from './outcome.js';
 
-// After merging: every kvm_* ftrace event of a vCPU thread must fall inside one of that thread's
-// KVM_RUN calls as strace timed them (start .. start + duration). The tracepoints checked fire only
-// on the KVM_RUN path (vcpu_enter_guest()/vcpu_run() in arch/x86/kvm/x86.c, kvm_vcpu_ioctl() in
-// virt/kvm/kvm_main.c); other kvm_* events (kvm_set_irq from an I/O thread, kvm_write_tsc_offset from
-// KVM_SET_MSRS, the mmu notifiers kvm_age_hva/kvm_unmap_hva_range from any thread that touches the
-// mm) legitimately happen outside KVM_RUN and are not checked. A violation is counted with its
-// file:line, never dropped: it means the clocks are misaligned or the sources are not of one run.
+// After merging: each run-only kvm event of a vCPU thread must sit inside one of that thread's KVM_RUN
+// calls in the merged order, that is before the KVM_RUN whose exit it leads up to and after the one
+// before. The tracepoints checked fire only on the KVM_RUN path (vcpu_enter_guest()/vcpu_run() in
+// arch/x86/kvm/x86.c, kvm_vcpu_ioctl() in virt/kvm/kvm_main.c); other kvm_* events (kvm_set_irq from
+// an I/O thread, kvm_write_tsc_offset from KVM_SET_MSRS, the mmu notifiers kvm_age_hva /
+// kvm_unmap_hva_range from any thread that touches the mm) legitimately happen outside KVM_RUN and
+// are not checked. Between two KVM_RUNs of a thread the kernel shows one call: its events, ending
+// with its kvm_userspace_exit, whose outcome the KVM_RUN that closes them reports too. An event is
+// outside when the stretch it is in ends with no KVM_RUN, when it comes before an earlier exit
+// (a call strace never showed), after the exit, where the closing KVM_RUN disagrees with the exit, or
+// where its time lies further outside that call's strace window than the observers' disagreement
+// allows (the pairing tolerance of fit.ts): then the order put it in a call it cannot have been in.
+// Each is counted with its file:line, never dropped. For events inside, how far their time lies
+// outside the call's strace window is measured: that is how far the merge moved them.
 
 export const MERGE_STATS = {
   outsideRun: 'merge.kvm_event_outside_kvm_run',
   checked: 'merge.kvm_event_inside_kvm_run',
+  moved: 'merge.kvm_event_moved_into_kvm_run',
   outOfOrder: 'merge.source_out_of_order',
 } as const;
 
@@ -34,90 +44,119 @@ export const RUN_ONLY_EVENTS = new Set([
 
 /**
  * strace -ttt and tracefs both print microseconds, truncated: two times a microsecond apart in the
- * files may be 2 us apart in fact, so the check allows that much.
+ * files may be 2 us apart in fact, so an event that close to its call is not counted as moved.
  */
 export const RESOLUTION_SLACK_S = 2e-6;
 
-/** Pending events kept per thread before one of its KVM_RUNs claims them; beyond this only counted. */
+/** Events kept per thread between two of its KVM_RUNs; beyond this they are only counted. */
 const KEPT_PENDING = 100_000;
 
 interface Pending {
   ts: number;
   name: string;
+  outcome: string | undefined;
   file: string;
   line: number;
+}
+
+export interface StructureReport {
+  inside: number;
+  outside: number;
+  moved: DistanceSummary;
 }
 
 export class StructureCheck {
   private readonly pending = new Map<number, Pending[]>();
   private readonly vcpuThreads = new Set<number>();
-  /** Threads whose last KVM_RUN never returned in the strace: everything after its start is inside. */
-  private readonly openRun = new Map<number, number>();
+  private readonly moved = new Distances();
+  private inside = 0;
+  private outside = 0;
   private overflow = 0;
 
-  constructor(private readonly stats: ImportStats) {}
+  /** `observers`: how much earlier the kernel's times are than strace's (lag) and by how much that varies (fit.ts). */
+  constructor(
+    private readonly stats: ImportStats,
+    private readonly observers: { lagS: number; tolS: number } = { lagS: 0, tolS: RESOLUTION_SLACK_S },
+  ) {}
 
   /** Feed events in merged order; `fromStrace` tells strace events from ftrace ones. */
   see(event: NewEvent, fromStrace: boolean): void {
-    if (event.tid === undefined || event.ts === undefined) return;
+    if (event.tid === undefined) return;
     if (fromStrace) {
-      if (event.name !== 'KVM_RUN') return;
-      this.vcpuThreads.add(event.tid);
-      const duration = event.result?.duration;
-      this.claim(event.tid, event.ts, duration === undefined ? Infinity : event.ts + duration);
-      if (duration === undefined) this.openRun.set(event.tid, event.ts);
-      else this.openRun.delete(event.tid);
+      if (event.name === 'KVM_RUN') this.close(event.tid, event);
       return;
     }
-    if (!RUN_ONLY_EVENTS.has(event.name) || !event.src) return;
-    const open = this.openRun.get(event.tid);
-    if (open !== undefined) {
-      this.settle({ ts: event.ts, name: event.name, file: event.src.file, line: event.src.line }, event.tid, open, Infinity);
-      return;
-    }
+    if (!RUN_ONLY_EVENTS.has(event.name) || !event.src || event.ts === undefined) return;
     let list = this.pending.get(event.tid);
     if (!list) this.pending.set(event.tid, (list = []));
-    if (list.length < KEPT_PENDING) list.push({ ts: event.ts, name: event.name, file: event.src.file, line: event.src.line });
-    else this.overflow++;
-  }
-
-  /** A KVM_RUN of `tid` from start to end: what waited for it is inside or, before start, outside. */
-  private claim(tid: number, start: number, end: number): void {
-    const list = this.pending.get(tid);
-    if (!list) return;
-    for (const p of list) this.settle(p, tid, start, end);
-    this.pending.delete(tid);
-  }
-
-  private settle(p: Pending, tid: number, start: number, end: number): void {
-    if (p.ts >= start - RESOLUTION_SLACK_S && p.ts <= end + RESOLUTION_SLACK_S) {
-      this.stats.count(MERGE_STATS.checked);
+    if (list.length >= KEPT_PENDING) {
+      this.overflow++;
       return;
     }
-    const where = p.ts < start ? `${((start - p.ts) * 1e6).toFixed(1)} us before` : `${((p.ts - end) * 1e6).toFixed(1)} us after`;
-    this.stats.finding(
-      MERGE_STATS.outsideRun,
-      p.file,
-      p.line,
-      `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is ${where} the KVM_RUN that follows it`,
-      '',
-    );
+    const outcome = event.name === 'kvm_userspace_exit' ? (outcomeOf(event) ?? '') : undefined;
+    list.push({ ts: event.ts, name: event.name, outcome, file: event.src.file, line: event.src.line });
+  }
+
+  /** A KVM_RUN of `tid` closes what its thread's kernel did since the one before. */
+  private close(tid: number, run: NewEvent): void {
+    this.vcpuThreads.add(tid);
+    const list = this.pending.get(tid);
+    if (!list || list.length === 0) return;
+    this.pending.delete(tid);
+    let lastExit = -1;
+    let firstInside = 0;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i]!.outcome === undefined) continue;
+      if (lastExit >= 0) firstInside = lastExit + 1;
+      lastExit = i;
+    }
+    const start = run.ts ?? -Infinity;
+    const duration = run.result?.duration;
+    const end = duration === undefined ? Infinity : start + duration;
+    const agrees = lastExit < 0 || sameOutcome(outcomeOf(run), list[lastExit]!.outcome || undefined);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (!agrees)
+        this.out(p, tid, `its KVM_RUN (${run.src?.file}:${run.src?.line}) reports ${outcomeOf(run)}, not ${list[lastExit]!.outcome}`);
+      else if (i < firstInside) this.out(p, tid, `before a kvm_userspace_exit that no KVM_RUN in the strace returned`);
+      else if (lastExit >= 0 && i > lastExit) this.out(p, tid, `after the kvm_userspace_exit of the KVM_RUN that follows it`);
+      else {
+        const away = Math.max(0, start - p.ts, p.ts - end);
+        const seen = p.ts - this.observers.lagS;
+        if (Math.max(start - seen, seen - end) > this.observers.tolS + RESOLUTION_SLACK_S) {
+          this.out(
+            p,
+            tid,
+            `${(away * 1e6).toFixed(1)} us outside the strace window of the KVM_RUN it precedes (${run.src?.file}:${run.src?.line}), more than the observers disagree by`,
+          );
+          continue;
+        }
+        this.inside++;
+        this.stats.count(MERGE_STATS.checked);
+        if (away > RESOLUTION_SLACK_S) {
+          this.moved.add(away);
+          this.stats.count(MERGE_STATS.moved);
+        }
+      }
+    }
+  }
+
+  private out(p: Pending, tid: number, why: string): void {
+    this.outside++;
+    this.stats.finding(MERGE_STATS.outsideRun, p.file, p.line, `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)}: ${why}`, '');
   }
 
   /** End of the merge: events after a vCPU thread's last KVM_RUN are outside; other threads are not vCPUs. */
   end(): void {
     for (const [tid, list] of this.pending) {
       if (!this.vcpuThreads.has(tid)) continue;
-      for (const p of list)
-        this.stats.finding(
-          MERGE_STATS.outsideRun,
-          p.file,
-          p.line,
-          `${p.name} of vCPU thread ${tid} at ${p.ts.toFixed(6)} is after its last KVM_RUN`,
-          '',
-        );
+      for (const p of list) this.out(p, tid, 'after its last KVM_RUN');
     }
     this.pending.clear();
     if (this.overflow > 0) this.stats.count('merge.structure_check_not_kept', this.overflow);
+  }
+
+  report(): StructureReport {
+    return { inside: this.inside, outside: this.outside, moved: this.moved.summary() };
   }
 }

@@ -10,9 +10,10 @@
 // no pid column carry no pid/tid (strace without -f, or -f writing to stderr while only one task is
 // traced).
 
-import type { ArgValue, Args, NewEvent, ObservedResult } from '../../model/event.js';
+import type { Args, NewEvent, ObservedResult } from '../../model/event.js';
 import type { LineParser, ParserContext } from '../format.js';
 import { parseInteger } from '../numbers.js';
+import { decodeSyscall, num, putFd } from './syscall-args.js';
 import { splitArgs, splitCall, tokenizeStraceLine, type StraceLine } from './tokenizer.js';
 
 export const STRACE_STATS = {
@@ -40,8 +41,6 @@ interface Pending {
 }
 
 const RET = /^(0x[0-9a-fA-F]+|-?\d+|\?)(?:<([^>]*)>)?(?: (E[A-Z0-9_]+)(?: \([^)]*\))?)?(?: \(([^)]*)\))?/;
-const FD = /^(-?\d+)(?:<(.*)>)?$/;
-const VCPU = /^anon_inode:kvm-vcpu:(\d+)$/;
 
 export function createStraceParser(ctx: ParserContext): LineParser {
   let leader: number | undefined;
@@ -264,54 +263,6 @@ function structFields(text: string): [string, string][] {
     if (eq > 0) out.push([part.slice(0, eq), part.slice(eq + 1)]);
   }
   return out;
-}
-
-function num(text: string): ArgValue {
-  return parseInteger(text) ?? text;
-}
-
-function addr(text: string | undefined): ArgValue {
-  if (text === undefined) return null;
-  if (text === 'NULL') return null;
-  return num(text);
-}
-
-/** `3</dev/kvm>` -> args.fd/fdPath; returns the vCPU index of a `kvm-vcpu:N` fd. */
-function putFd(args: Args, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const m = FD.exec(text);
-  if (!m) {
-    args.fd = text;
-    return undefined;
-  }
-  args.fd = Number(m[1]);
-  if (m[2] === undefined) return undefined;
-  args.fdPath = m[2];
-  const v = VCPU.exec(m[2]);
-  return v ? Number(v[1]) : undefined;
-}
-
-function decodeSyscall(name: string, argv: string[], argsText: string): Args {
-  switch (name) {
-    case 'mmap':
-    case 'mmap2': {
-      if (argv.length !== 6) break;
-      const args: Args = { addr: addr(argv[0]), length: num(argv[1]!), prot: argv[2]!, flags: argv[3]! };
-      putFd(args, argv[4]);
-      args.offset = num(argv[5]!);
-      return args;
-    }
-    case 'munmap':
-      if (argv.length !== 2) break;
-      return { addr: addr(argv[0]), length: num(argv[1]!) };
-    case 'mprotect':
-      if (argv.length !== 3) break;
-      return { addr: addr(argv[0]), length: num(argv[1]!), prot: argv[2]! };
-    case 'madvise':
-      if (argv.length !== 3) break;
-      return { addr: addr(argv[0]), length: num(argv[1]!), advice: argv[2]! };
-  }
-  return { raw: argsText };
 }
 
 function parseRet(text: string, result: ObservedResult): void {

@@ -4,6 +4,7 @@ import { address, int } from './fields.js';
 // Host syscalls the core reducers read, with the argument names strace prints (man 2 NAME).
 
 const range = { addr: address, length: address };
+const fd = { fd: int, fdPath: z.string().optional() };
 
 export const SYSCALL_EVENTS = {
   'syscall:mmap': {
@@ -18,10 +19,29 @@ export const SYSCALL_EVENTS = {
   'syscall:munmap': range,
   'syscall:mprotect': { ...range, prot: z.string() },
   'syscall:madvise': { ...range, advice: z.string() },
-  'syscall:open': { path: z.string(), flags: z.string().optional() },
-  'syscall:openat': { path: z.string(), dirfd: z.union([int, z.string()]).optional(), flags: z.string().optional() },
-  'syscall:close': { fd: int, fdPath: z.string().optional() },
-  'syscall:execve': { path: z.string({ error: 'expected the executable path' }), argv: z.array(z.string()).optional() },
+  'syscall:open': { path: z.string(), flags: z.string().optional(), mode: int.optional() },
+  /** dirfd is AT_FDCWD or an fd, with what strace -y says it is. */
+  'syscall:openat': {
+    path: z.string(),
+    dirfd: z.union([int, z.literal('AT_FDCWD')]).optional(),
+    dirfdPath: z.string().optional(),
+    flags: z.string().optional(),
+    mode: int.optional(),
+  },
+  'syscall:close': fd,
+  'syscall:dup': fd,
+  'syscall:dup2': { ...fd, newfd: int },
+  'syscall:dup3': { ...fd, newfd: int, flags: z.string() },
+  'syscall:fcntl': { ...fd, cmd: z.string(), arg: z.union([int, z.string()]).optional() },
+  'syscall:eventfd': { initval: int },
+  'syscall:eventfd2': { initval: int, flags: z.string() },
+  /** argv as a list, or as strace printed it when it abbreviated the list; the environment by address and count. */
+  'syscall:execve': {
+    path: z.string({ error: 'expected the executable path' }),
+    argv: z.union([z.array(z.string()), z.string()]).optional(),
+    envp: z.string().optional(),
+    envc: int.optional(),
+  },
   'syscall:fork': {},
   'syscall:vfork': {},
   /** A child process (the child's pid is the result); CLONE_VM in flags makes a thread instead. */

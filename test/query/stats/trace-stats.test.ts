@@ -67,30 +67,21 @@ describe('stats: perf kvm stat for a stored trace', () => {
     assert.deepEqual([dirty.callsA, dirty.callsB, dirty.ratio], [0, 4, null], 'only the migration asks for the dirty log');
   });
 
-  // Each stat equals what the replayed state counts (the engine's one-exit rule), checked above on the
-  // bundled recording. On these recordings that rule still counts an exit twice when strace and ftrace
-  // both report it out of order (issue 10 fixes the engine); the counts below are what they must be.
+  // Each stat equals what the replayed state counts (the engine's one-exit rule, checked above on the
+  // bundled recording): one exit seen by both observers counts once.
   for (const name of ['q35-virtio-split', 'q35-smp2-mono', 'migrate']) {
-    it(
-      `${name}: KVM_EXIT_IO and KVM_EXIT_MMIO as strace saw them`,
-      { todo: 'issue 10: one exit seen by both observers counts once' },
-      async () => {
-        const { report } = await statsOf(name);
-        assert.equal(count(report, 'KVM_EXIT_IO'), strace(name, 'KVM_EXIT_IO'));
-        assert.equal(count(report, 'KVM_EXIT_MMIO'), strace(name, 'KVM_EXIT_MMIO'));
-      },
-    );
+    it(`${name}: KVM_EXIT_IO and KVM_EXIT_MMIO as strace saw them`, async () => {
+      const { report } = await statsOf(name);
+      assert.equal(count(report, 'KVM_EXIT_IO'), strace(name, 'KVM_EXIT_IO'));
+      assert.equal(count(report, 'KVM_EXIT_MMIO'), strace(name, 'KVM_EXIT_MMIO'));
+    });
   }
 
-  it(
-    'migrate-dirty-ring: strace misreads the exits (see the fixtures README); the kernel is the observer to trust',
-    { todo: 'issue 10' },
-    async () => {
-      const { report } = await statsOf('migrate-dirty-ring');
-      assert.equal(count(report, 'KVM_EXIT_IO'), kernel('migrate-dirty-ring', 'KVM_EXIT_IO'));
-      assert.equal(count(report, 'KVM_EXIT_UNKNOWN'), 0);
-    },
-  );
+  it('migrate-dirty-ring: strace misreads the exits (see the fixtures README); the kernel is the observer to trust', async () => {
+    const { report } = await statsOf('migrate-dirty-ring');
+    assert.equal(count(report, 'KVM_EXIT_IO'), kernel('migrate-dirty-ring', 'KVM_EXIT_IO'));
+    assert.equal(count(report, 'KVM_EXIT_UNKNOWN'), 0);
+  });
 
   it('on every new recording the stats count exactly what the replayed state counts', async () => {
     for (const name of ['q35-virtio-split', 'migrate-dirty-ring']) {
