@@ -7,7 +7,7 @@
 // kvm_prepare_memory_fault_exit(gpa, PAGE_SIZE, RWX) and KVM_RUN returns -1/EFAULT with
 // exit_reason KVM_EXIT_MEMORY_FAULT. Never merged (Sean, 2024-04-09: "skipped all
 // KVM_CAP_EXIT_ON_MISSING ... hold off until we see the KVM userfault stuff").
-import { definePolicy, guestMemoryAt, hex, increment, reducerOf, toBig, vcpuOf, withVcpu, writable } from 'hvreplay';
+import { definePolicy, guestMemoryAt, hex, reducerOf, toBig, vcpuOf, withVcpu, writable } from 'hvreplay';
 
 const KVM_MEM_READONLY = 1 << 1;
 const KVM_MEM_EXIT_ON_MISSING = 1 << 3; // include/uapi/linux/kvm.h in patch 06/14
@@ -35,14 +35,12 @@ function guestAccess(state, event, ctx) {
     kind: 'log',
     message: `slot ${hit.slot.slot} has KVM_MEM_EXIT_ON_MISSING: no fault-in of ${hit.page}, KVM_RUN returns -EFAULT with KVM_EXIT_MEMORY_FAULT`,
   });
-  // KVM_EXIT_MEMORY_FAULT comes with -1/EFAULT (api.rst); the core KVM_RUN reducer reports a pending
-  // errno *or* an exit, so the exit is recorded on the vCPU here and KVM_RUN reports the errno.
+  // KVM_EXIT_MEMORY_FAULT comes with -1/EFAULT (api.rst): the next KVM_RUN reports both.
   return withVcpu(state, ref.vm.id, {
     ...ref.vcpu,
     pendingErrno: 'EFAULT',
-    lastExit: 'KVM_EXIT_MEMORY_FAULT',
-    lastExitDetail: detail,
-    exitCounts: increment(ref.vcpu.exitCounts, 'KVM_EXIT_MEMORY_FAULT'),
+    pendingExit: 'KVM_EXIT_MEMORY_FAULT',
+    pendingExitDetail: detail,
   });
 }
 

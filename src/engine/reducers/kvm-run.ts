@@ -24,13 +24,15 @@ function kvmRun(state: MachineState, event: EventOf<'ioctl:KVM_RUN'>, ctx: Reduc
   let next = runningOn(vcpu, event.tid, state.now);
   const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
   next = rest;
-  // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an errno.
-  if (errno) {
+  // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an
+  // errno; alone, or with the one exit that comes with -1 (KVM_EXIT_MEMORY_FAULT: "unique among all
+  // KVM exit reasons in that it accompanies a return code of '-1', not '0'", api.rst).
+  if (errno && !predicted) {
     ctx.effects.push({ kind: 'result', errno });
     return withVcpu(state, vm.id, { ...next, inGuest: false });
   }
   if (predicted) {
-    ctx.effects.push({ kind: 'result', ret: 0 });
+    ctx.effects.push(errno ? { kind: 'result', errno } : { kind: 'result', ret: 0 });
     ctx.effects.push({ kind: 'exit', vm: vm.id, vcpu: vcpu.id, reason: predicted, ...(detail ? { detail } : {}) });
   }
   const observed = event.result?.exit;
