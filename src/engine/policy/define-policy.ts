@@ -91,8 +91,9 @@ function variantSpec<P>(spec: Common, params: P) {
   };
 }
 
-/** A variant's hooks replace its base's, except capabilities, which are merged answer by answer. */
+/** A variant's hooks replace its base's, except capabilities and KVM_ENABLE_CAP rules, which are merged capability by capability. */
 function mergeHooks(base: AreaHooks, own: AreaHooks): AreaHooks {
   const capabilities = base.capabilities || own.capabilities ? { ...base.capabilities, ...own.capabilities } : undefined;
-  return { ...base, ...own, ...(capabilities ? { capabilities } : {}) };
+  const enableCap = base.enableCap || own.enableCap ? { ...base.enableCap, ...own.enableCap } : undefined;
+  return { ...base, ...own, ...(capabilities ? { capabilities } : {}), ...(enableCap ? { enableCap } : {}) };
 }
