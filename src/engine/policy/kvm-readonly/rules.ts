@@ -7,14 +7,12 @@ import { crashVm, guestMemoryAt, writable } from '../../kvm/guest-memory.js';
 import { vcpuOf } from '../../lookup.js';
 import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
 import { withProcess, withVcpu } from '../../update.js';
+import { emulationFailure } from './emulation-failure.js';
 import type { ReadonlyParams } from './params.js';
 
 // The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyParams.
-// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?} (scenarios) and ftrace's
+// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?, cpl?, nested?} (scenarios) and ftrace's
 // `kvm_mmio` {type, len, gpa, val}; the pages the host reclaimed are the core's (`fault: host_reclaim`).
-
-/** KVM_INTERNAL_ERROR_EMULATION (include/uapi/linux/kvm.h). */
-const KVM_INTERNAL_ERROR_EMULATION = 1;
 
 export function guestAccess(
   policy: ReadonlyParams,
@@ -45,14 +43,8 @@ export function guestAccess(
   }
   if (write && policy.readonlyFlag && hit.slot.flags & KVM_MEM_READONLY) {
     // 4d8b81abc47b: a write to a read-only slot gets KVM_PFN_ERR_RO_FAULT, is emulated and exits as MMIO;
-    // an instruction the emulator cannot decode exits with KVM_INTERNAL_ERROR_EMULATION (seed 004, end).
-    if (event.args.emulatable === false) {
-      return withVcpu(state, vm.id, {
-        ...vcpu,
-        pendingExit: 'KVM_EXIT_INTERNAL_ERROR',
-        pendingExitDetail: { suberror: KVM_INTERNAL_ERROR_EMULATION },
-      });
-    }
+    // an instruction the emulator cannot decode goes to handle_emulation_failure() (seed 004, end).
+    if (event.args.emulatable === false) return emulationFailure(policy, state, vm, vcpu, event, ctx);
     return withVcpu(state, vm.id, {
       ...vcpu,
       pendingExit: 'KVM_EXIT_MMIO',
