@@ -53,9 +53,11 @@ export function rangesOverlap(a: ReleaseRange, b: ReleaseRange): boolean {
   return compareKeys(lowerKey(a), upperKey(b)) <= 0 && compareKeys(lowerKey(b), upperKey(a)) <= 0;
 }
 
-/** `4.12-4.14.198`, `6.12 and later`, `up to 3.5`, or one release line `3.6`. */
+/** `4.12-4.14.198`, `4.19.147-4.19.y`, `6.12 and later`, `up to 3.5`, or one release line `3.6`. */
 export function formatRange(range: ReleaseRange): string {
   if (range.from !== undefined && range.from === range.to) return range.from;
   if (range.from === undefined) return range.to === undefined ? 'every release' : `up to ${range.to}`;
-  return range.to === undefined ? `${range.from} and later` : `${range.from}-${range.to}`;
+  if (range.to === undefined) return `${range.from} and later`;
+  // The rest of one stable series: 4.19.147-4.19.y.
+  return range.from.startsWith(`${range.to}.`) ? `${range.from}-${range.to}.y` : `${range.from}-${range.to}`;
 }

@@ -36,6 +36,7 @@ test('ranges overlap when they share one release, not when one ends where the ne
   assert.equal(formatRange({ from: '3.6', to: '3.6' }), '3.6');
   assert.equal(formatRange({ from: '6.12' }), '6.12 and later');
   assert.equal(formatRange({ to: '3.5' }), 'up to 3.5');
+  assert.equal(formatRange({ from: '4.19.147', to: '4.19' }), '4.19.147-4.19.y');
 });
 
 test('a release must be a number: -rc and distribution suffixes are refused with the way to write it', () => {
