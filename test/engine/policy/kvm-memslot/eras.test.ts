@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  applyChange,
-  setUserMemoryRegion,
-  type HostLimits,
-  type MemoryRegionRequest,
-} from '../../../../src/engine/policy/kvm-memslot/rules.js';
+import { applyChange, setUserMemoryRegion, type MemoryRegionRequest } from '../../../../src/engine/policy/kvm-memslot/rules.js';
+import { host, RAM, req, ROM } from './slots.js';
 import { kvmMemslotArea } from '../../../../src/engine/policy/kvm-memslot/index.js';
 import type { Memslot } from '../../../../src/model/state.js';
 
@@ -16,17 +12,6 @@ const params = (variant: string) => kvmMemslotArea.policies.find((p) => p.varian
 const LOG_DIRTY = 1;
 const READONLY = 2;
 const VALID = LOG_DIRTY | READONLY;
-const host = (userEnd: HostLimits['userEnd'] = { max: (1n << 47n) - 4096n }): HostLimits => ({ addressSpaces: 2, userEnd, x86: true });
-const RAM: Memslot = { slot: 0, flags: 0, guestPhysAddr: '0x0', memorySize: 0x10000, userspaceAddr: '0x7f0000000000' };
-const ROM: Memslot = { slot: 1, flags: READONLY, guestPhysAddr: '0xfffc0000', memorySize: 0x40000, userspaceAddr: '0x7f0000100000' };
-const req = (r: Partial<MemoryRegionRequest>): MemoryRegionRequest => ({
-  slot: 2,
-  flags: 0,
-  guestPhysAddr: 0x100000n,
-  memorySize: 0x1000n,
-  userspaceAddr: 0x7f0000200000n,
-  ...r,
-});
 const outcome = (variant: string, given: Memslot[], when: MemoryRegionRequest, limits = host()) => {
   const o = setUserMemoryRegion(given, when, params(variant), VALID, limits);
   return 'errno' in o ? o.errno : 'unchanged' in o ? 'unchanged' : 'unmodelled' in o ? 'unmodelled' : o.change;
@@ -101,7 +86,7 @@ describe('access_ok() per release (x86-64)', () => {
   const hole = req({ userspaceAddr: 0x800000000000n, memorySize: 0x1000n });
   const limits = (variant: string) => {
     const accessOk = params(variant).accessOk;
-    return host(accessOk === 'sign-bit' ? { max: (1n << 63n) - 1n } : { max: (1n << 47n) - 4096n });
+    return host(2, accessOk === 'sign-bit' ? { max: (1n << 63n) - 1n } : { max: (1n << 47n) - 4096n });
   };
   it('6.4-6.11.0 accept a range ending in the non-canonical hole; up to 6.3 and from 6.12 (and 6.11.11) it is EINVAL', () => {
     assert.equal(outcome('linux-5.12', [], hole, limits('linux-5.12')), 'EINVAL');
@@ -111,6 +96,6 @@ describe('access_ok() per release (x86-64)', () => {
     assert.equal(outcome('linux', [], hole, limits('linux')), 'EINVAL');
   });
   it('with the paging depth unknown, a range between 2^47 and 2^56 is not predicted', () => {
-    assert.equal(outcome('linux', [], hole, host({ between: [(1n << 47n) - 4096n, (1n << 56n) - 4096n] })), 'unmodelled');
+    assert.equal(outcome('linux', [], hole, host(2, { between: [(1n << 47n) - 4096n, (1n << 56n) - 4096n] })), 'unmodelled');
   });
 });

@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  applyChange,
-  setUserMemoryRegion,
-  type HostLimits,
-  type MemoryRegionRequest,
-} from '../../../../src/engine/policy/kvm-memslot/rules.js';
+import { applyChange, setUserMemoryRegion, type MemoryRegionRequest } from '../../../../src/engine/policy/kvm-memslot/rules.js';
+import { host, RAM, req, ROM } from './slots.js';
 import { kvmMemslotArea } from '../../../../src/engine/policy/kvm-memslot/index.js';
 import type { Memslot } from '../../../../src/model/state.js';
 import { KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY } from '../../../../src/model/kvm-abi.js';
 
 const memslotLinux = kvmMemslotArea.policies.find((p) => p.variant === 'linux')!.params;
-/** A 4-level-paging x86 host; `addressSpaces` as the row says. */
-const host = (addressSpaces: number | 'unknown' = 2): HostLimits => ({ addressSpaces, userEnd: { max: (1n << 47n) - 4096n }, x86: true });
 
 /** The flags check_memory_region_flags() accepts under the default kvm-readonly/memslot-flag. */
 const VALID_FLAGS = KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY;
 
 // Every rule of today's kvm_set_memory_region() (virt/kvm/kvm_main.c, 6.18.2) and api.rst 4.35, one row each.
-
-const RAM: Memslot = { slot: 0, flags: 0, guestPhysAddr: '0x0', memorySize: 0x10000, userspaceAddr: '0x7f0000000000' };
-const ROM: Memslot = { slot: 1, flags: 2, guestPhysAddr: '0xfffc0000', memorySize: 0x40000, userspaceAddr: '0x7f0000100000' };
-const req = (r: Partial<MemoryRegionRequest>): MemoryRegionRequest => ({
-  slot: 2,
-  flags: 0,
-  guestPhysAddr: 0x100000n,
-  memorySize: 0x1000n,
-  userspaceAddr: 0x7f0000200000n,
-  ...r,
-});
 
 const rows: {
   rule: string;

@@ -1,27 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { given, type Ev } from '../given.js';
+import { romVm } from './rom-vm.js';
 
 // handle_emulation_failure() (arch/x86/kvm/x86.c) for a write into a KVM_MEM_READONLY slot that the
 // emulator cannot decode, in its three eras: any CPL (3.7-3.17), CPL 0 (3.18-5.13), and
 // KVM_CAP_EXIT_ON_EMULATION_FAILURE (5.14+).
 
-const setup: Ev[] = [
-  { kind: 'syscall', name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } },
-  { kind: 'ioctl', name: 'KVM_CREATE_VM', args: { fd: 3, type: 0 }, result: { ret: 4 } },
-  {
-    kind: 'syscall',
-    name: 'mmap',
-    args: { addr: null, length: 4096, prot: 'PROT_READ', flags: 'MAP_PRIVATE' },
-    result: { ret: 0x7f0000000000 },
-  },
-  {
-    kind: 'ioctl',
-    name: 'KVM_SET_USER_MEMORY_REGION',
-    args: { fd: 4, slot: 1, flags: 2, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7f0000000000 },
-  },
-  { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } },
-];
+const setup = romVm(2);
 const write = (extra: Record<string, unknown>): Ev => ({
   kind: 'fault',
   name: 'guest_access',
