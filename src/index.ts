@@ -38,6 +38,9 @@ export type {
   AreaHooks,
   Arch,
   CapabilityAnswer,
+  EnableCapAnswer,
+  EnableCapDecision,
+  EnableCapRequest,
   EventReducer,
   EventReducers,
   NewMmCause,
@@ -45,9 +48,14 @@ export type {
   Policy,
   PolicyOrigin,
   PolicySource,
+  ReleaseGap,
+  ReleaseRange,
   Releases,
+  ReleaseSystem,
   VmCreateDecision,
 } from './engine/policy/define.js';
+export { releaseChoices, type AreaChoice, type Release } from './engine/policy/release/resolve.js';
+export { choosePolicyIds, type PolicyChoice } from './query/policy-choice.js';
 export type { ReduceContext } from './engine/context.js';
 export { PolicySet } from './engine/policy/policy-set.js';
 export { allPolicies, defaultPolicies, findPolicy, resolvePolicies } from './engine/policy/registry.js';
