@@ -57,7 +57,7 @@ export function guestAccess(
       ctx,
       vm.id,
       vcpu.id,
-      `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+      `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives ${faultPfn(policy)}`,
     );
   }
   if (write && !writable(hit.vma)) {
@@ -67,7 +67,7 @@ export function guestAccess(
       ctx,
       vm.id,
       vcpu.id,
-      `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+      `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives ${faultPfn(policy)}`,
     );
   }
   const reclaimed = hit.process?.reclaimed ?? [];
@@ -79,13 +79,18 @@ export function guestAccess(
         ctx,
         vm.id,
         vcpu.id,
-        `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: KVM_PFN_ERR_FAULT`,
+        `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: ${faultPfn(policy)}`,
       );
     }
     // The fault brings the page back in (async page fault, or a sleeping get_user_pages()).
     return withProcess(state, { ...hit.process, reclaimed: reclaimed.filter((p) => p !== hit.page) });
   }
   return state;
+}
+
+/** What hva_to_pfn() returns for a pfn it cannot get: `get_fault_pfn()` in 3.6, KVM_PFN_ERR_FAULT from the 3.7 series on. */
+function faultPfn(policy: ReadonlyParams): string {
+  return policy.readonlyFlag ? 'KVM_PFN_ERR_FAULT' : 'get_fault_pfn()';
 }
 
 function die(state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number, reason: string): MachineState {
