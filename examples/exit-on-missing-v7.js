@@ -7,16 +7,15 @@
 // kvm_prepare_memory_fault_exit(gpa, PAGE_SIZE, RWX) and KVM_RUN returns -1/EFAULT with
 // exit_reason KVM_EXIT_MEMORY_FAULT. Never merged (Sean, 2024-04-09: "skipped all
 // KVM_CAP_EXIT_ON_MISSING ... hold off until we see the KVM userfault stuff").
-import { definePolicy, guestMemoryAt, hex, reducerOf, toBig, vcpuOf, withVcpu, writable } from 'hvreplay';
+import { definePolicy, guestMemoryAt, hex, toBig, vcpuOf, withVcpu, writable } from 'hvreplay';
 
 const KVM_MEM_READONLY = 1 << 1;
 const KVM_MEM_EXIT_ON_MISSING = 1 << 3; // include/uapi/linux/kvm.h in patch 06/14
 const KVM_MEMORY_EXIT_FLAG_READ = 1,
   KVM_MEMORY_EXIT_FLAG_WRITE = 2; // patch 05/14 (EXEC = 4)
-const upstream = reducerOf('kvm-readonly/memslot-flag', 'fault:guest_access');
 
-/** @type {import('hvreplay').EventReducer<'fault:guest_access'>} */
-function guestAccess(state, event, ctx) {
+/** @type {import('hvreplay').VariantReducer<'fault:guest_access'>} */
+function guestAccess(state, event, ctx, upstream) {
   const ref = vcpuOf(state, event);
   const gpa = toBig(event.args.gpa);
   if (!ref || gpa === undefined || ref.vm.status === 'crashed') return upstream(state, event, ctx);

@@ -33,11 +33,22 @@ export { hex, toBig } from './model/address.js';
 export { z } from 'zod';
 
 // Writing a policy: definePolicy, the hooks and reducers it may declare, and the helpers the built-in areas use.
-export { definePolicy, reducerOf, type AreaParamsMap, type NewArea, type VariantOf } from './engine/policy/define-policy.js';
+export {
+  definePolicy,
+  reducerOf,
+  type AreaParamsMap,
+  type NewArea,
+  type VariantOf,
+  type VariantReducer,
+  type VariantReducers,
+} from './engine/policy/define-policy.js';
 export type {
   AreaHooks,
   Arch,
   CapabilityAnswer,
+  EnableCapAnswer,
+  EnableCapDecision,
+  EnableCapRequest,
   EventReducer,
   EventReducers,
   NewMmCause,
@@ -45,9 +56,14 @@ export type {
   Policy,
   PolicyOrigin,
   PolicySource,
+  ReleaseGap,
+  ReleaseRange,
   Releases,
+  ReleaseSystem,
   VmCreateDecision,
 } from './engine/policy/define.js';
+export { releaseChoices, type AreaChoice, type Release } from './engine/policy/release/resolve.js';
+export { choosePolicyIds, type PolicyChoice } from './query/policy-choice.js';
 export type { ReduceContext } from './engine/context.js';
 export { PolicySet } from './engine/policy/policy-set.js';
 export { allPolicies, defaultPolicies, findPolicy, resolvePolicies } from './engine/policy/registry.js';

@@ -9,6 +9,9 @@ export interface GlobalArgs {
 
 export interface PolicyArgs {
   policy?: string[];
+  /** Linux releases (src/cli/policy-args.ts): one for the run, or two for diff's sides. */
+  kernel?: string[];
+  xen?: string[];
 }
 
 export function withTrace<T>(yargs: Argv<T>) {
@@ -20,11 +23,18 @@ export function withTrace<T>(yargs: Argv<T>) {
 }
 
 export function withPolicies<T>(yargs: Argv<T>) {
-  return yargs.option('policy', {
-    type: 'string',
-    array: true,
-    describe: 'AREA/VARIANT; repeat for several areas (see `hvreplay policies`)',
-  });
+  return yargs
+    .option('policy', {
+      type: 'string',
+      array: true,
+      describe: 'AREA/VARIANT; repeat for several areas (see `hvreplay policies`)',
+    })
+    .option('kernel', {
+      type: 'string',
+      array: true,
+      describe: "a Linux release (6.12, 4.19.200): each area it decides runs that release's variant",
+    })
+    .option('xen', { type: 'string', array: true, describe: "a Xen release (4.17): each area it decides runs that release's variant" });
 }
 
 /** An event position: a non-negative integer, refused with the option's name otherwise. */

@@ -4,7 +4,8 @@ import { importScenario, isScenarioPath } from '../importers/import.js';
 import { dbPath, openStore, storeFailure } from '../store/open.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { getTrace, type TraceRecord } from '../store/traces.js';
-import type { GlobalArgs } from './options.js';
+import type { GlobalArgs, PolicyArgs } from './options.js';
+import { policyIds } from './policy-args.js';
 
 // What most command handlers start with: the store, the trace they were given, the policies.
 
@@ -38,6 +39,7 @@ export function openTrace(db: SqlDatabase, ref: string): TraceRecord {
   return getTrace(db, ref);
 }
 
-export function policiesFrom(args: { policy?: string[] }): PolicySet {
-  return resolvePolicies(args.policy ?? []);
+/** The run's policies from --policy, --kernel and --xen (src/cli/policy-args.ts). */
+export function policiesFrom(args: PolicyArgs): PolicySet {
+  return resolvePolicies(policyIds(args));
 }

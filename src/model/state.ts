@@ -37,6 +37,8 @@ export interface Process {
   fds: Record<string, FdTarget>;
   /** Page-aligned host addresses whose pages the host reclaimed (swapped out) and no fault brought back. */
   reclaimed?: string[];
+  /** Tids of its other live threads, where the trace shows them made (clone with CLONE_VM) or gone (their exit). */
+  threads?: number[];
   /** The executable the last execve ran. */
   exe?: { path: string };
   exited?: { code?: number; signal?: string };

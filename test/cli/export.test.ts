@@ -87,8 +87,8 @@ describe('hvreplay export', () => {
     const run = hvreplay(db, [
       'export',
       scenario,
-      '--policy',
-      'kvm-readonly/prot-read',
+      '--kernel',
+      '3.6',
       '--bisect',
       'state.vms[0].status == "crashed"',
       '--diff-policy',
@@ -98,11 +98,19 @@ describe('hvreplay export', () => {
     ]);
     assert.equal(run.status, 0, run.stderr);
     const bisect = JSON.parse(
-      hvreplay(db, ['bisect', scenario, '--policy', 'kvm-readonly/prot-read', '--when', 'state.vms[0].status == "crashed"', '--json'])
-        .stdout,
+      hvreplay(db, ['bisect', scenario, '--kernel', '3.6', '--when', 'state.vms[0].status == "crashed"', '--json']).stdout,
     ) as { seq: number };
     const diff = JSON.parse(
-      hvreplay(db, ['diff', scenario, '--a', 'kvm-readonly/prot-read', '--b', 'kvm-readonly/memslot-flag', '--json']).stdout,
+      hvreplay(db, [
+        'diff',
+        scenario,
+        '--a',
+        'kvm-memslot/linux-3.6',
+        'kvm-readonly/prot-read',
+        '--b',
+        'kvm-readonly/memslot-flag',
+        '--json',
+      ]).stdout,
     ) as { divergentEvents: number };
     const { events } = decodePerfetto(out);
     const instants = events.filter((e) => e.type === 3);

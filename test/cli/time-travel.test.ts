@@ -14,17 +14,30 @@ describe('diff, bisect and state through the CLI', () => {
   const dir = tempDir();
   const db = join(dir, 'tt.db');
 
-  it('diff of the two Xen runstate policies exits 1 at the first deschedule in guest user mode', () => {
-    const run = hvreplay(db, ['diff', XEN, '--policy', 'xen-runstate/va-at-switch', '--policy', 'xen-runstate/va-at-register', '--json']);
+  it('diff of the two Xen runstate policies exits 1 at the first update: upstream stores the flag in 1 byte, the Arm patch in 8', () => {
+    const run = hvreplay(db, [
+      'diff',
+      XEN,
+      '--policy',
+      'xen-runstate/va-at-switch',
+      '--policy',
+      'xen-runstate/va-at-register',
+      '--json',
+      '--all',
+    ]);
     assert.equal(run.status, 1, run.stderr);
     const report = JSON.parse(run.stdout);
-    assert.equal(report.first.event.label, 'deschedule-in-user');
+    assert.equal(report.first.event.label, 'deschedule-in-kernel');
+    const flag = (e: { kind: string; what?: string }) => e.kind === 'guest_write' && e.what === 'state_entry_time |= XEN_RUNSTATE_UPDATE';
+    assert.equal(report.first.effects.onlyA.find(flag).bytes, 1);
+    assert.equal(report.first.effects.onlyB.find(flag).bytes, 8);
+    const user = report.divergences.find((d: { event: { label?: string } }) => d.event.label === 'deschedule-in-user');
     assert.ok(
-      report.first.effects.onlyA.some(
+      user.effects.onlyA.some(
         (e: { kind: string; message?: string }) => e.kind === 'log' && /Failed to walk page-table va/.test(e.message ?? ''),
       ),
     );
-    assert.ok(report.first.effects.onlyB.some((e: { kind: string }) => e.kind === 'guest_write'));
+    assert.ok(user.effects.onlyB.some((e: { kind: string }) => e.kind === 'guest_write'));
   });
 
   it('diff of a policy against itself exits 0', () => {
@@ -36,8 +49,8 @@ describe('diff, bisect and state through the CLI', () => {
     assert.equal(hvreplay(db, ['diff', XEN, '--policy', 'xen-runstate/nope', '--policy', 'xen-runstate/va-at-switch']).status, 2);
   });
 
-  it('bisect --when finds the event where the VM dies under kvm-readonly/prot-read', () => {
-    const run = hvreplay(db, ['bisect', ROM, '--policy', 'kvm-readonly/prot-read', '--when', 'state.vms[0].status == "crashed"']);
+  it('bisect --when finds the event where the VM dies under Linux 3.6', () => {
+    const run = hvreplay(db, ['bisect', ROM, '--kernel', '3.6', '--when', 'state.vms[0].status == "crashed"']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /first bad event: @9 /);
     assert.match(run.stdout, /=> 9 .*# read-swapped-rom/);
@@ -52,7 +65,7 @@ describe('diff, bisect and state through the CLI', () => {
       '#!/bin/sh\n# $HVREPLAY_SEQ is the position; the state arrives as JSON on stdin\ntest -n "$HVREPLAY_SEQ" || exit 200\ngrep -q \'"status":"crashed"\' && exit 1 || exit 0\n',
     );
     chmodSync(script, 0o755);
-    const run = hvreplay(db, ['bisect', ROM, '--policy', 'kvm-readonly/prot-read', '--run', script]);
+    const run = hvreplay(db, ['bisect', ROM, '--kernel', '3.6', '--run', script]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /first bad event: @9 /);
   });
@@ -70,7 +83,10 @@ describe('diff, bisect and state through the CLI', () => {
   });
 
   it('state --at seeks to the same state as a full replay shows', () => {
-    const seek = JSON.parse(hvreplay(db, ['state', ROM, '--at', '12', '--policy', 'kvm-readonly/prot-read', '--json']).stdout);
+    const seek = JSON.parse(
+      hvreplay(db, ['state', ROM, '--at', '12', '--policy', 'kvm-readonly/prot-read', '--policy', 'kvm-memslot/linux-3.6', '--json'])
+        .stdout,
+    );
     assert.equal(seek.state.vms[0].status, 'crashed');
     assert.equal(seek.state.vms[0].crash.seq, 9);
   });

@@ -14,6 +14,7 @@ export const debugCommand = defineCommand({
   handler: async (args) => {
     const { createInterface } = await import('node:readline');
     const { withStoreAsync, openTrace } = await import('../session.js');
+    const { policyIds } = await import('../policy-args.js');
     const { DebugSession } = await import('../debug/session.js');
     const { runInteractive, runScript } = await import('../debug/repl.js');
     const notice = (line: string): void => {
@@ -21,7 +22,7 @@ export const debugCommand = defineCommand({
     };
     await withStoreAsync(args, async (db) => {
       const trace = openTrace(db, args.trace);
-      const session = new DebugSession(db, trace, args.policy ?? [], args.at, notice);
+      const session = new DebugSession(db, trace, policyIds(args), args.at, notice);
       let status: number;
       if (args.commands !== undefined || !process.stdin.isTTY) {
         const input = args.commands !== undefined ? openCommands(args.commands) : process.stdin;

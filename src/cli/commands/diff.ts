@@ -3,22 +3,10 @@ import { withPolicies, withTrace } from '../options.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { emit } from '../present/output.js';
 
-/** The two sides of a policy diff: `--a ... --b ...`, or exactly two `--policy`, one per side. */
-function sides(args: { policy?: string[] | undefined; a?: string[] | undefined; b?: string[] | undefined }): [string[], string[]] {
-  if (args.a || args.b) {
-    if (args.policy?.length) throw new CliError('give the sides either as two --policy or as --a ... --b ..., not both');
-    return [args.a ?? [], args.b ?? []];
-  }
-  if (args.policy?.length !== 2)
-    throw new CliError(
-      `diff of one trace needs two policies, one per side: --policy A --policy B (got ${args.policy?.length ?? 0}); or name a second trace`,
-    );
-  return [[args.policy[0]!], [args.policy[1]!]];
-}
-
 export const diffCommand = defineCommand({
   command: 'diff <trace> [other]',
-  describe: 'Where two policies part on one trace (--policy A --policy B), or how two recordings differ (TRACE OTHER)',
+  describe:
+    'Where two policies part on one trace (--policy A --policy B, or two releases: --kernel 3.6 --kernel 6.12), or how two recordings differ (TRACE OTHER)',
   builder: (y) =>
     withPolicies(withTrace(y))
       .positional('other', { type: 'string', describe: 'a second trace: compare the two recordings event by event' })
@@ -27,7 +15,8 @@ export const diffCommand = defineCommand({
       .option('all', { type: 'boolean', describe: 'list every divergence (or every hunk), not only the first' })
       .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.'),
   handler: async (args) => {
-    const { withStore, openTrace } = await import('../session.js');
+    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { policySides } = await import('../policy-args.js');
     const { resolvePolicies } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
     const { diffStoredTraces, diffTracePolicies } = await import('../../query/diff-stored.js');
@@ -38,7 +27,7 @@ export const diffCommand = defineCommand({
       if (args.other !== undefined) {
         if (args.a || args.b) throw new CliError('--a/--b compare policies on one trace; with two traces use --policy for both');
         const other = openTrace(db, args.other);
-        const policies = resolvePolicies(args.policy ?? []);
+        const policies = policiesFrom(args);
         const hunks: unknown[] = [];
         const report = diffStoredTraces(db, trace, other, policies, (h) => {
           if (streaming) process.stdout.write(text.hunkText(h) + '\n\n');
@@ -49,7 +38,7 @@ export const diffCommand = defineCommand({
         return report.hunks > 0 || report.finalState.length > 0;
       }
 
-      const [idsA, idsB] = sides(args);
+      const [idsA, idsB] = policySides(args);
       const a = resolvePolicies(idsA);
       const b = resolvePolicies(idsB);
       const all: unknown[] = [];

@@ -28,7 +28,7 @@ export interface StopPoint {
   test: (before: MachineState, step: ReplayStep) => string | undefined;
 }
 
-export const EFFECT_KINDS: readonly EffectKind[] = ['result', 'exit', 'crash', 'memslot', 'log', 'guest_write', 'unmodelled'];
+export const EFFECT_KINDS: readonly EffectKind[] = ['result', 'exit', 'crash', 'memslot', 'log', 'guest_write', 'exception', 'unmodelled'];
 
 /** Event kinds that `break KIND NAME` takes; `exit` is the exit-reason form below, not the event kind. */
 export const EVENT_BREAK_KINDS = EVENT_KINDS.filter((k) => k !== 'exit');

@@ -26,6 +26,9 @@ const FORMATS: Record<string, (a: Args, e: TraceEvent) => string> = {
     `func ${x(a.func)}${a.idx !== undefined ? ` idx ${x(a.idx)}` : ''} rax ${x(a.rax)} rbx ${x(a.rbx)} rcx ${x(a.rcx)} rdx ${x(a.rdx)}` +
     (a.found !== undefined ? `, cpuid entry ${a.found ? 'found' : 'not found'}` : ''),
   kvm_set_irq: (a) => `gsi ${a.gsi} level ${a.level} source ${a.source}`,
+  kvm_dirty_ring_push: (a) =>
+    `ring ${a.ring}: dirty 0x${x(a.dirty)} reset 0x${x(a.reset)} slot ${a.slot} offset 0x${x(a.offset)} (used ${Number(a.dirty) - Number(a.reset)})`,
+  kvm_dirty_ring_reset: (a) => `ring ${a.ring}: dirty 0x${x(a.dirty)} reset 0x${x(a.reset)} (used ${Number(a.dirty) - Number(a.reset)})`,
   sched_switch: (a) =>
     `prev_comm=${a.prev_comm} prev_pid=${a.prev_pid} prev_prio=${a.prev_prio} prev_state=${a.prev_state} ==> next_comm=${a.next_comm} next_pid=${a.next_pid} next_prio=${a.next_prio}`,
   tracing_mark_write: (a) => String(a.text),

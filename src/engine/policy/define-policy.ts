@@ -1,6 +1,8 @@
 import { PolicyError } from '../../errors.js';
 import type { EventShape } from '../../model/events/index.js';
-import type { EventKey } from '../../model/event.js';
+import type { EventKey, EventOf, TraceEvent } from '../../model/event.js';
+import type { MachineState } from '../../model/state.js';
+import type { ReduceContext } from '../context.js';
 import {
   buildPolicy,
   type AreaHooks,
@@ -29,9 +31,20 @@ interface Common {
   /** The patch, commit or thread it models: a list archive URL or subject, say. */
   sources: readonly PolicySource[];
   releases?: Releases;
-  reducers?: EventReducers;
   hooks?: AreaHooks;
 }
+
+/**
+ * A variant's reducers: each gets, after the usual three arguments, the reducer its base variant has
+ * for the same event (built with the variant's parameters), to hand on the cases it does not change.
+ */
+export type VariantReducer<K extends EventKey> = (
+  state: MachineState,
+  event: EventOf<K>,
+  ctx: ReduceContext,
+  inherited: EventReducer<K>,
+) => MachineState;
+export type VariantReducers = { [K in EventKey]?: VariantReducer<K> };
 
 /** A variant of a built-in area. */
 export type VariantOf<A extends keyof AreaParamsMap> = Common & {
@@ -39,11 +52,13 @@ export type VariantOf<A extends keyof AreaParamsMap> = Common & {
   /** The built-in variant it starts from (default: the area's default variant). */
   base?: string;
   params?: Partial<AreaParamsMap[A]>;
+  reducers?: VariantReducers;
 };
 
 /** An area no built-in policy covers, with its own events. */
 export type NewArea = Common & {
   area: string;
+  reducers?: EventReducers;
   arches: readonly Arch[] | 'all';
   events?: Readonly<Record<string, EventShape>>;
   hostFacts?: EventShape;
@@ -51,7 +66,9 @@ export type NewArea = Common & {
 
 export function definePolicy<A extends keyof AreaParamsMap>(spec: VariantOf<A>): Policy<AreaParamsMap[A]>;
 export function definePolicy(spec: NewArea): Policy;
-export function definePolicy(spec: (Common & { area: string; base?: string; params?: object }) | NewArea): Policy {
+export function definePolicy(
+  spec: (Common & { area: string; base?: string; params?: object; reducers?: VariantReducers }) | NewArea,
+): Policy {
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(spec.variant))
     throw new PolicyError(`variant '${spec.variant}': expected lower-case letters, digits, . and -`);
   const builtin = AREAS.find((a) => a.spec.area === spec.area);
@@ -77,7 +94,10 @@ export function definePolicy(spec: (Common & { area: string; base?: string; para
     ...builtin.spec,
     behaviour: (p) => {
       const inherited = builtin.spec.behaviour(p);
-      return { reducers: { ...inherited.reducers, ...spec.reducers }, hooks: mergeHooks(inherited.hooks ?? {}, spec.hooks ?? {}) };
+      return {
+        reducers: overridden(inherited.reducers ?? {}, (spec.reducers ?? {}) as VariantReducers),
+        hooks: mergeHooks(inherited.hooks ?? {}, spec.hooks ?? {}),
+      };
     },
   };
   return buildPolicy(area, variantSpec(spec, params), { code: true });
@@ -93,10 +113,24 @@ function variantSpec<P>(spec: Common, params: P) {
   };
 }
 
-/** A variant's hooks replace its base's, except capabilities, which are merged answer by answer. */
+type AnyReducer = (state: MachineState, event: TraceEvent, ctx: ReduceContext) => MachineState;
+type AnyOverride = (state: MachineState, event: TraceEvent, ctx: ReduceContext, inherited: AnyReducer) => MachineState;
+
+/** The base's reducers with the variant's in their place, each handed what it replaces (or the unchanged state). */
+function overridden(base: EventReducers, own: VariantReducers): EventReducers {
+  const out: Record<string, AnyReducer> = { ...(base as Record<string, AnyReducer>) };
+  for (const [key, fn] of Object.entries(own as Record<string, AnyOverride>)) {
+    const inherited: AnyReducer = out[key] ?? ((state) => state);
+    out[key] = (state, event, ctx) => fn(state, event, ctx, inherited);
+  }
+  return out as EventReducers;
+}
+
+/** A variant's hooks replace its base's, except capabilities and KVM_ENABLE_CAP rules, which are merged capability by capability. */
 function mergeHooks(base: AreaHooks, own: AreaHooks): AreaHooks {
   const capabilities = base.capabilities || own.capabilities ? { ...base.capabilities, ...own.capabilities } : undefined;
-  return { ...base, ...own, ...(capabilities ? { capabilities } : {}) };
+  const enableCap = base.enableCap || own.enableCap ? { ...base.enableCap, ...own.enableCap } : undefined;
+  return { ...base, ...own, ...(capabilities ? { capabilities } : {}), ...(enableCap ? { enableCap } : {}) };
 }
 
 /** The reducer a policy has for `key`: for a variant that handles some cases itself and hands the rest on. */

@@ -1,6 +1,6 @@
 import type { EventShape } from '../../model/events/index.js';
 import type { EventKey, EventOf } from '../../model/event.js';
-import type { MachineState, Process, Vm } from '../../model/state.js';
+import type { MachineState, Process, Vcpu, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 
 // What a policy area is made of (DESIGN.md, "PolicySet"): the event keys it reduces, the schemas of
@@ -23,8 +23,12 @@ export type EventReducer<K extends EventKey> = (state: MachineState, event: Even
 /** Reducers by event key; each one receives its event with the args its schema declares. */
 export type EventReducers = { [K in EventKey]?: EventReducer<K> };
 
-/** KVM_CREATE_VM's answer: refused with an errno, or accepted with the fields this area adds to the new VM. */
-export type VmCreateDecision = { errno: string; why: string } | { accept: true; why?: string; vm?: Partial<Vm> };
+/**
+ * KVM_CREATE_VM's answer: refused with an errno, or accepted with the fields this area adds to the new
+ * VM and, where creating it changes the calling process (s390_enable_sie() converting its mm), to that.
+ */
+export type VmCreateDecision =
+  { errno: string; why: string } | { accept: true; why?: string; vm?: Partial<Vm>; process?: Partial<Process> };
 
 /** What makes a new mm: execve of a file replaces the caller's, fork copies it. */
 export type NewMmCause = { cause: 'execve'; path: string } | { cause: 'fork' };
@@ -38,14 +42,32 @@ export interface NewMmDecision {
 
 export type CapabilityAnswer = (state: MachineState, vm: Vm | undefined) => number | undefined;
 
+/** What userspace passed in struct kvm_enable_cap, as far as the trace shows it. */
+export interface EnableCapRequest {
+  flags: number;
+  args: readonly bigint[];
+}
+
+/** KVM_ENABLE_CAP on a VM fd: refused with an errno, or accepted with what it changes in the VM. */
+export type EnableCapDecision = { errno: string; why: string } | { accept: true; vm?: Partial<Vm>; why?: string };
+
+export type EnableCapAnswer = (request: EnableCapRequest, state: MachineState, vm: Vm) => EnableCapDecision | undefined;
+
 /** Decision points of the core reducers that an area may own. */
 export interface AreaHooks {
   /** KVM_CHECK_EXTENSION answers, by capability name: undefined means "not predicted here". */
   capabilities?: Readonly<Record<string, CapabilityAnswer>>;
+  /** KVM_ENABLE_CAP on a VM fd, by capability name: undefined means "not predicted here". */
+  enableCap?: Readonly<Record<string, EnableCapAnswer>>;
   /** KVM_CREATE_VM on the area's architectures. */
   vmCreate?(type: number, state: MachineState, process: Process): VmCreateDecision | undefined;
   /** Memslot flag bits this area's kernel accepts, or 'unchecked' for a kernel that stored any flags as given. */
   memslotFlags?: number | 'unchecked';
+  /**
+   * The guest switched between kernel and user mode (`guest: guest_mode`, the core's) on the area's
+   * architectures; `state` has the new mode already. Xen retries a runstate update here for a 64-bit PV guest.
+   */
+  guestMode?(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, ctx: ReduceContext): MachineState;
   /** A new mm made for `caller` (execve, fork) on the area's architectures. */
   newMm?(caller: Process, state: MachineState, how: NewMmCause): NewMmDecision | undefined;
 }
@@ -56,10 +78,27 @@ export interface Behaviour {
   hooks?: AreaHooks;
 }
 
-/** Releases a variant models; `to` absent means "to this day". Filled per policy where the sources say. */
-export interface Releases {
-  linux?: { from?: string; to?: string };
-  xen?: { from?: string; to?: string };
+/** The systems whose releases decide an area: Linux for KVM and the host, Xen for the hypervisor. */
+export const RELEASE_SYSTEMS = ['linux', 'xen'] as const;
+export type ReleaseSystem = (typeof RELEASE_SYSTEMS)[number];
+
+/**
+ * Consecutive releases of one system, both ends included (src/engine/policy/release/version.ts): `from:
+ * '4.19.147'` starts at that stable release, `to: '4.19'` takes every 4.19.y, `to: '4.19.146'` ends at
+ * that one. No `from`: since the first release; no `to`: to this day.
+ */
+export interface ReleaseRange {
+  from?: string;
+  to?: string;
+}
+
+/** The releases a variant models, stable backports included: one range, or several where a backport splits a series. */
+export type Releases = { [S in ReleaseSystem]?: ReleaseRange | readonly ReleaseRange[] };
+
+/** Releases of the area's system that no variant models, and why (the sources were not read there, or disagree). */
+export interface ReleaseGap extends ReleaseRange {
+  system: ReleaseSystem;
+  why: string;
 }
 
 export interface VariantSpec<P> {
@@ -82,6 +121,8 @@ export interface AreaSpec<P> {
   hostFacts?: EventShape;
   behaviour(params: P): Behaviour;
   variants: readonly VariantSpec<P>[];
+  /** Releases between its variants' ranges that none models; a test holds every other release to exactly one variant. */
+  releaseGaps?: readonly ReleaseGap[];
 }
 
 /**

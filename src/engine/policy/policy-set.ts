@@ -1,9 +1,18 @@
 import type { TraceEvent } from '../../model/event.js';
-import type { MachineState, Process, Vm } from '../../model/state.js';
+import type { MachineState, Process, Vcpu, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import { CORE_CLAIMS, CORE_REDUCERS } from '../reducers/core.js';
 import { PolicyError } from '../../errors.js';
-import type { Arch, NewMmCause, NewMmDecision, Policy, VmCreateDecision } from './define.js';
+import type {
+  Arch,
+  EnableCapAnswer,
+  EnableCapDecision,
+  EnableCapRequest,
+  NewMmCause,
+  NewMmDecision,
+  Policy,
+  VmCreateDecision,
+} from './define.js';
 import { guardUserPolicy } from './user-failure.js';
 
 // The policies of one run, one per area, and the routing they declare. Every event key, capability,
@@ -57,8 +66,10 @@ export class PolicySet {
   readonly key: string;
   private readonly routes = new Claims<Handler>();
   private readonly capabilities = new Claims<(state: MachineState, vm: Vm | undefined) => number | undefined>();
+  private readonly enableCaps = new Claims<EnableCapAnswer>();
   private readonly vmCreators = new Claims<(type: number, state: MachineState, process: Process) => VmCreateDecision | undefined>();
   private readonly newMms = new Claims<(caller: Process, state: MachineState, how: NewMmCause) => NewMmDecision | undefined>();
+  private readonly guestModes = new Claims<(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, ctx: ReduceContext) => MachineState>();
   private readonly memslotBits: { bits: number | 'unchecked'; owner: string }[] = [];
 
   constructor(policies: readonly Policy[]) {
@@ -86,8 +97,11 @@ export class PolicySet {
     const hooks = policy.hooks;
     for (const [cap, answer] of Object.entries(hooks.capabilities ?? {}))
       this.capabilities.add('capability', cap, { owner, arches, value: guard(answer) });
+    for (const [cap, answer] of Object.entries(hooks.enableCap ?? {}))
+      this.enableCaps.add('KVM_ENABLE_CAP of', cap, { owner, arches, value: guard(answer) });
     if (hooks.vmCreate) this.vmCreators.add('KVM_CREATE_VM on', 'vmCreate', { owner, arches, value: guard(hooks.vmCreate) });
     if (hooks.newMm) this.newMms.add('a new mm on', 'newMm', { owner, arches, value: guard(hooks.newMm) });
+    if (hooks.guestMode) this.guestModes.add('a guest mode switch on', 'guestMode', { owner, arches, value: guard(hooks.guestMode) });
     if (hooks.memslotFlags !== undefined) {
       const bits = hooks.memslotFlags;
       const clash = this.memslotBits.find((m) => m.bits !== 'unchecked' && bits !== 'unchecked' && (m.bits & bits) !== 0);
@@ -111,11 +125,23 @@ export class PolicySet {
     return { answer: claim.value(state, vm) };
   }
 
+  /** The area that decides KVM_ENABLE_CAP(cap) on a VM; undefined when no area claims the capability. */
+  enableCap(cap: string, request: EnableCapRequest, state: MachineState, vm: Vm): { decision: EnableCapDecision | undefined } | undefined {
+    const claim = this.enableCaps.find(cap, state.host.arch);
+    return claim ? { decision: claim.value(request, state, vm) } : undefined;
+  }
+
   /** The area that decides KVM_CREATE_VM on this architecture; undefined when the core does. */
   vmCreate(type: number, state: MachineState, process: Process): { decision: VmCreateDecision | undefined } | undefined {
     const claim = this.vmCreators.find('vmCreate', state.host.arch);
     if (!claim || claim.owner === CORE) return undefined;
     return { decision: claim.value(type, state, process) };
+  }
+
+  /** What the area that claims guest mode switches on this architecture makes of one; the state as it is otherwise. */
+  guestMode(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, ctx: ReduceContext): MachineState {
+    const claim = this.guestModes.find('guestMode', state.host.arch);
+    return claim ? claim.value(state, ref, ctx) : state;
   }
 
   newMm(caller: Process, state: MachineState, how: NewMmCause): NewMmDecision | undefined {

@@ -5,6 +5,7 @@ import { kvmExit, kvmUserspaceExit } from './exits.js';
 import { runVcpu } from './kvm-run.js';
 import { checkExtension, createVm, getApiVersion } from './kvm-system.js';
 import { createVcpu } from './kvm-vcpu.js';
+import { enableCap } from './enable-cap.js';
 import { execve, forkProcess, hostReclaim, sysctlWrite, taskExit } from './process.js';
 import { kvmEntry, schedSwitch } from './sched.js';
 import { close, dup, eventFd, fcntl, mmap, mprotect, munmap, openFile } from './syscall.js';
@@ -18,6 +19,7 @@ export const CORE_REDUCERS: EventReducers = {
   'ioctl:KVM_CHECK_EXTENSION': checkExtension,
   'ioctl:KVM_CREATE_VCPU': createVcpu,
   'ioctl:KVM_RUN': runVcpu,
+  'ioctl:KVM_ENABLE_CAP': enableCap,
   'syscall:mmap': mmap,
   'syscall:munmap': munmap,
   'syscall:mprotect': mprotect,

@@ -66,6 +66,7 @@ export const createVm = onFd<'ioctl:KVM_CREATE_VM'>(['kvm'], (state, event, ctx,
     ...(decision?.vm ?? {}),
   };
   if (decision?.why) ctx.effects.push({ kind: 'log', message: `KVM_CREATE_VM type ${type}: ${decision.why}` });
-  const next = withProcess(state, { ...process, fds: { ...process.fds, [fd]: { type: 'vm', vm: vm.id } } });
+  const changed = decision && 'process' in decision ? decision.process : undefined;
+  const next = withProcess(state, { ...process, ...changed, fds: { ...process.fds, [fd]: { type: 'vm', vm: vm.id } } });
   return { ...next, vms: [...next.vms, vm] };
 });

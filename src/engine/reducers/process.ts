@@ -25,7 +25,8 @@ export function execve(state: MachineState, event: EventOf<'syscall:execve'>, ct
 
 /**
  * fork(), vfork() and clone() without CLONE_VM make a child with a copy of the parent's mm (dup_mm);
- * the child's pid is the call's result. A clone that shares the mm (CLONE_VM) makes a thread.
+ * the child's pid is the call's result. A clone that shares the mm (CLONE_VM) makes a thread, which the
+ * process lists (s390's old s390_enable_sie() refused a multi-threaded process).
  */
 export function forkProcess(
   state: MachineState,
@@ -34,8 +35,9 @@ export function forkProcess(
 ): MachineState {
   const child = Number(event.result?.ret);
   if (!Number.isInteger(child) || child <= 0) return state;
-  if ('flags' in event.args && event.args.flags?.includes('CLONE_VM')) return state;
   const parent = processOf(state, event);
+  if ('flags' in event.args && event.args.flags?.includes('CLONE_VM'))
+    return withProcess(state, { ...parent, threads: [...(parent.threads ?? []).filter((t) => t !== child), child] });
   const decided = ctx.policies.newMm(parent, state, { cause: 'fork' });
   if (decided?.log) ctx.effects.push({ kind: 'log', message: decided.log });
   return withProcess(state, {
@@ -54,7 +56,11 @@ export function sysctlWrite(state: MachineState, event: EventOf<'syscall:sysctl_
 
 /** A task's exit ends its process when it is the leader (strace's `+++ exited with N +++`). */
 export function taskExit(state: MachineState, event: EventOf<'generic:task_exit'>): MachineState {
-  if (event.tid !== undefined && event.tid !== event.pid) return state;
+  if (event.tid !== undefined && event.tid !== event.pid) {
+    const process = processOf(state, event);
+    if (!process.threads?.includes(event.tid)) return state;
+    return withProcess(state, { ...process, threads: process.threads.filter((t) => t !== event.tid) });
+  }
   const { code, signal } = event.args;
   return withProcess(state, {
     ...processOf(state, event),

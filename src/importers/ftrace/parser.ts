@@ -26,6 +26,8 @@ const DECODERS: Record<string, Decoder> = {
   kvm_msr: p.decodeKvmMsr,
   kvm_cpuid: p.decodeKvmCpuid,
   kvm_set_irq: p.decodeKvmSetIrq,
+  kvm_dirty_ring_push: p.decodeKvmDirtyRingPush,
+  kvm_dirty_ring_reset: p.decodeKvmDirtyRingReset,
   sched_switch: p.decodeSchedSwitch,
 };
 

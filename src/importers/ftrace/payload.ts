@@ -181,6 +181,23 @@ export function decodeKvmSetIrq(p: string): Decoded | undefined {
   return { kind: 'guest', args: { gsi: Number(m[1]), level: Number(m[2]), source: Number(m[3]) } };
 }
 
+// kvm_dirty_ring_push and kvm_dirty_ring_reset, include/trace/events/kvm.h (5.11+):
+//   "ring %d: dirty 0x%x reset 0x%x slot %u offset 0x%llx (used %u)"
+//   "ring %d: dirty 0x%x reset 0x%x (used %u)"
+// The ring is the vCPU's index; used is dirty - reset, so it is not kept.
+const KVM_DIRTY_RING = /^ring (\d+): dirty 0x([0-9a-f]+) reset 0x([0-9a-f]+)(?: slot (\d+) offset 0x([0-9a-f]+))? \(used \d+\)$/;
+
+function dirtyRing(p: string, push: boolean): Decoded | undefined {
+  const m = KVM_DIRTY_RING.exec(p);
+  if (!m || (m[4] !== undefined) !== push) return undefined;
+  const args: Args = { ring: Number(m[1]), dirty: parseInt(m[2]!, 16), reset: parseInt(m[3]!, 16) };
+  if (push) Object.assign(args, { slot: Number(m[4]), offset: hexDigits(m[5]!) });
+  return { kind: 'fault', args };
+}
+
+export const decodeKvmDirtyRingPush = (p: string): Decoded | undefined => dirtyRing(p, true);
+export const decodeKvmDirtyRingReset = (p: string): Decoded | undefined => dirtyRing(p, false);
+
 // sched_switch, include/trace/events/sched.h:
 //   "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d"
 // Comms may contain spaces ("CPU 0/KVM"), so fields are cut at the ` key=` anchors, not at spaces.

@@ -18,6 +18,10 @@ export const HOST_EVENTS = {
     data: z.union([int, z.string()]).optional(),
     /** false: the instruction is one KVM's emulator cannot decode. */
     emulatable: z.boolean().default(true),
+    /** The guest's privilege level (CS.DPL) when it made the access: x86 KVM decides an emulation failure by it since 3.18. */
+    cpl: int.min(0).max(3, { error: 'expected a CPL from 0 to 3' }).optional(),
+    /** The access is a nested (L2) guest's: is_guest_mode(vcpu). */
+    nested: z.boolean().optional(),
   },
   /** The host swapped out [addr, addr + length) of the event's process (kswapd, MADV_PAGEOUT). */
   'fault:host_reclaim': { addr: address, length: int.positive() },

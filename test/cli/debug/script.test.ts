@@ -91,8 +91,8 @@ describe('hvreplay debug, scripted', () => {
     assert.match(run.stdout, /NUM {2}TYPE {8}HITS {2}WHAT\n1 {4}breakpoint {2}3 {5}exit KVM_EXIT_MMIO\n/);
   });
 
-  it('under kvm-readonly/prot-read the VM crashes instead: break effect crash, and no MMIO exit', () => {
-    const run = debugScript(db, ROM, ['break effect crash', 'break exit KVM_EXIT_MMIO', 'c', 'c'], ['--policy', 'kvm-readonly/prot-read']);
+  it('under Linux 3.6 (--kernel 3.6) the VM crashes instead: break effect crash, and no MMIO exit', () => {
+    const run = debugScript(db, ROM, ['break effect crash', 'break exit KVM_EXIT_MMIO', 'c', 'c'], ['--kernel', '3.6']);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(positions(run.stdout), [9, 14]);
     assert.match(run.stdout, /Breakpoint 1 hit: effect \{"kind":"crash","vm":0,"reason":/);
@@ -180,6 +180,7 @@ describe('hvreplay debug, scripted', () => {
     const run = debugScript(db, ROM, [
       'goto 9',
       'print vms[0].status',
+      'policy kvm-memslot/linux-3.6',
       'policy kvm-readonly/prot-read',
       'print vms[0].status',
       'info policies',
@@ -188,7 +189,7 @@ describe('hvreplay debug, scripted', () => {
     assert.equal(run.status, 2);
     assert.match(
       run.stdout,
-      /vms\[0\]\.status = running\nPolicy kvm-readonly\/prot-read for kvm-readonly\.\n@9 .*\nvms\[0\]\.status = crashed\n/,
+      /vms\[0\]\.status = running\nPolicy kvm-memslot\/linux-3\.6 for kvm-memslot\.\n@9 .*\nPolicy kvm-readonly\/prot-read for kvm-readonly\.\n@9 .*\nvms\[0\]\.status = crashed\n/,
     );
     assert.match(run.stdout, /\nkvm-readonly\/prot-read\n/);
     assert.match(run.stdout, /\nerror: unknown policy 'nope\/x'/);

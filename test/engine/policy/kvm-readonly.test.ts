@@ -1,24 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { given, type Ev } from './given.js';
+import { romVm } from './kvm-readonly/rom-vm.js';
 
-// A VMM with one 4 KiB ROM slot at 0x1000 backed by a PROT_READ mapping, and one vCPU.
-const rom = (flags: number): Ev[] => [
-  { kind: 'syscall', name: 'openat', args: { path: '/dev/kvm' }, result: { ret: 3 } },
-  { kind: 'ioctl', name: 'KVM_CREATE_VM', args: { fd: 3, type: 0 }, result: { ret: 4 } },
-  {
-    kind: 'syscall',
-    name: 'mmap',
-    args: { addr: null, length: 4096, prot: 'PROT_READ', flags: 'MAP_PRIVATE' },
-    result: { ret: 0x7f0000000000 },
-  },
-  {
-    kind: 'ioctl',
-    name: 'KVM_SET_USER_MEMORY_REGION',
-    args: { fd: 4, slot: 1, flags, guest_phys_addr: 0x1000, memory_size: 4096, userspace_addr: 0x7f0000000000 },
-  },
-  { kind: 'ioctl', name: 'KVM_CREATE_VCPU', args: { fd: 4, id: 0 }, result: { ret: 5 } },
-];
+const rom = romVm;
 const access = (write: boolean, extra: Record<string, unknown> = {}): Ev => ({
   kind: 'fault',
   name: 'guest_access',
@@ -27,7 +12,8 @@ const access = (write: boolean, extra: Record<string, unknown> = {}): Ev => ({
 });
 const reclaim: Ev = { kind: 'fault', name: 'host_reclaim', args: { addr: 0x7f0000000000, length: 4096 } };
 const run: Ev = { kind: 'ioctl', name: 'KVM_RUN', args: { fd: 5 } };
-const PROT_READ = ['kvm-readonly/prot-read'];
+/** Linux 3.6 as a whole: no KVM_MEM_READONLY, and the memslot rules of 3.6 (no flags check). */
+const PROT_READ = ['kvm-readonly/prot-read', 'kvm-memslot/linux-3.6'];
 const FLAG = ['kvm-readonly/memslot-flag'];
 
 test('given prot-read, when KVM_CHECK_EXTENSION(KVM_CAP_READONLY_MEM), then 0; memslot-flag says 1', () => {
@@ -36,11 +22,17 @@ test('given prot-read, when KVM_CHECK_EXTENSION(KVM_CAP_READONLY_MEM), then 0; m
   assert.deepEqual(given('x86_64', FLAG, [ask]).effects, [{ kind: 'result', ret: 1 }]);
 });
 
-test('given prot-read, when a slot carries flag bits no kernel knows, then they are stored unchecked; memslot-flag says EINVAL', () => {
+test('given Linux 3.6, when a slot carries flag bits no kernel knows, then they are stored unchecked; memslot-flag says EINVAL', () => {
   assert.equal(given('x86_64', PROT_READ, rom(0x80)).states[3]!.vms[0]!.memslots[0]!.flags, 0x80);
   const strict = given('x86_64', FLAG, rom(0x80).slice(0, 4));
   assert.deepEqual(strict.effects[0], { kind: 'result', errno: 'EINVAL' });
   assert.equal(strict.state.vms[0]!.memslots.length, 0);
+});
+
+test("given prot-read with today's memslot rules, when the slot asks for KVM_MEM_READONLY, then EINVAL: not checking flags was 3.6's, not prot-read's", () => {
+  const r = given('x86_64', ['kvm-readonly/prot-read'], rom(2).slice(0, 4));
+  assert.deepEqual(r.effects[0], { kind: 'result', errno: 'EINVAL' });
+  assert.equal(given('x86_64', PROT_READ, rom(2)).state.vms[0]!.memslots[0]!.flags, 2, '3.6 stores the bit it does not know');
 });
 
 test('given a present ROM page, when the guest reads it, then it works under both policies', () => {
@@ -79,11 +71,6 @@ test('given memslot-flag, when the guest writes the read-only slot, then KVM_RUN
   ]);
   assert.equal(r.state.vms[0]!.vcpus[0]!.lastExit, 'KVM_EXIT_MMIO');
   assert.equal(r.state.vms[0]!.vcpus[0]!.pendingExit, undefined);
-});
-
-test('given memslot-flag, when the emulator cannot handle the write, then KVM_EXIT_INTERNAL_ERROR with suberror 1', () => {
-  const r = given('x86_64', FLAG, [...rom(2), access(true, { emulatable: false }), run]);
-  assert.deepEqual(r.effects[1], { kind: 'exit', vm: 0, vcpu: 0, reason: 'KVM_EXIT_INTERNAL_ERROR', detail: { suberror: 1 } });
 });
 
 test('given memslot-flag, when a slot without the flag is backed by a PROT_READ mapping and written, then the VM still dies', () => {

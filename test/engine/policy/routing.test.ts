@@ -57,7 +57,23 @@ test('a capability, a KVM_CREATE_VM decision and memslot flag bits have one owne
   const coreCap = newArea('answers-irqchip', ['x86_64'], { hooks: { capabilities: { KVM_CAP_IRQCHIP: () => 0 } } });
   assert.throws(() => resolvePolicies(['answers-irqchip/v1'], [coreCap]), /KVM_CAP_IRQCHIP is claimed by both the core reducers/);
   const vm = newArea('makes-s390-vms', ['s390x'], { hooks: { vmCreate: () => ({ accept: true }) } });
-  refused(['makes-s390-vms/v1'], [vm], /KVM_CREATE_VM on vmCreate is claimed by both/, 's390-pgste/elf-marker', 'makes-s390-vms/v1');
+  refused(['makes-s390-vms/v1'], [vm], /KVM_CREATE_VM on vmCreate is claimed by both/, 's390-pgste/no-host-pgste', 'makes-s390-vms/v1');
+  const enable = newArea('enables-rings', ['x86_64'], { hooks: { enableCap: { KVM_CAP_DIRTY_LOG_RING: () => ({ accept: true }) } } });
+  refused(
+    ['enables-rings/v1'],
+    [enable],
+    /KVM_ENABLE_CAP of KVM_CAP_DIRTY_LOG_RING is claimed by both/,
+    'kvm-memslot/linux',
+    'enables-rings/v1',
+  );
+  const toggles = newArea('toggles-modes', ['aarch64'], { hooks: { guestMode: (state) => state } });
+  refused(
+    ['toggles-modes/v1'],
+    [toggles],
+    /a guest mode switch on guestMode is claimed by both/,
+    'xen-runstate/phys-area',
+    'toggles-modes/v1',
+  );
   const bit = newArea('readonly-bit', ['x86_64'], { hooks: { memslotFlags: 2 } });
   refused(['readonly-bit/v1'], [bit], /memslot flag bits 0x2 are claimed by both/, 'kvm-readonly/memslot-flag', 'readonly-bit/v1');
 });

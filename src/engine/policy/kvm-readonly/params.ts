@@ -7,4 +7,11 @@ export interface ReadonlyParams {
    * Before the readonly-memslot series it allowed async faults only `if (async && (vma->vm_flags & VM_WRITE))`.
    */
   asyncFaultWithoutVmWrite: boolean;
+  /**
+   * handle_emulation_failure() (arch/x86/kvm/x86.c) for an instruction the emulator cannot handle: it
+   * always queues #UD, and exits with KVM_EXIT_INTERNAL_ERROR outside guest mode at any CPL ('any-cpl',
+   * 3.6-3.17), only at CPL 0 ('cpl0', 3.18-5.13), or also, without the #UD, whenever
+   * KVM_CAP_EXIT_ON_EMULATION_FAILURE is enabled ('cpl0-or-cap', 5.14+, 19238e75bd8e).
+   */
+  emulationFailure: 'any-cpl' | 'cpl0' | 'cpl0-or-cap';
 }

@@ -7,14 +7,12 @@ import { crashVm, guestMemoryAt, writable } from '../../kvm/guest-memory.js';
 import { vcpuOf } from '../../lookup.js';
 import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
 import { withProcess, withVcpu } from '../../update.js';
+import { emulationFailure } from './emulation-failure.js';
 import type { ReadonlyParams } from './params.js';
 
 // The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyParams.
-// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?} (scenarios) and ftrace's
+// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?, cpl?, nested?} (scenarios) and ftrace's
 // `kvm_mmio` {type, len, gpa, val}; the pages the host reclaimed are the core's (`fault: host_reclaim`).
-
-/** KVM_INTERNAL_ERROR_EMULATION (include/uapi/linux/kvm.h). */
-const KVM_INTERNAL_ERROR_EMULATION = 1;
 
 export function guestAccess(
   policy: ReadonlyParams,
@@ -45,14 +43,8 @@ export function guestAccess(
   }
   if (write && policy.readonlyFlag && hit.slot.flags & KVM_MEM_READONLY) {
     // 4d8b81abc47b: a write to a read-only slot gets KVM_PFN_ERR_RO_FAULT, is emulated and exits as MMIO;
-    // an instruction the emulator cannot decode exits with KVM_INTERNAL_ERROR_EMULATION (seed 004, end).
-    if (event.args.emulatable === false) {
-      return withVcpu(state, vm.id, {
-        ...vcpu,
-        pendingExit: 'KVM_EXIT_INTERNAL_ERROR',
-        pendingExitDetail: { suberror: KVM_INTERNAL_ERROR_EMULATION },
-      });
-    }
+    // an instruction the emulator cannot decode goes to handle_emulation_failure() (seed 004, end).
+    if (event.args.emulatable === false) return emulationFailure(policy, state, vm, vcpu, event, ctx);
     return withVcpu(state, vm.id, {
       ...vcpu,
       pendingExit: 'KVM_EXIT_MMIO',
@@ -65,7 +57,7 @@ export function guestAccess(
       ctx,
       vm.id,
       vcpu.id,
-      `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+      `gpa ${hex(gpa)} is backed by hva ${hex(hit.hva)}, which no mapping covers: hva_to_pfn() gives ${faultPfn(policy)}`,
     );
   }
   if (write && !writable(hit.vma)) {
@@ -75,7 +67,7 @@ export function guestAccess(
       ctx,
       vm.id,
       vcpu.id,
-      `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives KVM_PFN_ERR_FAULT`,
+      `guest write to gpa ${hex(gpa)}: its host mapping ${hit.vma.start} has no PROT_WRITE, hva_to_pfn() gives ${faultPfn(policy)}`,
     );
   }
   const reclaimed = hit.process?.reclaimed ?? [];
@@ -87,13 +79,18 @@ export function guestAccess(
         ctx,
         vm.id,
         vcpu.id,
-        `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: KVM_PFN_ERR_FAULT`,
+        `guest read of gpa ${hex(gpa)}: host page ${hit.page} is swapped out and hva_to_pfn() allows no async fault on a !VM_WRITE mapping: ${faultPfn(policy)}`,
       );
     }
     // The fault brings the page back in (async page fault, or a sleeping get_user_pages()).
     return withProcess(state, { ...hit.process, reclaimed: reclaimed.filter((p) => p !== hit.page) });
   }
   return state;
+}
+
+/** What hva_to_pfn() returns for a pfn it cannot get: `get_fault_pfn()` in 3.6, KVM_PFN_ERR_FAULT from the 3.7 series on. */
+function faultPfn(policy: ReadonlyParams): string {
+  return policy.readonlyFlag ? 'KVM_PFN_ERR_FAULT' : 'get_fault_pfn()';
 }
 
 function die(state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: number, reason: string): MachineState {

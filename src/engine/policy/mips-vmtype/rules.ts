@@ -25,9 +25,14 @@ function buildMode(state: MachineState): MipsBuild | undefined {
   return mode === 'vz' || mode === 'te' ? mode : undefined;
 }
 
-/** The VZ build's module does not load on a CPU without VZ (vz.c kvm_mips_emulation_init(): `if (!cpu_has_vz) return -ENODEV`). */
-function noKvm(state: MachineState, mode: MipsBuild): boolean {
-  return mode === 'vz' && state.host.features?.vz === false;
+/**
+ * No KVM to ask: the VZ build's module does not load on a CPU without VZ (vz.c kvm_mips_emulation_init():
+ * `if (!cpu_has_vz) return -ENODEV`), and a T&E build of a mips64 (64-bit) kernel cannot exist where
+ * KVM_MIPS_TE depends on CPU_MIPS32_R2 or is gone (MipsParams.teBuild).
+ */
+function noKvm(params: MipsParams, state: MachineState, mode: MipsBuild): boolean {
+  if (mode === 'te') return params.teBuild !== 'any';
+  return state.host.features?.vz === false;
 }
 
 /**
@@ -39,7 +44,7 @@ function noKvm(state: MachineState, mode: MipsBuild): boolean {
 export function mipsVmCreate(policy: MipsParams, type: number, state: MachineState): VmCreateDecision | undefined {
   const mode = buildMode(state);
   if (mode === undefined) return undefined; // the scenario did not say how the host kernel was built
-  if (noKvm(state, mode)) return undefined; // no /dev/kvm to ask: nothing to predict
+  if (noKvm(policy, state, mode)) return undefined; // no /dev/kvm to ask: nothing to predict
   const meaning = policy.types[type];
   const build = mode === 'vz' ? 'CONFIG_KVM_MIPS_VZ' : 'CONFIG_KVM_MIPS_TE';
   if (meaning === 'auto')
@@ -68,9 +73,9 @@ export function mipsVmCreate(policy: MipsParams, type: number, state: MachineSta
  * trap_emul.c answers KVM_CAP_MIPS_TE = 1, vz.c answers KVM_CAP_MIPS_VZ = 1 ("we wouldn't be here unless
  * cpu_has_vz"), each 0 for the other. So the answer is the build's, the same on either fd.
  */
-export function mipsCapability(cap: 'KVM_CAP_MIPS_VZ' | 'KVM_CAP_MIPS_TE', state: MachineState): number | undefined {
+export function mipsCapability(params: MipsParams, cap: 'KVM_CAP_MIPS_VZ' | 'KVM_CAP_MIPS_TE', state: MachineState): number | undefined {
   const mode = buildMode(state);
-  if (mode === undefined || noKvm(state, mode)) return undefined;
+  if (mode === undefined || noKvm(params, state, mode)) return undefined;
   return (cap === 'KVM_CAP_MIPS_VZ') === (mode === 'vz') ? 1 : 0;
 }
 

@@ -1,8 +1,13 @@
 import { defineArea } from '../define.js';
+import { always } from './always.js';
+import { dupMm } from './dup-mm.js';
 import { elfMarker } from './elf-marker.js';
 import { lateMmapRfc } from './late-mmap-rfc.js';
 import type { PgsteParams } from './params.js';
-import { lateMmapAccess, pgsteNewMm, s390VmCreate } from './rules.js';
+import { s390VmCreate } from './enable-sie.js';
+import { lateMmapAccess, pgsteNewMm } from './rules.js';
+import { noHostPgste } from './no-host-pgste.js';
+import { realloc } from './realloc.js';
 import { PGSTE_HOST_FACTS } from './state.js';
 import { sysctlOnly } from './sysctl-only.js';
 
@@ -24,7 +29,30 @@ export const s390PgsteArea = defineArea<PgsteParams>({
       capabilities: { KVM_CAP_S390_LATE_MMAP: () => (params.lateMmap ? 1 : 0) },
     },
   }),
-  variants: [sysctlOnly, elfMarker, lateMmapRfc],
+  variants: [dupMm, realloc, sysctlOnly, elfMarker, always, noHostPgste, lateMmapRfc],
+  // From /work/research/issue12.md section 8: each gap lies between two release imports that disagree.
+  releaseGaps: [
+    { system: 'linux', to: '3.5', why: 'no s390 source before 3.6 was read' },
+    {
+      system: 'linux',
+      from: '3.12',
+      to: '3.12',
+      why: '3.11.0 replaces the mm with dup_mm(), 3.13.11 reallocates in place; 3.12 was not read',
+    },
+    { system: 'linux', from: '4.0', to: '4.0', why: '3.19.8 reallocates in place, 4.1.15 refuses an mm without PGSTEs; 4.0 was not read' },
+    {
+      system: 'linux',
+      from: '6.15',
+      to: '6.16',
+      why: '6.14.0 has vm.allocate_pgste and PT_S390_PGSTE, 6.17.0 neither; 6.15 and 6.16 were not read',
+    },
+    {
+      system: 'linux',
+      from: '6.19',
+      to: '6.19',
+      why: '6.18.2 has s390_enable_sie(), 7.0.0 has the gmap rewrite without it; 6.19 was not read',
+    },
+  ],
 });
 
 declare module '../define-policy.js' {

@@ -4,12 +4,12 @@ import type { MachineState, Process, Vm } from '../../../model/state.js';
 import type { ReduceContext } from '../../context.js';
 import { guestMemoryAt } from '../../kvm/guest-memory.js';
 import { vcpuOf } from '../../lookup.js';
-import type { NewMmCause, NewMmDecision, VmCreateDecision } from '../define.js';
+import type { NewMmCause, NewMmDecision } from '../define.js';
 import { withVcpu } from '../../update.js';
 import type { PgsteParams } from './params.js';
 
-// What the three s390-pgste policies share: the newMm hook (execve, fork, clone are the core's), the
-// KVM_CREATE_VM decision, and on a LATE_MMAP VM `fault: guest_access` {gpa, len, write}.
+// What the s390-pgste policies share: the newMm hook (execve, fork, clone are the core's), and on a
+// LATE_MMAP VM `fault: guest_access` {gpa, len, write}. KVM_CREATE_VM's decision is enable-sie.ts.
 
 /** include/uapi/linux/kvm.h: KVM_VM_S390_UCONTROL; the RFC's KVM_VM_S390_LATE_MMAP (seed 001). */
 export const KVM_VM_S390_UCONTROL = 1;
@@ -27,7 +27,7 @@ function sysctlOn(state: MachineState): boolean {
  * current->mm is still the old mm), so "current->mm" is the caller's mm in both cases.
  */
 function newMmHasPgste(params: PgsteParams, state: MachineState, caller: Process): boolean {
-  return sysctlOn(state) || (params.inheritsFromCurrentMm && caller.pgste === true);
+  return (params.sysctl && sysctlOn(state)) || (params.inheritsFromCurrentMm && caller.pgste === true);
 }
 
 /**
@@ -35,7 +35,8 @@ function newMmHasPgste(params: PgsteParams, state: MachineState, caller: Process
  * arch_elf_pt_proc() set TIF_PGSTE and restart the execve once, when the sysctl, TIF_PGSTE and the
  * current mm's alloc_pgste are all off (arch/s390/include/asm/elf.h); the restarted execve's new mm
  * then has PGSTEs. A PGSTE process that execs an unmarked binary keeps PGSTEs on 4.12+ (the old mm
- * is current->mm when the new one is made); before 4.12 only the sysctl counts. fork(), vfork() and
+ * is current->mm when the new one is made); 4.1-4.11 count only the sysctl, and kernels without it
+ * (<= 3.19, 6.17+) make every new mm without PGSTEs unless it inherits them (3.11). fork(), vfork() and
  * clone() without CLONE_VM copy the parent's mm through dup_mm -> mm_init -> init_new_context() in
  * the parent's context. Whether an ELF has the header is a host fact (`pgste_binaries`): no strace
  * line shows a binary's program headers.
@@ -50,29 +51,10 @@ export function pgsteNewMm(params: PgsteParams, caller: Process, state: MachineS
   const pgste = inherited || byMarker;
   const log = byMarker
     ? `execve(${how.path}): PT_S390_PGSTE program header; restarted once so the new mm has PGSTEs`
-    : pgste && !sysctlOn(state)
+    : pgste && !(params.sysctl && sysctlOn(state))
       ? `execve(${how.path}): the new mm inherits alloc_pgste from the old one (init_new_context: current->mm->context.alloc_pgste)`
       : undefined;
   return { fields: { pgste }, ...(log ? { log } : {}) };
-}
-
-/** kvm_arch_init_vm() in arch/s390/kvm/kvm-s390.c, then s390_enable_sie() (arch/s390/mm/gmap.c). */
-export function s390VmCreate(policy: PgsteParams, type: number, process: Process): VmCreateDecision | undefined {
-  if (type === KVM_VM_S390_UCONTROL) return undefined; // needs CONFIG_KVM_S390_UCONTROL and CAP_SYS_ADMIN: not modelled
-  if (type & KVM_VM_S390_LATE_MMAP) {
-    if (policy.lateMmap)
-      return { accept: true, why: 'KVM_VM_S390_LATE_MMAP: s390_enable_sie(mixed_pgtables); memory mapped from now on gets PGSTEs' };
-    return {
-      errno: 'EINVAL',
-      why: `type ${type} is not a machine type this kernel knows (kvm_arch_init_vm: "else if (type) goto out_err")`,
-    };
-  }
-  if (type !== 0) return { errno: 'EINVAL', why: `unknown machine type ${type}` };
-  if (process.pgste === true) return { accept: true };
-  return {
-    errno: 'EINVAL',
-    why: 's390_enable_sie(): this mm has 2K page tables without PGSTEs (set vm.allocate_pgste=1 before the process started, or mark the ELF)',
-  };
 }
 
 /**

@@ -23,6 +23,11 @@ export const RUNSTATE_EVENTS = {
   'context_switch:vcpu_schedule': {},
 } satisfies Record<string, EventShape>;
 
+/** What the guest is: a 64-bit or 32-bit PV guest, or HVM/PVH; Arm guests need not say. */
+export const RUNSTATE_HOST_FACTS = {
+  xen_guest: z.enum(['pv64', 'pv32', 'hvm'], { error: "expected 'pv64', 'pv32' or 'hvm'" }).optional(),
+} satisfies EventShape;
+
 declare module '../../../model/events/index.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds this area's events
   interface EventArgsMap extends ArgsOfShapes<typeof RUNSTATE_EVENTS> {}
@@ -60,6 +65,11 @@ declare module '../../../model/state.js' {
     runstatePhysArea?: string;
     /** What the guest last found in its runstate area, i.e. the last copy the hypervisor wrote. */
     runstateCopy?: RunstateCopy;
+    /** x86 PV: the last update failed in user mode and is retried at the next switch to kernel mode (v->arch.pv.need_update_runstate_area). */
+    runstateRetry?: boolean;
+  }
+  interface HostFacts {
+    xen_guest?: 'pv64' | 'pv32' | 'hvm';
   }
   interface Vm {
     /** Guest page tables by page-aligned guest virtual address, where a scenario defines them. */

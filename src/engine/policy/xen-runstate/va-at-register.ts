@@ -12,5 +12,6 @@ export const vaAtRegister: VariantSpec<RunstateParams> = {
       note: '[PATCH v3] xen/arm: Convert runstate address during hypcall (Bertrand Marquis, 2020)',
     },
   ],
-  params: { translateAt: 'register', physArea: false },
+  // Posted against Xen 4.14's development tree; its flag stores are 8-byte write_atomic()s (seed 002 lines 301-303, 323-325).
+  params: { translateAt: 'register', physArea: false, pvUserModeRetry: true, updateFlag: true, hvmVmAssist: true },
 };

@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setUserMemoryRegion, type MemoryRegionRequest } from '../../src/engine/policy/kvm-memslot/rules.js';
-import { kvmMemslotArea } from '../../src/engine/policy/kvm-memslot/index.js';
+import { applyChange, setUserMemoryRegion, type MemoryRegionRequest } from '../../../../src/engine/policy/kvm-memslot/rules.js';
+import { host, RAM, req, ROM } from './slots.js';
+import { kvmMemslotArea } from '../../../../src/engine/policy/kvm-memslot/index.js';
+import type { Memslot } from '../../../../src/model/state.js';
+import { KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY } from '../../../../src/model/kvm-abi.js';
 
 const memslotLinux = kvmMemslotArea.policies.find((p) => p.variant === 'linux')!.params;
-import type { Memslot } from '../../src/model/state.js';
-import { KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY } from '../../src/model/kvm-abi.js';
 
 /** The flags check_memory_region_flags() accepts under the default kvm-readonly/memslot-flag. */
 const VALID_FLAGS = KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY;
 
-// Every rule of kvm_set_memory_region() (virt/kvm/kvm_main.c) and api.rst 4.35, one row each.
-
-const RAM: Memslot = { slot: 0, flags: 0, guestPhysAddr: '0x0', memorySize: 0x10000, userspaceAddr: '0x7f0000000000' };
-const ROM: Memslot = { slot: 1, flags: 2, guestPhysAddr: '0xfffc0000', memorySize: 0x40000, userspaceAddr: '0x7f0000100000' };
-const req = (r: Partial<MemoryRegionRequest>): MemoryRegionRequest => ({
-  slot: 2,
-  flags: 0,
-  guestPhysAddr: 0x100000n,
-  memorySize: 0x1000n,
-  userspaceAddr: 0x7f0000200000n,
-  ...r,
-});
+// Every rule of today's kvm_set_memory_region() (virt/kvm/kvm_main.c, 6.18.2) and api.rst 4.35, one row each.
 
 const rows: {
   rule: string;
@@ -57,7 +47,13 @@ const rows: {
     then: 'unchanged',
   },
   { rule: 'an unknown flag', given: [], when: req({ flags: 1 << 5 }), then: 'EINVAL' },
-  { rule: 'KVM_MEM_GUEST_MEMFD is not a KVM_SET_USER_MEMORY_REGION flag', given: [], when: req({ flags: 4 }), then: 'EINVAL' },
+  {
+    rule: 'KVM_MEM_GUEST_MEMFD is not a KVM_SET_USER_MEMORY_REGION flag',
+    given: [],
+    when: req({ flags: 4 }),
+    then: 'EINVAL',
+    validFlags: VALID_FLAGS | 4,
+  },
   { rule: 'unaligned guest_phys_addr', given: [], when: req({ guestPhysAddr: 0x100800n }), then: 'EINVAL' },
   { rule: 'unaligned memory_size', given: [], when: req({ memorySize: 0x1800n }), then: 'EINVAL' },
   { rule: 'unaligned userspace_addr', given: [], when: req({ userspaceAddr: 0x7f0000200010n }), then: 'EINVAL' },
@@ -99,7 +95,7 @@ const rows: {
   {
     rule: 'a KVM_MEM_GUEST_MEMFD slot cannot be modified, only deleted',
     given: [{ ...RAM, flags: 4 }],
-    when: req({ slot: 0, guestPhysAddr: 0x200000n, memorySize: 0x10000n, userspaceAddr: 0x7f0000000000n, flags: 4 }),
+    when: req({ ioctl: 'v2', slot: 0, guestPhysAddr: 0x200000n, memorySize: 0x10000n, userspaceAddr: 0x7f0000000000n, flags: 4 }),
     then: 'EINVAL',
     validFlags: VALID_FLAGS | 4,
   },
@@ -161,7 +157,7 @@ const rows: {
 describe('KVM_SET_USER_MEMORY_REGION under kvm-memslot/linux', () => {
   for (const row of rows) {
     it(`${row.rule} -> ${row.then}`, () => {
-      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux, row.validFlags ?? VALID_FLAGS, row.spaces ?? 2);
+      const outcome = setUserMemoryRegion(row.given, row.when, memslotLinux, row.validFlags ?? VALID_FLAGS, host(row.spaces));
       const got =
         'errno' in outcome ? outcome.errno : 'unchanged' in outcome ? 'unchanged' : 'unmodelled' in outcome ? 'unmodelled' : outcome.change;
       assert.equal(got, row.then, 'errno' in outcome ? outcome.why : undefined);
@@ -169,10 +165,10 @@ describe('KVM_SET_USER_MEMORY_REGION under kvm-memslot/linux', () => {
   }
 
   it('keeps slots sorted and describes them in canonical hex', () => {
-    const outcome = setUserMemoryRegion([ROM], req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x1000n }), memslotLinux, VALID_FLAGS);
-    assert.ok('memslots' in outcome);
+    const outcome = setUserMemoryRegion([ROM], req({ slot: 0, guestPhysAddr: 0n, memorySize: 0x1000n }), memslotLinux, VALID_FLAGS, host());
+    assert.ok('change' in outcome);
     assert.deepEqual(
-      outcome.memslots.map((m) => [m.slot, m.guestPhysAddr]),
+      applyChange([ROM], outcome).map((m) => [m.slot, m.guestPhysAddr]),
       [
         [0, '0x0'],
         [1, '0xfffc0000'],
