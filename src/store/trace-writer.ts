@@ -2,8 +2,10 @@ import type { NewEvent } from '../model/event.js';
 import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
-import { deleteTrace, findTrace, type SourceInfo } from './traces.js';
+import { checkTraceName, shownName } from './trace-names.js';
+import { deleteTrace, findTraceByName, type SourceInfo } from './traces.js';
 import { StoreError } from '../errors.js';
+import { withWriteLock } from './lock.js';
 
 export interface NewTrace {
   name: string;
@@ -11,7 +13,7 @@ export interface NewTrace {
   sources: SourceInfo[];
   contentHash: string;
   meta?: Record<string, unknown>;
-  /** Replace a trace of the same name instead of refusing. */
+  /** Replace the trace of this very name instead of refusing; no other trace is ever touched. */
   replace?: boolean;
 }
 
@@ -49,11 +51,14 @@ export class TraceWriter {
     private readonly db: SqlDatabase,
     trace: NewTrace,
   ) {
-    db.exec('BEGIN IMMEDIATE');
+    checkTraceName(trace.name);
+    withWriteLock(db, () => db.exec('BEGIN IMMEDIATE'));
     try {
-      const existing = findTrace(db, trace.name);
+      const existing = findTraceByName(db, trace.name);
       if (existing && !trace.replace)
-        throw new StoreError(`a trace named '${trace.name}' exists already (id ${existing.id}); choose another --name or pass --replace`);
+        throw new StoreError(
+          `a trace named '${shownName(trace.name)}' exists already (#${existing.id}); choose another --name or pass --replace`,
+        );
       if (existing) deleteTrace(db, existing.id);
       const info = db
         .prepare('INSERT INTO traces (name, format, sources, content_hash, imported_at, event_count, meta) VALUES (?, ?, ?, ?, ?, 0, ?)')

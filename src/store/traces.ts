@@ -1,5 +1,6 @@
 import type { SqlDatabase } from './sql.js';
 import { StoreError } from '../errors.js';
+import { idOf, shownName } from './trace-names.js';
 
 export interface SourceInfo {
   path: string;
@@ -52,18 +53,28 @@ export function listTraces(db: SqlDatabase): TraceRecord[] {
   return (db.prepare('SELECT * FROM traces ORDER BY id').all() as TraceRow[]).map(fromRow);
 }
 
-export function findTrace(db: SqlDatabase, nameOrId: string): TraceRecord | undefined {
-  const row = (db.prepare('SELECT * FROM traces WHERE name = ?').get(nameOrId) ??
-    (/^\d+$/.test(nameOrId) ? db.prepare('SELECT * FROM traces WHERE id = ?').get(Number(nameOrId)) : undefined)) as TraceRow | undefined;
+/** The trace of that name: never an id, whatever the name looks like. */
+export function findTraceByName(db: SqlDatabase, name: string): TraceRecord | undefined {
+  const row = db.prepare('SELECT * FROM traces WHERE name = ?').get(name) as TraceRow | undefined;
+  return row && fromRow(row);
+}
+
+/** A reference as users type it: `#ID` is an id, anything else a name (trace-names.ts). */
+export function findTrace(db: SqlDatabase, ref: string): TraceRecord | undefined {
+  const id = idOf(ref);
+  if (id === undefined) return findTraceByName(db, ref);
+  const row = db.prepare('SELECT * FROM traces WHERE id = ?').get(id) as TraceRow | undefined;
   return row && fromRow(row);
 }
 
 export class TraceNotFound extends StoreError {}
 
-export function getTrace(db: SqlDatabase, nameOrId: string): TraceRecord {
-  const trace = findTrace(db, nameOrId);
-  if (!trace) throw new TraceNotFound(`no trace named '${nameOrId}' (see 'hvreplay traces')`);
-  return trace;
+export function getTrace(db: SqlDatabase, ref: string): TraceRecord {
+  const trace = findTrace(db, ref);
+  if (trace) return trace;
+  const id = idOf(ref);
+  const hint = id === undefined && /^\d+$/.test(ref) && findTrace(db, `#${ref}`) ? `; the trace whose id is ${ref} is '#${ref}'` : '';
+  throw new TraceNotFound(`no trace ${id === undefined ? 'named' : 'with id'} '${shownName(ref)}'${hint} (see 'hvreplay traces')`);
 }
 
 /** Removes a trace with its events and snapshots; the caller owns the transaction. */

@@ -53,7 +53,7 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     const db = join(dir, 't.db');
     const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
+    assert.match(r.stdout, /imported trace 'rec' \(#\d+, strace\+ftrace\)/);
     assert.match(r.stdout, /hvsync markers at/);
     assert.deepEqual(tracefsState(), before);
     const store = openStore(db);

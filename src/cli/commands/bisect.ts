@@ -29,7 +29,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
       })
       .epilogue('Exit status: 0 found, 1 never holds (or skips left it open), 2 trouble (bad predicate, aborted --run).') as never,
   handler: async (args) => {
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { Seeker } = await import('../../query/seek.js');
     const { bisectTrace, predicateOracle } = await import('../../query/bisect.js');
     const { compilePredicate } = await import('../../query/predicate.js');
@@ -39,7 +39,7 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     const { policyKey } = await import('../../engine/policy/registry.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
 
-    const found = withStore(args, (db) => {
+    const found = withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       if (trace.eventCount === 0) throw new CliError(`trace '${trace.name}' has no events`);
       const policies = policiesFrom(args);

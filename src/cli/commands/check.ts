@@ -15,7 +15,7 @@ export const checkCommand: CommandModule<GlobalArgs, Args> = {
     const { checkScenarioFiles } = await import('../../query/check-scenarios.js');
     const { withStore } = await import('../session.js');
     const files = args.files && args.files.length > 0 ? args.files : bundledScenarios();
-    const report = withStore(args, (db) => checkScenarioFiles(db, files));
+    const report = withStore(args, 'write', (db) => checkScenarioFiles(db, files));
     const failed = report.reduce((n, s) => n + s.results.filter((r) => !r.passed).length, 0);
     const total = report.reduce((n, s) => n + s.results.length, 0);
     emit(args.json, { scenarios: report, passed: total - failed, failed }, (d) =>

@@ -35,7 +35,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
       .option('all', { type: 'boolean', describe: 'list every divergence (or every hunk), not only the first' })
       .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.') as never,
   handler: async (args) => {
-    const { withStore, openTrace } = await import('../session.js');
+    const { withStore, modeFor, openTrace } = await import('../session.js');
     const { resolvePolicies, policyKey } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
     const { readEvents } = await import('../../store/event-reader.js');
@@ -46,7 +46,7 @@ export const diffCommand: CommandModule<GlobalArgs, Args> = {
     const { recorderFor } = await import('../../query/snapshots/build.js');
     const streaming = args.all && !args.json;
 
-    const different = withStore(args, (db) => {
+    const different = withStore(args, modeFor(args.trace, args.other), (db) => {
       const trace = openTrace(db, args.trace);
       if (args.other !== undefined) {
         if (args.a || args.b) throw new CliError('--a/--b compare policies on one trace; with two traces use --policy for both');

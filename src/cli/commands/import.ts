@@ -30,7 +30,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
     const { onSourceProgress } = await import('../../importers/source.js');
     const bar = (await import('../present/progress.js')).progressBar();
     onSourceProgress(bar.update);
-    const result = await withStoreAsync(args, (db) =>
+    const result = await withStoreAsync(args, 'write', (db) =>
       importFiles(db, {
         files: args.files,
         ...(args.name ? { name: args.name } : {}),
@@ -55,7 +55,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       args.json,
       { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() },
       (d) => {
-        const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
+        const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (#${d.id}, ${d.format}): ${d.events} events`];
         if (result.clockNotes)
           lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);

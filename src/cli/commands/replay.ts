@@ -17,9 +17,9 @@ export const replayCommand: CommandModule<GlobalArgs, Args> = {
       .option('all', { type: 'boolean', describe: 'also events whose only effect is that the model cannot predict them' }) as never,
   handler: async (args) => {
     const { replayTrace } = await import('../../query/replay-trace.js');
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventLine } = await import('../present/event-line.js');
-    withStore(args, (db) => {
+    withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       const printSteps = !args.quiet && !args.json;
       const summary = replayTrace(db, trace, policiesFrom(args), (step) => {

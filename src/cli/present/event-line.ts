@@ -2,6 +2,7 @@ import { toBig } from '../../model/address.js';
 import type { ArgValue, Args, TraceEvent } from '../../model/event.js';
 import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
 import { resultInPayload, tracePayload } from './ftrace-form.js';
+import { terminalLine } from './terminal-text.js';
 
 // One line per event, in the form its users already read: strace's for calls, ftrace's for the rest.
 
@@ -95,7 +96,7 @@ export function eventLine(event: TraceEvent, options: { source?: boolean; seq?: 
   parts.push(eventBody(event));
   if (event.label) parts.push(`# ${event.label}`);
   if (options.source && event.src) parts.push(`[${sourceRef(event)}]`);
-  return parts.join(' ');
+  return terminalLine(parts.join(' '));
 }
 
 export function sourceRef(event: TraceEvent): string {
