@@ -15,6 +15,7 @@ import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
 import { tracesCommand } from './commands/traces.js';
+import { verifyCommand } from './commands/verify.js';
 import { exitCodeFor } from './errors.js';
 import { terminalText } from './present/terminal-text.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -42,6 +43,7 @@ const COMMAND_MODULES = [
   diffCommand,
   bisectCommand,
   debugCommand,
+  verifyCommand,
   demoCommand,
 ] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];
 const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')[0]));

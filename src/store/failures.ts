@@ -38,6 +38,9 @@ export function recoveryAdvice(path: string): string {
 
 /** An SQLite error as the store error it means, or undefined when it is not one the user can act on. */
 export function storeFailure(path: string, error: unknown): StoreError | undefined {
+  // Damage found by a check (a checksum, a missing row) is said without the file and what to do.
+  if (error instanceof CorruptStoreError && !error.message.includes(' verify`'))
+    return new CorruptStoreError(`${path}: ${error.message}. ${recoveryAdvice(path)}`);
   if (error instanceof StoreError) return error;
   const code = codeOf(error);
   if (!code) return undefined;

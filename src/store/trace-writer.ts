@@ -1,9 +1,10 @@
 import type { NewEvent } from '../model/event.js';
-import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BLOCK_EVENTS, encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BlockSealer } from './event-blocks.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
 import { checkTraceName, shownName } from './trace-names.js';
-import { deleteTrace, findTraceByName, type SourceInfo } from './traces.js';
+import { deleteTrace, findTraceByName, sealTraceRow, type SourceInfo } from './traces.js';
 import { StoreError } from '../errors.js';
 import { withWriteLock } from './lock.js';
 
@@ -19,9 +20,10 @@ export interface NewTrace {
 
 /**
  * Rows per INSERT statement. One statement of many rows crosses from JS into SQLite once instead of
- * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
+ * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32). It is
+ * also one checksum block, which is sealed as soon as its INSERT has run.
  */
-const ROWS_PER_INSERT = 64;
+const ROWS_PER_INSERT = BLOCK_EVENTS;
 
 /** Parameters per row: every column but trace_id, which is a literal of the statement. */
 const ROW_PARAMS = EVENT_COLUMNS.length - 1;
@@ -45,6 +47,7 @@ export class TraceWriter {
   private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
   private pendingRows = 0;
   private readonly strings: StringTable;
+  private readonly sealer: BlockSealer;
   private open = true;
 
   constructor(
@@ -78,6 +81,7 @@ export class TraceWriter {
     this.insertOne = db.prepare(insertSql(this.traceId, 1));
     this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
     this.strings = new StringTable(db);
+    this.sealer = new BlockSealer(db, this.traceId);
   }
 
   /** Events appended so far. */
@@ -91,19 +95,22 @@ export class TraceWriter {
     if (++this.pendingRows === ROWS_PER_INSERT) {
       this.insertMany.run(this.pending);
       this.pendingRows = 0;
+      this.sealer.seal(this.seq / BLOCK_EVENTS - 1);
     }
   }
 
   private flush(): void {
     for (let i = 0; i < this.pendingRows; i++) this.insertOne.run(this.pending.slice(i * ROW_PARAMS, (i + 1) * ROW_PARAMS));
+    if (this.pendingRows > 0) this.sealer.seal(this.sealer.sealed);
     this.pendingRows = 0;
   }
 
   commit(stats: unknown, meta?: Record<string, unknown>): void {
     this.flush();
     this.db
-      .prepare(`UPDATE traces SET event_count = ?, t0 = ?, stats = ?${meta ? ', meta = ?' : ''} WHERE id = ?`)
-      .run(...[this.seq, this.t0, JSON.stringify(stats), ...(meta ? [JSON.stringify(meta)] : []), this.traceId]);
+      .prepare(`UPDATE traces SET event_count = ?, t0 = ?, stats = ?, checksum = ?${meta ? ', meta = ?' : ''} WHERE id = ?`)
+      .run(...[this.seq, this.t0, JSON.stringify(stats), this.sealer.checksum(), ...(meta ? [JSON.stringify(meta)] : []), this.traceId]);
+    sealTraceRow(this.db, this.traceId);
     this.db.exec('COMMIT');
     this.open = false;
   }

@@ -1,5 +1,7 @@
+import { crc32 } from 'node:zlib';
 import type { SqlDatabase } from './sql.js';
-import { StoreError } from '../errors.js';
+import { CorruptStoreError, StoreError } from '../errors.js';
+import { hasChecksums } from './schema.js';
 import { idOf, shownName } from './trace-names.js';
 
 export interface SourceInfo {
@@ -19,6 +21,8 @@ export interface TraceRecord {
   t0: number | null;
   stats: { counts: Record<string, number>; problems: unknown[] };
   meta: Record<string, unknown>;
+  /** sha256 over the CRCs of the trace's event blocks (event-blocks.ts); null if imported before they were kept. */
+  checksum: string | null;
 }
 
 interface TraceRow {
@@ -32,9 +36,38 @@ interface TraceRow {
   t0: number | null;
   stats: string;
   meta: string;
+  checksum?: string | null;
+  row_crc?: number | null;
+}
+
+/** CRC-32 of every column of a trace's row but row_crc itself, as stored. */
+function rowCrc(row: TraceRow): number {
+  const { id, name, format, sources, content_hash, imported_at, event_count, t0, stats, meta, checksum } = row;
+  return crc32(JSON.stringify([id, name, format, sources, content_hash, imported_at, event_count, t0, stats, meta, checksum ?? null]));
+}
+
+/** Records the CRC of a trace's row once it is final (the import's last write, in its transaction). */
+export function sealTraceRow(db: SqlDatabase, id: number): void {
+  const row = db.prepare('SELECT * FROM traces WHERE id = ?').get(id) as TraceRow;
+  db.prepare('UPDATE traces SET row_crc = ? WHERE id = ?').run(rowCrc(row), id);
+}
+
+function damaged(row: TraceRow, what: string): CorruptStoreError {
+  return new CorruptStoreError(`the row of trace #${row.id} is damaged: ${what}`);
 }
 
 function fromRow(row: TraceRow): TraceRecord {
+  if (row.row_crc !== undefined && row.row_crc !== null && row.row_crc !== rowCrc(row))
+    throw damaged(row, 'it differs from the checksum recorded at import');
+  try {
+    return parsedRow(row);
+  } catch (error) {
+    throw damaged(row, (error as Error).message);
+  }
+}
+
+function parsedRow(row: TraceRow): TraceRecord {
+  if (typeof row.name !== 'string' || !Number.isSafeInteger(row.event_count) || row.event_count < 0) throw new Error('not a trace row');
   return {
     id: row.id,
     name: row.name,
@@ -46,7 +79,13 @@ function fromRow(row: TraceRow): TraceRecord {
     t0: row.t0,
     stats: JSON.parse(row.stats),
     meta: JSON.parse(row.meta),
+    checksum: row.checksum ?? null,
   };
+}
+
+/** Every trace's id, read without parsing the rows (verify reads each row on its own). */
+export function listTraceIds(db: SqlDatabase): number[] {
+  return db.prepare('SELECT id FROM traces ORDER BY id').pluck().all() as number[];
 }
 
 export function listTraces(db: SqlDatabase): TraceRecord[] {
@@ -80,6 +119,7 @@ export function getTrace(db: SqlDatabase, ref: string): TraceRecord {
 /** Removes a trace with its events and snapshots; the caller owns the transaction. */
 export function deleteTrace(db: SqlDatabase, id: number): void {
   db.prepare('DELETE FROM events WHERE trace_id = ?').run(id);
+  if (hasChecksums(db)) db.prepare('DELETE FROM event_blocks WHERE trace_id = ?').run(id);
   db.prepare('DELETE FROM snapshots WHERE trace_id = ?').run(id);
   db.prepare('DELETE FROM snapshot_sets WHERE trace_id = ?').run(id);
   db.prepare('DELETE FROM traces WHERE id = ?').run(id);
