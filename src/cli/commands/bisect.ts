@@ -7,6 +7,7 @@ interface Args extends GlobalArgs, PolicyArgs {
   trace: string;
   when?: string;
   run?: string;
+  timeout?: number;
 }
 
 export const bisectCommand: CommandModule<GlobalArgs, Args> = {
@@ -22,16 +23,23 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         describe: 'shell command: state JSON on stdin, HVREPLAY_SEQ in env; exit 0 good, 125 skip, 1-127 bad, else abort',
       })
+      .option('timeout', {
+        type: 'number',
+        describe: 'seconds one --run probe may take; then its process group is ended and the bisect aborts (exit 2)',
+      })
       .conflicts('when', 'run')
+      .conflicts('when', 'timeout')
       .check((a) => {
         if (!a.when && !a.run) throw new CliError('say what to look for: --when EXPR or --run CMD');
+        if (a.timeout !== undefined && !(a.timeout > 0))
+          throw new CliError(`--timeout takes a number of seconds above 0, not ${a.timeout}`);
         return true;
       })
       .epilogue('Exit status: 0 found, 1 never holds (or skips left it open), 2 trouble (bad predicate, aborted --run).') as never,
   handler: async (args) => {
-    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
+    const { withStoreAsync, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { Seeker } = await import('../../query/seek.js');
-    const { bisectTrace, predicateOracle } = await import('../../query/bisect.js');
+    const { bisectTrace, bisectTraceAsync, predicateOracle } = await import('../../query/bisect.js');
     const { compilePredicate } = await import('../../query/predicate.js');
     const { runOracle } = await import('../../query/bisect-run.js');
     const { readEvents } = await import('../../store/event-reader.js');
@@ -39,13 +47,17 @@ export const bisectCommand: CommandModule<GlobalArgs, Args> = {
     const { policyKey } = await import('../../engine/policy/registry.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
 
-    const found = withStore(args, modeFor(args.trace), (db) => {
+    const found = await withStoreAsync(args, modeFor(args.trace), async (db) => {
       const trace = openTrace(db, args.trace);
       if (trace.eventCount === 0) throw new CliError(`trace '${trace.name}' has no events`);
       const policies = policiesFrom(args);
       const seeker = new Seeker(db, trace, policies);
-      const oracle = predicate ? predicateOracle(seeker, predicate) : runOracle(seeker, args.run!);
-      const result = bisectTrace(seeker, oracle);
+      const result = predicate
+        ? bisectTrace(seeker, predicateOracle(seeker, predicate))
+        : await bisectTraceAsync(
+            seeker,
+            runOracle(seeker, args.run!, undefined, args.timeout === undefined ? {} : { timeoutSeconds: args.timeout }),
+          );
       const neighbours =
         result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {
