@@ -1,5 +1,4 @@
 import { StoreError } from '../errors.js';
-import { storeFailure } from './failures.js';
 import { latestVersion } from './migrate.js';
 import type { SqlDatabase } from './sql.js';
 
@@ -24,7 +23,7 @@ export function identify(db: SqlDatabase, path: string): { kind: FileKind; versi
   } catch (error) {
     if ((error as { code?: unknown }).code === 'SQLITE_NOTADB')
       throw new StoreError(`${path}: not an SQLite file, so not an hvreplay store`);
-    throw storeFailure(path, error) ?? error;
+    throw error;
   }
   const ours = appId === APPLICATION_ID || (appId === 0 && version >= 1 && version <= 2 && LEGACY_TABLES.every((t) => tables.includes(t)));
   if (ours) {

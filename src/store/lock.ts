@@ -37,13 +37,13 @@ export function withWriteLock<T>(db: SqlDatabase, take: () => T): T {
         return take();
       } catch (error) {
         if (!isBusy(error) || !policy) throw error;
+        if (!told)
+          policy.notice(`hvreplay: waiting for another process to finish writing to ${policy.path}; Ctrl-C stops, --wait SECONDS gives up`);
+        told = true;
         if (Date.now() >= deadline)
           throw new StoreUnavailableError(
             `${policy.path}: another process kept the store locked for more than --wait ${policy.seconds} s; nothing was changed`,
           );
-        if (!told)
-          policy.notice(`hvreplay: waiting for another process to finish writing to ${policy.path}; Ctrl-C stops, --wait SECONDS gives up`);
-        told = true;
       }
     }
   } finally {

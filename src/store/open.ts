@@ -62,6 +62,14 @@ function writable(path: string): boolean {
   }
 }
 
+/**
+ * SQLite could not set up WAL's shared memory (-shm) beside the file: a directory it cannot write, or a
+ * disk with no room left for the -shm file. A private copy elsewhere can still be read.
+ */
+function cannotShareInPlace(error: unknown): boolean {
+  return /^SQLITE_(READONLY_DIRECTORY|IOERR_SHM|CANTOPEN|FULL|READONLY_CANTINIT)/.test(String((error as { code?: unknown }).code));
+}
+
 export function openStore(path: string, options: OpenOptions = {}): SqlDatabase {
   const mode = options.mode ?? 'write';
   const notice = options.notice ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -74,27 +82,46 @@ export function openStore(path: string, options: OpenOptions = {}): SqlDatabase 
   const dirWritable = writable(dirname(path));
   if (mode === 'write' && present && !(dirWritable && writable(path)))
     throw storeFailure(path, Object.assign(new Error('the file or its directory is read-only'), { code: 'SQLITE_READONLY' }))!;
-  let copy: ReturnType<typeof privateCopy> | undefined;
-  if (mode === 'read' && !dirWritable && isWalFile(path)) {
-    copy = privateCopy(path);
-    notice(`hvreplay: ${path} is in a directory this user cannot write: reading a private copy of it`);
-  }
-  let db: Database.Database;
+  if (mode === 'read' && !dirWritable && isWalFile(path)) return openCopy(path, options, notice, 'in a directory this user cannot write');
   try {
-    db = new Database(copy?.path ?? path, {
-      timeout: READ_BUSY_MS,
-      fileMustExist: mode === 'read',
-      readonly: mode === 'read' && !copy && !dirWritable,
-    });
+    return connect(path, path, mode, options, notice, mode === 'read' && !dirWritable);
   } catch (error) {
-    copy?.remove();
-    throw storeFailure(path, error) ?? new StoreError(`${path}: cannot open: ${(error as Error).message}`);
+    if (mode === 'read' && cannotShareInPlace(error) && isWalFile(path))
+      return openCopy(path, options, notice, `where SQLite cannot make its shared-memory file (${(error as { code?: string }).code})`);
+    throw storeFailure(path, error) ?? new StoreError(`${path}: not an hvreplay store: ${(error as Error).message}`);
   }
-  if (copy) {
+}
+
+/** Reads a private copy of the store (read-only-copy.ts); the copy goes when the connection closes. */
+function openCopy(path: string, options: OpenOptions, notice: (line: string) => void, why: string): SqlDatabase {
+  let copy: ReturnType<typeof privateCopy>;
+  try {
+    copy = privateCopy(path);
+  } catch (error) {
+    throw storeFailure(path, error) ?? new StoreError(`${path}: cannot read it ${why}, nor copy it: ${(error as Error).message}`);
+  }
+  notice(`hvreplay: ${path} is ${why}: reading a private copy of it`);
+  try {
+    const db = connect(copy.path, path, 'read', options, notice, false);
     const close = db.close.bind(db);
-    // The copy is ours alone: it goes with the connection.
     db.close = () => (close(), copy.remove(), db);
+    return db;
+  } catch (error) {
+    copy.remove();
+    throw storeFailure(path, error) ?? new StoreError(`${path}: not an hvreplay store: ${(error as Error).message}`);
   }
+}
+
+/** Opens `file` (the store, or a copy of the store at `path`), identifies it and prepares it for `mode`. */
+function connect(
+  file: string,
+  path: string,
+  mode: StoreMode,
+  options: OpenOptions,
+  notice: (line: string) => void,
+  readonly: boolean,
+): Database.Database {
+  const db = new Database(file, { timeout: READ_BUSY_MS, fileMustExist: mode === 'read', readonly });
   try {
     const { kind } = identify(db, path);
     if (kind === 'empty' && mode === 'read')
@@ -109,7 +136,7 @@ export function openStore(path: string, options: OpenOptions = {}): SqlDatabase 
     return db;
   } catch (error) {
     db.close();
-    throw storeFailure(path, error) ?? new StoreError(`${path}: not an hvreplay store: ${(error as Error).message}`);
+    throw error;
   }
 }
 
