@@ -13,6 +13,12 @@ export interface ImportProblem {
 
 /** How many problems are kept verbatim; the rest are only counted, so memory stays bounded. */
 const KEPT_PROBLEMS = 200;
+/** ...and how much of each line: enough to recognise it, never a megabyte of a garbled one. */
+const KEPT_TEXT = 240;
+
+function kept(text: string): string {
+  return text.length > KEPT_TEXT ? `${text.slice(0, KEPT_TEXT)}... (${text.length} characters)` : text;
+}
 
 export class ImportStats {
   readonly counts = new Map<string, number>();
@@ -26,13 +32,13 @@ export class ImportStats {
   problem(stat: string, file: string, line: number, message: string, text: string): void {
     this.count(stat);
     this.unreadable++;
-    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text });
+    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text: kept(text) });
   }
 
   /** Something about the trace worth a file:line that is not bad input; the event is kept. */
   finding(stat: string, file: string, line: number, message: string, text: string): void {
     this.count(stat);
-    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text, finding: true });
+    if (this.problems.length < KEPT_PROBLEMS) this.problems.push({ stat, file, line, message, text: kept(text), finding: true });
   }
 
   /** How many lines could not be read, all of them, however many problems are kept. */

@@ -30,9 +30,13 @@ function fdText(args: Args, key = 'fd'): string {
   return args.fdPath === undefined ? String(fd) : `${fd}<${args.fdPath}>`;
 }
 
-const IOCTL_ARG: Record<string, (args: Args) => string> = {
+// A form returns undefined when the args lack what it prints (an event from JSON Lines, say); the
+// event is then printed field by field.
+const IOCTL_ARG: Record<string, (args: Args) => string | undefined> = {
   KVM_SET_USER_MEMORY_REGION: (a) =>
-    `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
+    a.slot === undefined || a.guest_phys_addr === undefined
+      ? undefined
+      : `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
   KVM_CREATE_VM: (a) => String(a.type ?? 0),
   KVM_CREATE_VCPU: (a) => String(a.id ?? 0),
   KVM_CHECK_EXTENSION: (a) => String(a.cap),
@@ -40,7 +44,7 @@ const IOCTL_ARG: Record<string, (args: Args) => string> = {
   KVM_GET_API_VERSION: () => '0',
 };
 
-const SYSCALL_ARGS: Record<string, (args: Args) => string[]> = {
+const SYSCALL_ARGS: Record<string, (args: Args) => string[] | undefined> = {
   mmap: (a) => [
     a.addr === null || a.addr === 0 ? 'NULL' : cHex(a.addr),
     String(a.length),
@@ -76,11 +80,14 @@ export function eventBody(event: TraceEvent): string {
   const { args } = event;
   if (event.kind === 'ioctl') {
     const rest = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'fd' && k !== 'fdPath'));
-    const arg = IOCTL_ARG[event.name]?.(args) ?? (typeof args.raw === 'string' ? args.raw : tracePayload({ ...event, args: rest }));
+    // The raw text when the importer could not decode the call's struct: never a form with holes in it.
+    const arg = typeof args.raw === 'string' ? args.raw : (IOCTL_ARG[event.name]?.(args) ?? tracePayload({ ...event, args: rest }));
     return `ioctl(${fdText(args)}, ${event.name}, ${arg})${callResult(event)}`;
   }
   if (event.kind === 'syscall') {
-    const list = SYSCALL_ARGS[event.name]?.(args) ?? [tracePayload(event)];
+    const list = (typeof args.raw === 'string' || args.length === undefined ? undefined : SYSCALL_ARGS[event.name]?.(args)) ?? [
+      tracePayload(event),
+    ];
     return `${event.name}(${list.join(', ')})${callResult(event)}`;
   }
   const text = tracePayload(event);
