@@ -45,14 +45,27 @@ class Reporter {
   check<T extends z.ZodType>(schema: T, value: unknown, at: Path): z.infer<T> | undefined {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) this.add([...at, ...issue.path], issue.message);
+    for (const issue of parsed.error.issues) {
+      // An unknown key is reported at its own line, one by one, not at the line of the map it is in.
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) this.add([...at, ...issue.path, key], 'unknown key');
+      else this.add([...at, ...issue.path], issue.message);
+    }
     return undefined;
   }
 }
 
+/** yaml's bound on alias expansion: each alias may stand for this many nodes (its default is 100). */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasLine(text: string): number {
+  const at = text.search(/(^|[\s[{,:])\*[^\s,\]}]/m);
+  return at < 0 ? 1 : text.slice(0, at + 1).split('\n').length;
+}
+
 export function parseScenario(file: string, text: string): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  // merge: YAML 1.1's `<<: *anchor` merge keys, which scenario authors use for shared args.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       file,
@@ -60,7 +73,16 @@ export function parseScenario(file: string, text: string): Scenario {
     );
   }
   const report = new Reporter(file, doc, lines);
-  const raw = doc.toJS() as Record<string, unknown> | null;
+  let raw: Record<string, unknown> | null;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown> | null;
+  } catch (error) {
+    // yaml refuses aliases that expand without bound ("billion laughs") rather than running out of memory.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ScenarioError(file, [
+      `${file}:${firstAliasLine(text)}: aliases expand to more than ${MAX_ALIAS_COUNT} times their size (${error.message}); write the values out`,
+    ]);
+  }
   const top = report.check(scenarioFile, raw, []);
   // A bad header does not stop the events from being checked: every problem is reported at once.
   const listOf = (key: string): unknown[] => (Array.isArray(raw?.[key]) ? (raw[key] as unknown[]) : []);
@@ -72,7 +94,12 @@ export function parseScenario(file: string, text: string): Scenario {
   const labels = new Map<string, number>();
   rawEvents.forEach((item, i) => {
     const event = report.check(scenarioEvent, item, ['events', i]);
-    if (!event) return;
+    if (!event) {
+      // The event's shape is wrong (an unknown key, say): its args are still checked, so that every
+      // problem is reported at once.
+      checkArgsOf(report, item, i);
+      return;
+    }
     if (event.label !== undefined) {
       if (labels.has(event.label))
         report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
@@ -116,6 +143,16 @@ export function parseScenario(file: string, text: string): Scenario {
   if (!top || report.problems.length > 0) throw new ScenarioError(file, report.problems);
   const { events: _events, expect: _expect, ...header } = top;
   return { header, events, expectations };
+}
+
+/** The args of an event whose kind and name can be read, checked against their schema. */
+function checkArgsOf(report: Reporter, item: unknown, i: number): void {
+  if (item === null || typeof item !== 'object') return;
+  const fields = item as Record<string, unknown>;
+  const kinds = EVENT_KINDS.filter((k) => typeof fields[k] === 'string');
+  if (kinds.length !== 1) return;
+  const schema = ARG_SCHEMAS[`${kinds[0]}:${fields[kinds[0]!] as string}`];
+  if (schema) report.check(schema, fields.args ?? {}, ['events', i, 'args']);
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {
