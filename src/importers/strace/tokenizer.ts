@@ -25,9 +25,9 @@ export type StraceBody =
 
 export type StraceLine = StracePrefix & { body: StraceBody };
 
-// Anchored once per line: optional pid column, optional timestamp (-ttt epoch.micro, or -t/-tt
-// HH:MM:SS[.micro]), then the body.
-const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d+\.\d+)\s+|(\d\d):(\d\d):(\d\d)(\.\d+)?\s+)?/;
+// Anchored once per line: optional pid column (a pid_t: ten digits at most), optional timestamp
+// (-ttt epoch.micro, or -t/-tt HH:MM:SS[.micro]), then the body.
+const PREFIX = /^(?:\[pid\s+(\d{1,10})\]\s+|(\d{1,10})\s+)?(?:(\d+\.\d+)\s+|(\d\d):(\d\d):(\d\d)(\.\d+)?\s+)?/;
 const CALL = /^([A-Za-z_][\w]*)\((.*)$/;
 const RESUMED = /^<\.\.\. ([\w]+) resumed>(.*)$/;
 const SIGNAL = /^--- (\S+) (.*) ---$/;
