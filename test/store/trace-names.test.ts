@@ -39,6 +39,7 @@ describe('trace names', () => {
     raw.close();
     const list = hvreplay(db, ['traces']);
     assert.equal(list.status, 0, list.stderr);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
     assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(list.stdout));
     assert.ok(list.stdout.split('\n').every((line) => line.length < 400));
   });

@@ -4,6 +4,7 @@
 // output is JSON, already escaped.
 
 // C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const HIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(c: string): string {
