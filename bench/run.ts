@@ -17,6 +17,7 @@ import { renderTable, type BenchRow } from './report.js';
 import { importWorkload } from './workloads/import.js';
 import { replayWorkload } from './workloads/replay.js';
 import { debugWorkload } from './workloads/debug.js';
+import { debugContinueWorkload } from './workloads/debug-continue.js';
 import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
 
@@ -85,6 +86,8 @@ try {
     if (want('debug')) {
       log('debugger step, back, goto');
       rows.push(...(await debugWorkload(db, record, seekMedian)));
+      log('debugger continue to a CEL breakpoint');
+      rows.push(...(await debugContinueWorkload(db, record, replaySeconds)));
     }
   } finally {
     db.close();
