@@ -41,7 +41,13 @@ export const PREDICATE_BUDGET_MS = 1000;
 /** The predicate being evaluated, for a budget that runs out around it (a debugger scan's). */
 let evaluating: { expr: string; seq: number | undefined } | undefined;
 
+/** True while a predicate is being evaluated (or was, when its evaluation was stopped from outside). */
+export function predicateRunning(): boolean {
+  return evaluating !== undefined;
+}
+
 export function budgetError(what = evaluating): PredicateBudgetError {
+  evaluating = undefined;
   return new PredicateBudgetError(
     what
       ? `predicate '${what.expr}' ran past its budget of ${PREDICATE_BUDGET_MS / 1000} s at event ${what.seq ?? '?'}: it was stopped; simplify it (a regular expression that backtracks, comprehensions nested over large lists)`

@@ -36,6 +36,12 @@ interface Statements {
   page: SqlStatement;
   maxSeq: SqlStatement;
   crcs: SqlStatement | undefined;
+  /**
+   * The last single block read and checked: the debugger's `step` reads the event after the one it
+   * stands on, nearly always in the block it just read. Events never change once committed; a
+   * replaced trace may reuse an id but not its checksum, which is part of the key.
+   */
+  lastBlock?: { key: string; rows: PageRow[] };
 }
 
 const statements = new WeakMap<SqlDatabase, Statements>();
@@ -114,11 +120,12 @@ export function* readEventRows(
   const s = statementsOf(db);
   const size = Math.max(1, Math.ceil(pageSize / BLOCK_EVENTS)) * BLOCK_EVENTS;
   const maxSeq = s.maxSeq.get(trace.id) as number | null;
+  if (maxSeq === null && trace.eventCount === 0) return;
   if (maxSeq !== trace.eventCount - 1)
     throw damaged(trace, `it counts ${trace.eventCount} events, but its last stored event is ${maxSeq === null ? 'missing' : maxSeq}`);
   const from = range.from ?? 0;
   const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, maxSeq);
-  if (maxSeq < 0 || from > to) return;
+  if (from > to) return;
   const first = blockOf(from) * BLOCK_EVENTS;
   const last = Math.min(maxSeq, (blockOf(to) + 1) * BLOCK_EVENTS - 1);
   const within = function* (start: number, end: number, text: string | null) {
@@ -140,6 +147,16 @@ export function* readEventRows(
         page.last,
         page.json ?? (s.page.get({ trace: trace.id, from: page.from, last: page.last }) as string | null),
       );
+    return;
+  }
+  if (last - first < BLOCK_EVENTS && trace.checksum !== null) {
+    const key = `${trace.id}:${trace.checksum}:${first}:${last}`;
+    if (s.lastBlock?.key !== key)
+      s.lastBlock = { key, rows: checkedPage(s, trace, first, last, s.page.get({ trace: trace.id, from: first, last }) as string | null) };
+    const rows = s.lastBlock.rows;
+    const lo = from - first;
+    const hi = Math.min(rows.length, to - first + 1);
+    if (hi > lo) yield { from, rows: rows.slice(lo, hi) };
     return;
   }
   for (let start = first; start <= last; start += size) {

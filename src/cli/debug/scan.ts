@@ -12,7 +12,7 @@ import type { TraceRecord } from '../../store/traces.js';
 import type { Seeker } from '../../query/seek.js';
 import { MAX_GAP, MIN_GAP } from '../../query/snapshots/spacing.js';
 import { withinBudget } from '../../query/budget.js';
-import { budgetError, PREDICATE_BUDGET_MS } from '../../query/predicate.js';
+import { budgetError, PREDICATE_BUDGET_MS, predicateRunning } from '../../query/predicate.js';
 
 // The runs behind `continue`, `reverse-continue` and counted steps: streams of notes over event
 // batches, so a subscriber sees progress and can unsubscribe (Ctrl-C) between batches. Each batch
@@ -47,9 +47,16 @@ export const FORWARD_BATCH = 8192;
 /** ...or fewer, when slow predicates make a batch take longer than this. */
 export const BATCH_MS = 50;
 
+/**
+ * The batch ran past its budget while no predicate was running: the machine was slow (a loaded host,
+ * a page read, a collection), not the expression. The scan resumes from its last position with more
+ * patience, which goes back to one budget after a batch that ends in time.
+ */
+class Stalled extends Error {}
+
 /** A batch: ends by BATCH_MS after its start, or is stopped with the predicate that ran away. */
-function batch<T>(work: () => T): T {
-  return withinBudget(BATCH_MS + PREDICATE_BUDGET_MS, work, () => budgetError());
+function batch<T>(work: () => T, patience: number): T {
+  return withinBudget(BATCH_MS + PREDICATE_BUDGET_MS * patience, work, () => (predicateRunning() ? budgetError() : new Stalled()));
 }
 
 /**
@@ -77,7 +84,7 @@ export function scanForward$(src: ScanSource, start: Located, bound: number, tes
   let here = start;
   return sliced$(
     () => {
-      events ??= readEvents(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
+      events ??= readEvents(src.db, src.trace, { from: here.step.event.seq + 1, to: bound }, src.strings);
       const began = performance.now();
       for (let n = 0; n < FORWARD_BATCH; n++) {
         if (n > 0 && performance.now() - began > BATCH_MS) break;
@@ -92,6 +99,11 @@ export function scanForward$(src: ScanSource, start: Located, bound: number, tes
       return { kind: 'progress', ...here };
     },
     () => events?.return(undefined),
+    () => {
+      // Stopped part way: read again from the last event folded.
+      events?.return(undefined);
+      events = undefined;
+    },
   );
 }
 
@@ -115,7 +127,8 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
   let width = FIRST_REVERSE_WINDOW;
   // The window being folded; a batch may end in the middle of one, and the next goes on from there.
   let window:
-    { lo: number; events: Generator<TraceEvent>; state: MachineState; last?: { hits: Hit[] } & Located; first?: Located } | undefined;
+    | { lo: number; hi: number; events: Generator<TraceEvent>; state: MachineState; last?: { hits: Hit[] } & Located; first?: Located }
+    | undefined;
   return sliced$(
     () => {
       if (!window) {
@@ -124,7 +137,7 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
         const lo = Math.max(bound, hi - width + 1);
         width = Math.min(REVERSE_WINDOW, width * 2);
         const state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
-        window = { lo, events: readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings), state };
+        window = { lo, hi, events: readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings), state };
       }
       const began = performance.now();
       for (let next = window.events.next(); !next.done; next = window.events.next()) {
@@ -145,6 +158,13 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
       return done.first && { kind: 'progress', ...done.first };
     },
     () => window?.events.return(undefined),
+    () => {
+      // Stopped part way: fold the same window again from its start.
+      if (!window) return;
+      window.events.return(undefined);
+      width = window.hi - window.lo + 1;
+      window = undefined;
+    },
   );
 }
 
@@ -152,15 +172,23 @@ export function scanBackward$(src: ScanSource, start: Located, bound: number, te
  * A scan cut into slices, one per turn of the event loop, so that an unsubscribe (Ctrl-C) is seen
  * between them. A slice returns a progress note (or nothing) to go on, or the note that ends the scan.
  */
-function sliced$(slice: () => ScanNote | undefined, cleanup?: () => void): Observable<ScanNote> {
+function sliced$(slice: () => ScanNote | undefined, cleanup?: () => void, resume?: () => void): Observable<ScanNote> {
   return new Observable<ScanNote>((subscriber) => {
     let stopped = false;
+    let patience = 1;
     const turn = (): void => {
       if (stopped) return;
       let note: ScanNote | undefined;
       try {
-        note = batch(slice);
+        note = batch(slice, patience);
+        patience = 1;
       } catch (error) {
+        if (error instanceof Stalled && resume) {
+          patience *= 2;
+          resume();
+          setImmediate(turn);
+          return;
+        }
         subscriber.error(error);
         return;
       }
