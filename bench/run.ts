@@ -18,6 +18,7 @@ import { renderTable, type BenchRow } from './report.js';
 import { importWorkload } from './workloads/import.js';
 import { replayWorkload } from './workloads/replay.js';
 import { debugWorkload } from './workloads/debug.js';
+import { debugContinueWorkload } from './workloads/debug-continue.js';
 import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
 import { timelineWorkload } from './workloads/timeline.js';
@@ -91,6 +92,8 @@ try {
     if (want('debug')) {
       log('debugger step, back, goto');
       rows.push(...(await debugWorkload(db, record, seekMedian)));
+      log('debugger continue to a CEL breakpoint');
+      rows.push(...(await debugContinueWorkload(db, record, replaySeconds)));
     }
   } finally {
     db.close();

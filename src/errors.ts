@@ -32,6 +32,17 @@ export class HvreplayError extends Error {
 /** A store file that cannot be used as it is (newer schema, not SQLite, unknown trace). */
 export class StoreError extends HvreplayError {}
 
+/**
+ * The store's file is damaged: SQLite reports corruption, or what was read does not match what the import
+ * recorded (rows missing, seq not dense, a checksum that differs). Never answered around.
+ */
+export class CorruptStoreError extends StoreError {}
+
+/** The store cannot be used on this machine right now: the disk is full, another writer holds it, I/O fails. */
+export class StoreUnavailableError extends StoreError {
+  override readonly exitCode: ExitCode = EXIT.environment;
+}
+
 /** An input file that cannot be read or parsed as a whole. */
 export class SourceError extends HvreplayError {}
 
@@ -53,6 +64,9 @@ export class PositionError extends HvreplayError {}
 
 /** A predicate (bisect --when, breakpoints) that cannot be parsed or evaluated; the message points into it. */
 export class PredicateError extends HvreplayError {}
+
+/** A predicate that ran past its budget (time or size) at one evaluation: the expression, not the trace, is at fault. */
+export class PredicateBudgetError extends PredicateError {}
 
 /** Every problem of a scenario file, each as `file:line: path: what was expected`. */
 export class ScenarioError extends HvreplayError {

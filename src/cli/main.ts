@@ -17,7 +17,9 @@ import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
 import { statsCommand } from './commands/stats.js';
 import { tracesCommand } from './commands/traces.js';
+import { verifyCommand } from './commands/verify.js';
 import { exitCodeFor } from './errors.js';
+import { terminalText } from './present/terminal-text.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import type { GlobalArgs } from './options.js';
 
@@ -45,6 +47,7 @@ const COMMAND_MODULES = [
   debugCommand,
   statsCommand,
   exportCommand,
+  verifyCommand,
   demoCommand,
 ] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];
 const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')[0]));
@@ -64,7 +67,18 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('hvreplay')
     .usage('$0 <command> [options]\n\nEvent-sourced replay, time travel, diff and bisect of KVM/Xen/VMM traces stored in SQLite.')
     .option('db', { type: 'string', global: true, describe: 'the SQLite store (default: $HVREPLAY_DB, else ./hvreplay.db)' })
-    .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' });
+    .option('json', { type: 'boolean', global: true, describe: 'print data as JSON' })
+    .option('wait', {
+      type: 'number',
+      global: true,
+      describe: 'seconds to wait while another process writes to the store (default: until it is done), then exit 3',
+      coerce: (value: unknown) => {
+        if (value === undefined) return value;
+        const n = Number(value);
+        if (!Number.isFinite(n) || n < 0) throw new Error(`--wait takes a number of seconds from 0, not ${String(value)}`);
+        return n;
+      },
+    });
   for (const command of COMMAND_MODULES) cli = cli.command(command);
   cli = cli.middleware(loadPolicyFilesNamed);
   await cli
@@ -75,7 +89,7 @@ async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .epilogue(
-      'Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage, 3 missing environment, 70 internal error.',
+      'Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage (or a damaged store), 3 missing environment (root, a full disk, a store another process keeps locked), 70 internal error.',
     )
     .fail((message, error) => {
       // yargs wraps its own validation failures (a bad option value, an unknown command) in YError:
@@ -100,7 +114,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 // yargs drops a bare `-` from variadic positionals; /dev/stdin means the same to the importers.
 main(hideBin(process.argv).map((arg) => (arg === '-' ? '/dev/stdin' : arg))).catch((error: unknown) => {
   const { code, message } = exitCodeFor(error);
-  process.stderr.write(`hvreplay: ${message}\n`);
+  process.stderr.write(`hvreplay: ${terminalText(message)}\n`);
   if (error instanceof UsageError)
     process.stderr.write(`(hvreplay ${error.command ? `${error.command} ` : ''}--help says what it takes)\n`);
   process.exitCode = code;

@@ -5,6 +5,8 @@ import type { Argv } from 'yargs';
 export interface GlobalArgs {
   db?: string;
   json?: boolean;
+  /** Seconds to wait for another process's write lock on the store (default: as long as it takes). */
+  wait?: number;
 }
 
 export interface PolicyArgs {
@@ -18,7 +20,7 @@ export function withTrace<T>(yargs: Argv<T>) {
   return yargs.positional('trace', {
     type: 'string',
     demandOption: true,
-    describe: "a trace's name or id, or a scenario file (imported first, reused while unchanged)",
+    describe: "a trace's name, #ID for its id, or a scenario file (imported first, reused while unchanged)",
   });
 }
 

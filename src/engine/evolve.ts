@@ -1,5 +1,5 @@
 import type { Effect } from '../model/effect.js';
-import { eventKey, type TraceEvent } from '../model/event.js';
+import { eventKey, UNDECODED, type TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
 import type { ReduceContext } from './context.js';
 import type { PolicySet } from './policy/policy-set.js';
@@ -23,9 +23,10 @@ export function evolve(state: MachineState, event: TraceEvent, policies: PolicyS
   const now = event.ts === undefined ? state.now : state.now === null ? event.ts : Math.max(state.now, event.ts);
   let next: MachineState = { ...state, seq: event.seq, now };
   if (event.kind === 'ioctl') next = learnIoctlFd(next, event);
-  const reducer = policies.route(eventKey(event), next.host.arch);
+  const reducer = event.args[UNDECODED] === true ? undefined : policies.route(eventKey(event), next.host.arch);
   try {
     if (reducer) next = reducer(next, event, ctx);
+    else if (event.args[UNDECODED] === true) ctx.effects.push({ kind: 'unmodelled', reason: `${event.name} without its argument decoded` });
     else if (event.kind === 'ioctl') next = unknownFd(next, event, ctx);
   } catch (error) {
     if (error instanceof UserPolicyThrew) throw policyFailure(error, event);

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lastValueFrom, tap, defaultIfEmpty } from 'rxjs';
 import type { SqlDatabase } from '../store/sql.js';
 import { TraceWriter } from '../store/trace-writer.js';
-import { findTrace, getTrace, type TraceRecord } from '../store/traces.js';
+import { findTraceByName, getTrace, type TraceRecord } from '../store/traces.js';
+import { shownName } from '../store/trace-names.js';
 import type { FormatName } from './format.js';
 import { parseSource } from './parse-source.js';
 import { parseScenario } from './scenario/load.js';
-import { SourceError } from '../errors.js';
+import { SourceError, StoreError } from '../errors.js';
 import { isStdin, openSource } from './source.js';
 import { ImportStats } from './stats.js';
 import { mergeSources, type MergeOutcome } from './merge/merge.js';
@@ -62,8 +63,34 @@ export async function importFiles(db: SqlDatabase, options: ImportOptions): Prom
   return importText(db, first, options);
 }
 
-/** A scenario is small enough to read whole; its name is the trace name unless --name says otherwise. */
-export function importScenario(db: SqlDatabase, path: string, options: Partial<ImportOptions> = {}): ImportResult {
+/** Where a scenario trace came from, as an absolute path, so a copy elsewhere is never taken for it. */
+function scenarioOrigin(trace: TraceRecord): string | undefined {
+  const origin = trace.meta.origin;
+  if (typeof origin === 'string') return origin;
+  // Imported before the origin was kept: its source path, as seen from here.
+  const source = trace.sources[0]?.path;
+  return source === undefined ? undefined : realPath(source);
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * A scenario is small enough to read whole; its name is the trace name unless --name says otherwise.
+ * An unchanged scenario is reused. An edited one replaces the trace imported from the same file; a
+ * trace of that name from anywhere else is replaced only with --replace, which a command that was
+ * given the scenario's path instead of a trace name (`fromReadCommand`) never passes.
+ */
+export function importScenario(
+  db: SqlDatabase,
+  path: string,
+  options: Partial<ImportOptions> & { fromReadCommand?: boolean } = {},
+): ImportResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -73,17 +100,33 @@ export function importScenario(db: SqlDatabase, path: string, options: Partial<I
   const sha256 = createHash('sha256').update(text).digest('hex');
   const scenario = parseScenario(path, text);
   const name = options.name ?? scenario.header.name;
+  const origin = realPath(path);
   const stats = new ImportStats();
-  const existing = findTrace(db, name);
-  if (existing && existing.format === 'scenario' && existing.contentHash === sha256) return { trace: existing, stats, reused: true };
-  // A scenario edited since its last import replaces its old trace; a trace of another kind is kept.
+  const existing = findTraceByName(db, name);
+  // The same content under the same name is reused wherever the file is: nothing is replaced.
+  if (existing?.format === 'scenario' && existing.contentHash === sha256 && options.replace !== true)
+    return { trace: existing, stats, reused: true };
+  const sameFile = existing?.format === 'scenario' && scenarioOrigin(existing) === origin;
+  if (existing && !sameFile && !options.replace)
+    throw new StoreError(
+      `a trace named '${shownName(name)}' exists already (#${existing.id}, ${existing.format} from ${existing.sources.map((s) => s.path).join(', ') || '?'}) and ${path} is not where it came from; ` +
+        (options.fromReadCommand
+          ? `import ${path} under another name: hvreplay import ${path} --name NAME`
+          : 'choose another --name or pass --replace'),
+    );
   const writer = new TraceWriter(db, {
     name,
     format: 'scenario',
     sources: [{ path, bytes: Buffer.byteLength(text), sha256 }],
     contentHash: sha256,
-    meta: { scenario: scenario.header, expectations: scenario.expectations, arch: scenario.header.arch, host: scenario.header.host },
-    replace: options.replace ?? existing?.format === 'scenario',
+    meta: {
+      scenario: scenario.header,
+      expectations: scenario.expectations,
+      arch: scenario.header.arch,
+      host: scenario.header.host,
+      origin,
+    },
+    replace: Boolean(existing),
   });
   try {
     for (const event of scenario.events) writer.append(event);

@@ -3,7 +3,7 @@ import type { NewEvent } from '../model/event.js';
 import type { FormatName, TextFormat } from './format.js';
 import { sniffFormat, textFormat } from './formats.js';
 import { SourceError } from '../errors.js';
-import type { LineSource } from './source.js';
+import { MAX_LINE_LENGTH, type LineSource } from './source.js';
 import { checkEvent } from './vocabulary-check.js';
 import type { ImportStats } from './stats.js';
 
@@ -38,7 +38,20 @@ export async function* eventBatches(
       stats.count(`format.${chosen.name}`);
       onFormat?.(chosen);
     }
-    for (let i = 0; i < batch.lines.length; i++) parser.line(batch.lines[i]!, batch.first + i);
+    const overlong = batch.overlong?.[0];
+    for (let i = 0; i < batch.lines.length; i++) {
+      if (overlong?.index === i) {
+        stats.problem(
+          'source.line_too_long',
+          source.info.path,
+          batch.first + i,
+          `a line of ${overlong.length} characters, longer than the ${MAX_LINE_LENGTH} a trace line may have; skipped`,
+          overlong.head,
+        );
+        continue;
+      }
+      parser.line(batch.lines[i]!, batch.first + i);
+    }
     if (out.length > 0) {
       yield out;
       out = [];

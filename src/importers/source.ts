@@ -35,10 +35,26 @@ export function onSourceProgress(hook: ((progress: SourceProgress) => void) | un
   progressHook = hook;
 }
 
+/**
+ * The longest line read, in characters (README "Real traces"): a trace line is a few hundred bytes, a
+ * line of a megabyte is not a trace line, and holding one of 50 MB while looking for its end is what made such a
+ * file take a minute and half a gigabyte. A longer line is skipped as it streams past, and named.
+ */
+export const MAX_LINE_LENGTH = 1 << 20;
+
+export interface LineBatch {
+  /** The line number of lines[0]. */
+  first: number;
+  /** Lines without line ends, in order; an overlong line is an empty string here... */
+  lines: string[];
+  /** ...and its index in `lines` is here, with its length and its first bytes. */
+  overlong?: { index: number; length: number; head: string }[];
+}
+
 export interface LineSource {
   info: SourceInfo;
-  /** Batches of lines, without line ends, in order. `first` is the line number of batch[0]. */
-  batches(): AsyncGenerator<{ first: number; lines: string[] }>;
+  /** Batches of lines, in order. */
+  batches(): AsyncGenerator<LineBatch>;
 }
 
 async function* rawChunks(path: string): AsyncGenerator<Buffer> {
@@ -96,10 +112,12 @@ export function openSource(path: string): LineSource {
   /** The number of the next line to come out, for errors that happen between lines. */
   let lineNo = 1;
 
-  async function* batches(): AsyncGenerator<{ first: number; lines: string[] }> {
+  async function* batches(): AsyncGenerator<LineBatch> {
     const decoder = new TextDecoder('utf-8');
     let carry = '';
     let pending = false;
+    /** While a line longer than MAX_LINE_LENGTH streams past: its length so far and first bytes. */
+    let skipping: { length: number; head: string } | undefined;
     for await (const chunk of bytes()) {
       // Trace text is nearly always ASCII, and an ASCII chunk converts as latin1 (a copy) instead of
       // through the UTF-8 decoder. The decoder may hold the start of a sequence cut by the previous
@@ -112,16 +130,38 @@ export function openSource(path: string): LineSource {
         decoded = decoder.decode(chunk, { stream: true });
         pending = true;
       }
+      let overlong: LineBatch['overlong'];
+      if (skipping) {
+        const end = decoded.indexOf('\n');
+        if (end < 0) {
+          skipping.length += decoded.length;
+          continue;
+        }
+        overlong = [{ index: 0, length: skipping.length + end, head: skipping.head }];
+        decoded = '\n' + decoded.slice(end + 1);
+        skipping = undefined;
+      }
       const text = carry + decoded;
       const lines = text.split('\n');
       carry = lines.pop()!;
+      if (carry.length > MAX_LINE_LENGTH) {
+        skipping = { length: carry.length, head: carry.slice(0, 80) };
+        carry = '';
+      }
       if (lines.length === 0) continue;
-      yield { first: lineNo, lines: stripCr(lines) };
+      // The first line may hold a carry that grew past the limit in the chunk that ended it.
+      if (!overlong && lines[0]!.length > MAX_LINE_LENGTH) {
+        overlong = [{ index: 0, length: lines[0]!.length, head: lines[0]!.slice(0, 80) }];
+        lines[0] = '';
+      }
+      yield { first: lineNo, lines: stripCr(lines), ...(overlong ? { overlong } : {}) };
       lineNo += lines.length;
       progressHook?.({ path, bytes: info.bytes, total });
     }
     carry += decoder.decode();
-    if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };
+    if (skipping)
+      yield { first: lineNo, lines: [''], overlong: [{ index: 0, length: skipping.length + carry.length, head: skipping.head }] };
+    else if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };
     info.sha256 = hash.digest('hex');
   }
 

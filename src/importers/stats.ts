@@ -18,6 +18,12 @@ export interface ProblemKind {
 
 /** Problems kept in memory for messages; all of them go to `onProblem`. */
 const KEPT_PROBLEMS = 200;
+/** ...and how much of each line: enough to recognise it, never a megabyte of a garbled one. */
+const KEPT_TEXT = 240;
+
+function kept(text: string): string {
+  return text.length > KEPT_TEXT ? `${text.slice(0, KEPT_TEXT)}... (${text.length} characters)` : text;
+}
 
 export class ImportStats {
   readonly counts = new Map<string, number>();
@@ -33,12 +39,12 @@ export class ImportStats {
   /** Input the parser could not read: the line is not in the trace. */
   problem(stat: string, file: string, line: number, message: string, text: string): void {
     this.unreadable++;
-    this.add({ stat, file, line, message, text });
+    this.add({ stat, file, line, message, text: kept(text) });
   }
 
   /** Something about the trace worth a file:line that is not bad input; the event is kept. */
   finding(stat: string, file: string, line: number, message: string, text: string): void {
-    this.add({ stat, file, line, message, text, finding: true });
+    this.add({ stat, file, line, message, text: kept(text), finding: true });
   }
 
   private add(p: ImportProblem): void {

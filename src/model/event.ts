@@ -84,6 +84,12 @@ export type EventOf<K extends EventKey> = Omit<TraceEvent, 'kind' | 'name' | 'ar
   args: EventArgsMap[K];
 };
 
+/**
+ * An args key no schema declares: set on an event whose source printed its argument undecoded (a struct
+ * strace showed as its address). The event keeps its kind and name; no reducer is handed it.
+ */
+export const UNDECODED = 'undecoded';
+
 /** The routing key of an event: `kind:name`. */
 export function eventKey(event: Pick<TraceEvent, 'kind' | 'name'>): string {
   return `${event.kind}:${event.name}`;

@@ -41,27 +41,31 @@ export interface BisectResult {
  */
 export const MAX_SKIPS = 32;
 
-/** The search itself, over any oracle; `n` events, seqs 0..n-1. */
-export function bisectPositions(n: number, oracle: (seq: number) => Verdict, maxSkips = MAX_SKIPS): BisectResult {
+/**
+ * The search itself, as a coroutine: it yields each seq it needs a verdict for and is resumed with the
+ * verdict, so one search serves an oracle that answers at once (a predicate) and one that answers
+ * later (a command run in its own process). `n` events, seqs 0..n-1.
+ */
+function* search(n: number, maxSkips: number): Generator<number, BisectResult, Verdict> {
   const probes: Probe[] = [];
   const seen = new Map<number, Verdict>();
   let skips = 0;
   const outOfSkips = () => skips > maxSkips;
-  const ask = (seq: number): Verdict => {
+  function* ask(seq: number): Generator<number, Verdict, Verdict> {
     let verdict = seen.get(seq);
     if (verdict === undefined) {
-      verdict = oracle(seq);
+      verdict = yield seq;
       if (verdict === 'skip') skips++;
       seen.set(seq, verdict);
       probes.push({ seq, verdict });
     }
     return verdict;
-  };
+  }
   if (n <= 0) return { outcome: 'never', probes };
 
   // A known bad position: the last event, or the last one that is not skipped.
   let hi = n - 1;
-  while (hi >= 0 && ask(hi) === 'skip' && !outOfSkips()) hi--;
+  while (hi >= 0 && (yield* ask(hi)) === 'skip' && !outOfSkips()) hi--;
   if (hi < 0 || seen.get(hi) === 'skip') return { outcome: 'ambiguous', from: 0, to: n - 1, probes };
   if (seen.get(hi) === 'good') return { outcome: 'never', probes };
   let lo = -1; // before event 0: the initial state, good by definition
@@ -69,7 +73,7 @@ export function bisectPositions(n: number, oracle: (seq: number) => Verdict, max
   while (hi - lo > 1) {
     const mid = unskipped(lo, hi, seen);
     if (mid === undefined || outOfSkips()) return { outcome: 'ambiguous', from: lo + 1, to: hi, probes };
-    const verdict = ask(mid);
+    const verdict = yield* ask(mid);
     if (verdict === 'good') lo = mid;
     else if (verdict === 'bad') hi = mid;
   }
@@ -77,10 +81,26 @@ export function bisectPositions(n: number, oracle: (seq: number) => Verdict, max
   const result: BisectResult = { outcome: 'found', seq: hi, probes };
   // One probe past the boundary: a predicate that is true only at some events (event.name == ...)
   // or flips back would make the answer one of several; say so rather than pretend.
-  if (hi + 1 < n && ask(hi + 1) === 'good') result.notMonotone = { goodAt: hi + 1, badAt: hi };
+  if (hi + 1 < n && (yield* ask(hi + 1)) === 'good') result.notMonotone = { goodAt: hi + 1, badAt: hi };
   const later = probes.find((p) => p.seq > hi && p.verdict === 'good');
   if (!result.notMonotone && later) result.notMonotone = { goodAt: later.seq, badAt: hi };
   return result;
+}
+
+/** The search over an oracle that answers at once. */
+export function bisectPositions(n: number, oracle: (seq: number) => Verdict, maxSkips = MAX_SKIPS): BisectResult {
+  const run = search(n, maxSkips);
+  for (let step = run.next(); ; step = run.next(oracle(step.value))) if (step.done) return step.value;
+}
+
+/** The search over an oracle that answers later (bisect --run). */
+export async function bisectPositionsAsync(
+  n: number,
+  oracle: (seq: number) => Promise<Verdict>,
+  maxSkips = MAX_SKIPS,
+): Promise<BisectResult> {
+  const run = search(n, maxSkips);
+  for (let step = run.next(); ; step = run.next(await oracle(step.value))) if (step.done) return step.value;
 }
 
 /** The middle of (lo, hi), or the nearest position to it that was not skipped. */
@@ -107,10 +127,22 @@ export function predicateOracle(
   };
 }
 
+function withBound(seeker: Seeker, before: number, result: BisectResult): BisectResult & { rebuilt: number; bound: number } {
+  return { ...result, rebuilt: seeker.stats.rebuilt - before, bound: Math.ceil(Math.log2(Math.max(1, seeker.trace.eventCount))) + 2 };
+}
+
 export function bisectTrace(seeker: Seeker, oracle: (seq: number) => Verdict): BisectResult & { rebuilt: number; bound: number } {
   // Snapshots first: a bisect without them would fold up to the whole trace per probe.
   seeker.ensureSnapshots();
   const before = seeker.stats.rebuilt;
-  const result = bisectPositions(seeker.trace.eventCount, oracle);
-  return { ...result, rebuilt: seeker.stats.rebuilt - before, bound: Math.ceil(Math.log2(Math.max(1, seeker.trace.eventCount))) + 2 };
+  return withBound(seeker, before, bisectPositions(seeker.trace.eventCount, oracle));
+}
+
+export async function bisectTraceAsync(
+  seeker: Seeker,
+  oracle: (seq: number) => Promise<Verdict>,
+): Promise<BisectResult & { rebuilt: number; bound: number }> {
+  seeker.ensureSnapshots();
+  const before = seeker.stats.rebuilt;
+  return withBound(seeker, before, await bisectPositionsAsync(seeker.trace.eventCount, oracle));
 }

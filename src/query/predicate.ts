@@ -2,7 +2,8 @@ import { parse } from '@marcbachmann/cel-js';
 import type { Effect } from '../model/effect.js';
 import type { TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
-import { PredicateError } from '../errors.js';
+import { HvreplayError, PredicateBudgetError, PredicateError } from '../errors.js';
+import { underABudget, withinBudget } from './budget.js';
 
 // Predicates for bisect (and the debugger's breakpoints): CEL expressions (https://cel.dev, the
 // @marcbachmann/cel-js implementation) over three variables:
@@ -29,6 +30,31 @@ export type Predicate = (ctx: PredicateContext) => boolean;
 
 export { PredicateError };
 
+/**
+ * The time one evaluation may take. Ordinary predicates take microseconds; a second is a runaway (a
+ * backtracking regular expression, comprehensions nested over large lists, a list doubled until the
+ * heap is gone: 30 s of growth reach V8's 4 GB limit, a second reaches 150 MB). Measured, not counted:
+ * cel-js has no step hook, and `matches` uses JavaScript's backtracking RegExp.
+ */
+export const PREDICATE_BUDGET_MS = 1000;
+
+/** The predicate being evaluated, for a budget that runs out around it (a debugger scan's). */
+let evaluating: { expr: string; seq: number | undefined } | undefined;
+
+/** True while a predicate is being evaluated (or was, when its evaluation was stopped from outside). */
+export function predicateRunning(): boolean {
+  return evaluating !== undefined;
+}
+
+export function budgetError(what = evaluating): PredicateBudgetError {
+  evaluating = undefined;
+  return new PredicateBudgetError(
+    what
+      ? `predicate '${what.expr}' ran past its budget of ${PREDICATE_BUDGET_MS / 1000} s at event ${what.seq ?? '?'}: it was stopped; simplify it (a regular expression that backtracks, comprehensions nested over large lists)`
+      : `the scan ran past its budget of ${PREDICATE_BUDGET_MS / 1000} s on one event and was stopped`,
+  );
+}
+
 interface CelLikeError {
   name?: string;
   code?: string;
@@ -38,18 +64,48 @@ interface CelLikeError {
 /** cel-js's codes for a key that is not there and an index past the end of a list. */
 const ABSENT = new Set(['no_such_key', 'index_out_of_bounds']);
 
-export function compilePredicate(expr: string): Predicate {
-  let program: (ctx: Record<string, unknown>) => unknown;
+type Program = (ctx: Record<string, unknown>) => unknown;
+
+function compile(expr: string): Program {
   try {
-    program = parse(expr) as unknown as (ctx: Record<string, unknown>) => unknown;
+    return parse(expr) as unknown as Program;
   } catch (error) {
     throw new PredicateError(`cannot parse predicate: ${(error as CelLikeError).message}`);
   }
+}
+
+/**
+ * A predicate evaluated within PREDICATE_BUDGET_MS: alone under its own budget, or inside the budget of
+ * a caller that batches evaluations (withinBudget). A stopped evaluation may have left the compiled
+ * program's internals half way, so the next evaluation compiles it afresh.
+ */
+export function compilePredicate(expr: string): Predicate {
+  let program = compile(expr);
+  let stopped = false;
+  const evaluate = (ctx: PredicateContext): unknown => {
+    if (stopped) program = compile(expr);
+    stopped = true;
+    evaluating = { expr, seq: ctx.event?.seq ?? ctx.state.seq };
+    const value = program({ state: ctx.state, event: ctx.event ?? {}, effects: ctx.effects ?? [] });
+    stopped = false;
+    evaluating = undefined;
+    return value;
+  };
   return (ctx) => {
     let value: unknown;
     try {
-      value = program({ state: ctx.state, event: ctx.event ?? {}, effects: ctx.effects ?? [] });
+      value = underABudget()
+        ? evaluate(ctx)
+        : withinBudget(
+            PREDICATE_BUDGET_MS,
+            () => evaluate(ctx),
+            () => budgetError(),
+          );
     } catch (error) {
+      evaluating = undefined;
+      // Stopped by its budget or by Ctrl-C: the program stays marked, and is compiled again next time.
+      if (error instanceof HvreplayError) throw error;
+      stopped = false;
       if (ABSENT.has(String((error as CelLikeError).code))) return false;
       throw new PredicateError(`cannot evaluate predicate at event ${ctx.event?.seq ?? ctx.state.seq}: ${(error as CelLikeError).message}`);
     }

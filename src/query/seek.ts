@@ -2,7 +2,14 @@ import type { PolicySet } from '../engine/policy/policy-set.js';
 import { fold, type ReplayStep } from '../engine/replay.js';
 import type { MachineState } from '../model/state.js';
 import { readEvents } from '../store/event-reader.js';
-import { findSnapshotSet, nearestSnapshot, type SnapshotKey, type SnapshotSet } from '../store/snapshots.js';
+import {
+  decodeState,
+  findSnapshotSet,
+  nearestSnapshot,
+  type PendingSnapshot,
+  type SnapshotKey,
+  type SnapshotSet,
+} from '../store/snapshots.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { StringTable } from '../store/strings.js';
 import type { TraceRecord } from '../store/traces.js';
@@ -45,6 +52,8 @@ export class Seeker {
   readonly stats: SeekStats = { rebuilt: 0, folded: 0, built: 0 };
   private readonly key: SnapshotKey | undefined;
   private set: SnapshotSet | undefined;
+  /** Snapshots this seeker built but could not store (a full disk, read-only media): used from memory. */
+  private unstored: readonly PendingSnapshot[] | undefined;
   private readonly strings: StringTable;
   private readonly initial: MachineState;
 
@@ -66,13 +75,32 @@ export class Seeker {
 
   /** Builds the snapshot set with one full replay, unless it exists or cannot be stored. */
   ensureSnapshots(): SnapshotSet | undefined {
-    if (this.set || !this.key || this.trace.eventCount === 0) return this.set;
+    if (this.set || this.unstored || !this.key || this.trace.eventCount === 0) return this.set;
     const recorder = new SnapshotRecorder(this.db, this.trace, this.key, this.initial, this.options.spacing);
     fold(readEvents(this.db, this.trace, {}, this.strings), this.policies, this.initial, (step) => recorder.observe(step));
-    recorder.finish();
+    const recorded = recorder.finish();
     this.stats.built++;
     this.set = findSnapshotSet(this.db, this.key);
+    if (!this.set && !recorded.written) this.unstored = recorded.snapshots;
     return this.set;
+  }
+
+  /** The kept snapshot with the greatest seq <= `seq`, from the store or from memory. */
+  private nearest(seq: number): { seq: number; state: MachineState } | undefined {
+    if (this.set && this.key) return nearestSnapshot(this.db, this.key, seq);
+    const kept = this.unstored;
+    if (!kept) return undefined;
+    let lo = 0;
+    let hi = kept.length - 1;
+    let found: PendingSnapshot | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.seq <= seq) {
+        found = kept[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found && { seq: found.seq, state: decodeState(found.blob, found.seq) };
   }
 
   /** The state after event `at`, with that event and its effects. */
@@ -80,7 +108,7 @@ export class Seeker {
     checkPosition(this.trace, at);
     if (!this.set && at > MAX_GAP && this.options.build !== 'never') this.ensureSnapshots();
     // A snapshot strictly before `at`, so the fold always applies event `at` and yields its effects.
-    const base = this.set && this.key && at > 0 ? nearestSnapshot(this.db, this.key, at - 1) : undefined;
+    const base = at > 0 ? this.nearest(at - 1) : undefined;
     const from = base ? base.seq + 1 : 0;
     let last: ReplayStep | undefined;
     fold(readEvents(this.db, this.trace, { from, to: at }, this.strings), this.policies, base?.state ?? this.initial, (step) => {

@@ -16,11 +16,17 @@ export function parsePath(path: string): (string | number)[] {
   return parts;
 }
 
+/**
+ * The value at a path, or undefined when there is none. Only the state's own data properties are
+ * paths: `constructor`, `__proto__` or `toString` reach into JavaScript's objects, not into the state.
+ */
 export function getPath(value: unknown, path: string): unknown {
   let current = value;
   for (const part of parsePath(path)) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[part];
+    const own = Object.getOwnPropertyDescriptor(current, part);
+    if (!own || !('value' in own)) return undefined;
+    current = own.value;
   }
   return current;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { InterruptedError, SourceError } from '../errors.js';
 import { importFiles, type ImportResult } from '../importers/import.js';
 import type { SqlDatabase } from '../store/sql.js';
-import { findTrace } from '../store/traces.js';
+import { findTraceByName } from '../store/traces.js';
+import { checkTraceName, shownName } from '../store/trace-names.js';
 import { requireKvm, requireRoot, requireStrace, requireTracefs } from './environment.js';
 import { createInstance, type TraceInstance } from './instance.js';
 
@@ -49,9 +50,12 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   requireStrace();
   const tracefs = requireTracefs(options.tracefs);
   // Refuse what would fail at the import before the command runs, not after.
-  const taken = options.name === undefined ? undefined : findTrace(db, options.name);
+  if (options.name !== undefined) checkTraceName(options.name);
+  const taken = options.name === undefined ? undefined : findTraceByName(db, options.name);
   if (taken && !options.replace)
-    throw new SourceError(`a trace named '${options.name}' exists already (id ${taken.id}); choose another --name or pass --replace`);
+    throw new SourceError(
+      `a trace named '${shownName(taken.name)}' exists already (#${taken.id}); choose another --name or pass --replace`,
+    );
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hvreplay-record-'));
   try {
     mkdirSync(dir, { recursive: true });

@@ -129,12 +129,13 @@ export function encodeEventInto(out: unknown[], at: number, seq: number, e: NewE
 /**
  * A row as the page reader gets it (src/store/event-reader.ts): one JSON array per event, without
  * trace_id, without vm, vcpu, result and label when all four are NULL (as for nearly every ftrace
- * event), with seq counted from the page's first and src_line from seq (one line an event, in a
- * text trace): short numbers make a page of JSON cheaper to build and to parse.
+ * event), with seq as its place in its block of 64 (event-blocks.ts) and src_line counted from seq
+ * (one line an event, in a text trace): short numbers make a page of JSON cheaper to build and to
+ * parse, and a block's text the same whichever page it is read in, so its checksum can be checked.
  */
 export type PageRow =
   | [
-      seqInPage: number,
+      seqInBlock: number,
       kind: number,
       name: number,
       tNs: number | null,
@@ -147,7 +148,7 @@ export type PageRow =
       srcLineAfterSeq: number | null,
     ]
   | [
-      seqInPage: number,
+      seqInBlock: number,
       kind: number,
       name: number,
       tNs: number | null,
@@ -164,21 +165,26 @@ export type PageRow =
       label: string | null,
     ];
 
-const PAGE_COMMON = 'seq - @from, kind, name, t_ns, pid, tid, comm, cpu, args, src_file, src_line - seq';
+/** Events per block: the unit a checksum covers (migrations/004_integrity.sql, event_blocks). */
+export const BLOCK_EVENTS = 64;
+
+const PAGE_COMMON = `seq % ${BLOCK_EVENTS}, kind, name, t_ns, pid, tid, comm, cpu, args, src_file, src_line - seq`;
 /** The SQL expression for one PageRow of a row of `events`. */
 export const PAGE_ROW_SQL = `CASE WHEN vm IS NULL AND vcpu IS NULL AND result IS NULL AND label IS NULL THEN json_array(${PAGE_COMMON}) ELSE json_array(${PAGE_COMMON}, vm, vcpu, result, label) END`;
 
 /**
- * One page of a trace's events as a JSON array of PageRows, or NULL when the range is empty. Straight
- * off the primary key, which yields rows in seq order (readers check; SQLite does not promise the
- * order of an aggregate), and with group_concat: 25% cheaper than json_group_array over an ordered
- * subquery. Named parameters: trace, from (first seq), last (last seq).
+ * One page of a trace's events: the PageRows joined by commas, or NULL when the range is empty. A
+ * newline goes before the first row of each block; JSON reads it as white space (a newline inside a
+ * JSON string is always escaped), so `[` + page + `]` parses as it is, and splitting at the newlines
+ * gives each block's text for its checksum. Straight off the primary key, which yields rows in seq
+ * order (readers check; SQLite does not promise the order of an aggregate), and with group_concat:
+ * 25% cheaper than json_group_array over an ordered subquery. Named parameters: trace, from (first
+ * seq, the first of a block), last (last seq).
  */
-export const PAGE_SQL = `SELECT '[' || group_concat(${PAGE_ROW_SQL}) || ']' FROM events WHERE trace_id = @trace AND seq >= @from AND seq <= @last`;
+export const PAGE_SQL = `SELECT group_concat(CASE WHEN seq % ${BLOCK_EVENTS} = 0 THEN char(10) ELSE '' END || ${PAGE_ROW_SQL}) FROM events WHERE trace_id = @trace AND seq >= @from AND seq <= @last`;
 
-/** `from` is the first seq the page was asked for (PAGE_SQL's @from). */
-export function decodePageRow(row: PageRow, from: number, t0: number | null, strings: StringTable): TraceEvent {
-  const seq = from + row[0];
+/** `seq` is the row's own, known from its place in a dense page (the reader checks row[0] against it). */
+export function decodePageRow(row: PageRow, seq: number, t0: number | null, strings: StringTable): TraceEvent {
   const tNs = row[3],
     pid = row[4],
     tid = row[5],

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { TraceEvent } from '../model/event.js';
-import { decodePageRow, PAGE_SQL, type PageRow } from './event-codec.js';
+import { CorruptStoreError } from '../errors.js';
+import { BLOCK_EVENTS, decodePageRow, PAGE_SQL, type PageRow } from './event-codec.js';
+import { blockOf, pageBlockCrcs } from './event-blocks.js';
 import { idleCores } from './idle-cores.js';
 import { prefetchPages } from './page-prefetch.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
+import { hasChecksums } from './schema.js';
 import { StringTable } from './strings.js';
 import type { TraceRecord } from './traces.js';
 
@@ -31,8 +34,14 @@ export const PREFETCH_MIN_EVENTS = 100_000;
 
 interface Statements {
   page: SqlStatement;
-  nextSeq: SqlStatement;
   maxSeq: SqlStatement;
+  crcs: SqlStatement | undefined;
+  /**
+   * The last single block read and checked: the debugger's `step` reads the event after the one it
+   * stands on, nearly always in the block it just read. Events never change once committed; a
+   * replaced trace may reuse an id but not its checksum, which is part of the key.
+   */
+  lastBlock?: { key: string; rows: PageRow[] };
 }
 
 const statements = new WeakMap<SqlDatabase, Statements>();
@@ -42,19 +51,46 @@ function statementsOf(db: SqlDatabase): Statements {
   if (!s) {
     s = {
       page: db.prepare(PAGE_SQL).pluck(),
-      nextSeq: db.prepare('SELECT min(seq) FROM events WHERE trace_id = ? AND seq > ?').pluck(),
       maxSeq: db.prepare('SELECT max(seq) FROM events WHERE trace_id = ?').pluck(),
+      crcs: hasChecksums(db)
+        ? db.prepare('SELECT crc FROM event_blocks WHERE trace_id = ? AND block >= ? AND block <= ? ORDER BY block').pluck()
+        : undefined,
     };
     statements.set(db, s);
   }
   return s;
 }
 
-function parsePage(json: string | null): PageRow[] {
-  const rows = JSON.parse(json ?? '[]') as PageRow[];
-  // A primary-key scan yields seq order in practice; SQLite does not promise an aggregate's order.
-  for (let i = 1; i < rows.length; i++) {
-    if (rows[i]![0] < rows[i - 1]![0]) return rows.sort((a, b) => a[0] - b[0]);
+function damaged(trace: TraceRecord, what: string): CorruptStoreError {
+  return new CorruptStoreError(`trace '${trace.name}' (#${trace.id}) is damaged: ${what}`);
+}
+
+/**
+ * The rows of events start..end (start the first of a block), checked: every block against the
+ * checksum recorded at import (when the trace has them), and every row present, in seq order. A
+ * damaged file is never answered around (README "Guarantees").
+ */
+function checkedPage(s: Statements, trace: TraceRecord, start: number, end: number, text: string | null): PageRow[] {
+  if (text === null) throw damaged(trace, `events ${start} to ${end} are missing`);
+  if (trace.checksum !== null && s.crcs) {
+    const recorded = s.crcs.all(trace.id, blockOf(start), blockOf(end)) as number[];
+    const read = pageBlockCrcs(text) ?? [];
+    for (let i = 0; i < Math.max(recorded.length, read.length, blockOf(end) - blockOf(start) + 1); i++) {
+      if (recorded[i] === undefined || recorded[i] !== read[i]) {
+        const first = (blockOf(start) + i) * BLOCK_EVENTS;
+        throw damaged(trace, `events ${first} to ${Math.min(end, first + BLOCK_EVENTS - 1)} differ from the checksum recorded at import`);
+      }
+    }
+  }
+  let rows: PageRow[];
+  try {
+    rows = JSON.parse('[' + text + ']') as PageRow[];
+  } catch (error) {
+    throw damaged(trace, `events ${start} to ${end} do not read back: ${(error as Error).message}`);
+  }
+  if (rows.length !== end - start + 1) throw damaged(trace, `${end - start + 1 - rows.length} of events ${start} to ${end} are missing`);
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i]![0] !== (start + i) % BLOCK_EVENTS) throw damaged(trace, `events ${start} to ${end} are out of order`);
   }
   return rows;
 }
@@ -71,8 +107,9 @@ function fileOf(db: SqlDatabase): string | undefined {
 }
 
 /**
- * Rows of a trace in seq order, a page at a time. No statement stays open between pages, so the
- * caller may write to the database (snapshots, say) while it iterates.
+ * Rows of a trace in seq order, a page at a time, each page checked (checkedPage). Pages start at a
+ * block's first event, so a read of a few events reads the whole blocks around them. No statement
+ * stays open between pages, so the caller may write to the database (snapshots, say) while it iterates.
  */
 export function* readEventRows(
   db: SqlDatabase,
@@ -81,10 +118,22 @@ export function* readEventRows(
   pageSize = PAGE_EVENTS,
 ): Generator<{ from: number; rows: PageRow[] }> {
   const s = statementsOf(db);
-  let from = range.from ?? 0;
+  const size = Math.max(1, Math.ceil(pageSize / BLOCK_EVENTS)) * BLOCK_EVENTS;
   const maxSeq = s.maxSeq.get(trace.id) as number | null;
-  if (maxSeq === null) return;
+  if (maxSeq === null && trace.eventCount === 0) return;
+  if (maxSeq !== trace.eventCount - 1)
+    throw damaged(trace, `it counts ${trace.eventCount} events, but its last stored event is ${maxSeq === null ? 'missing' : maxSeq}`);
+  const from = range.from ?? 0;
   const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, maxSeq);
+  if (from > to) return;
+  const first = blockOf(from) * BLOCK_EVENTS;
+  const last = Math.min(maxSeq, (blockOf(to) + 1) * BLOCK_EVENTS - 1);
+  const within = function* (start: number, end: number, text: string | null) {
+    const rows = checkedPage(s, trace, start, end, text);
+    const lo = Math.max(0, from - start);
+    const hi = Math.min(rows.length, to - start + 1);
+    if (hi > lo) yield { from: start + lo, rows: lo === 0 && hi === rows.length ? rows : rows.slice(lo, hi) };
+  };
   const path = fileOf(db);
   const prefetch = range.prefetch ?? 'auto';
   if (
@@ -92,23 +141,27 @@ export function* readEventRows(
     !db.inTransaction &&
     (prefetch === 'always' || (prefetch === 'auto' && to - from + 1 >= PREFETCH_MIN_EVENTS && aCoreIsIdle()))
   ) {
-    for (const page of prefetchPages(path, trace.id, from, to, pageSize)) {
-      const rows = parsePage(page.json ?? (s.page.get({ trace: trace.id, from: page.from, last: page.last }) as string | null));
-      if (rows.length > 0) yield { from: page.from, rows };
-    }
+    for (const page of prefetchPages(path, trace.id, first, last, size))
+      yield* within(
+        page.from,
+        page.last,
+        page.json ?? (s.page.get({ trace: trace.id, from: page.from, last: page.last }) as string | null),
+      );
     return;
   }
-  while (from <= to) {
-    const last = Math.min(to, from + pageSize - 1);
-    const rows = parsePage(s.page.get({ trace: trace.id, from, last }) as string | null);
-    if (rows.length > 0) yield { from, rows };
-    if (last >= to) return;
-    // seq is dense, so a short page is the end; a gap (a damaged file) is skipped, not fatal.
-    if (rows.length < last - from + 1) {
-      const next = s.nextSeq.get(trace.id, last) as number | null;
-      if (next === null) return;
-      from = next;
-    } else from = last + 1;
+  if (last - first < BLOCK_EVENTS && trace.checksum !== null) {
+    const key = `${trace.id}:${trace.checksum}:${first}:${last}`;
+    if (s.lastBlock?.key !== key)
+      s.lastBlock = { key, rows: checkedPage(s, trace, first, last, s.page.get({ trace: trace.id, from: first, last }) as string | null) };
+    const rows = s.lastBlock.rows;
+    const lo = from - first;
+    const hi = Math.min(rows.length, to - first + 1);
+    if (hi > lo) yield { from, rows: rows.slice(lo, hi) };
+    return;
+  }
+  for (let start = first; start <= last; start += size) {
+    const end = Math.min(last, start + size - 1);
+    yield* within(start, end, s.page.get({ trace: trace.id, from: start, last: end }) as string | null);
   }
 }
 
@@ -120,6 +173,6 @@ export function* readEvents(
   strings = new StringTable(db),
 ): Generator<TraceEvent> {
   for (const { from, rows } of readEventRows(db, trace, range)) {
-    for (const row of rows) yield decodePageRow(row, from, trace.t0, strings);
+    for (let i = 0; i < rows.length; i++) yield decodePageRow(rows[i]!, from + i, trace.t0, strings);
   }
 }

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SqlDatabase } from './sql.js';
 import { StoreError } from '../errors.js';
+import { storeFailure } from './failures.js';
+import { withWriteLock } from './lock.js';
 
 // kysely's model: plain SQL files ordered by name, applied under an exclusive lock, each in the
 // same transaction as the bump of PRAGMA user_version that records it.
@@ -41,7 +43,7 @@ export function checkVersion(db: SqlDatabase, path: string, migrations = loadMig
 export function migrate(db: SqlDatabase, path: string, migrations = loadMigrations()): void {
   const pending = () => migrations.filter((m) => m.version > (db.pragma('user_version', { simple: true }) as number));
   if (pending().length === 0) return;
-  db.exec('BEGIN EXCLUSIVE');
+  withWriteLock(db, () => db.exec('BEGIN EXCLUSIVE'));
   try {
     // Another process may have migrated while we waited for the lock.
     checkVersion(db, path, migrations);
@@ -52,6 +54,6 @@ export function migrate(db: SqlDatabase, path: string, migrations = loadMigratio
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
-    throw error instanceof StoreError ? error : new StoreError(`${path}: migration failed: ${(error as Error).message}`);
+    throw storeFailure(path, error) ?? new StoreError(`${path}: migration failed: ${(error as Error).message}`);
   }
 }

@@ -1,3 +1,6 @@
+import { crc32 } from 'node:zlib';
+import { CorruptStoreError } from '../errors.js';
+import { hasChecksums } from './schema.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 
 /** Raw payloads remembered as seen once, before the memory is dropped and started again. */
@@ -25,11 +28,18 @@ export class StringTable {
   private readonly insert: SqlStatement;
   private readonly byText: SqlStatement;
   private readonly byId: SqlStatement;
+  /** Each text carries its CRC-32 (migration 003), checked when it is read. */
+  private readonly checked: boolean;
 
   constructor(db: SqlDatabase) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO strings (text) VALUES (?)');
+    this.checked = hasChecksums(db);
+    this.insert = this.checked
+      ? db.prepare('INSERT OR IGNORE INTO strings (text, crc) VALUES (?, ?)')
+      : db.prepare('INSERT OR IGNORE INTO strings (text) VALUES (?)');
     this.byText = db.prepare('SELECT id FROM strings WHERE text = ?').pluck();
-    this.byId = db.prepare('SELECT text FROM strings WHERE id = ?').pluck();
+    this.byId = db.prepare(
+      this.checked ? 'SELECT text, crc FROM strings WHERE id = ?' : 'SELECT text, NULL AS crc FROM strings WHERE id = ?',
+    );
   }
 
   /**
@@ -40,7 +50,8 @@ export class StringTable {
     if (memo !== undefined && text === this.lastText[memo]) return this.lastId[memo]!;
     let id = this.ids.get(text);
     if (id === undefined) {
-      this.insert.run(text);
+      if (this.checked) this.insert.run(text, crc32(text));
+      else this.insert.run(text);
       id = this.byText.get(text) as number;
       this.ids.set(unshared(text), id);
     }
@@ -74,10 +85,15 @@ export class StringTable {
     return id;
   }
 
+  /** The text of an id an event names; a missing or altered one is damage, never shown as something else. */
   text(id: number): string {
     let text = this.texts.get(id);
     if (text === undefined) {
-      text = (this.byId.get(id) as string | undefined) ?? `?${id}`;
+      const row = this.byId.get(id) as { text: unknown; crc: number | null } | undefined;
+      if (!row || typeof row.text !== 'string') throw new CorruptStoreError(`interned text ${id}, which events refer to, is missing`);
+      if (row.crc !== null && row.crc !== crc32(row.text))
+        throw new CorruptStoreError(`interned text ${id} is damaged: it differs from the checksum recorded when it was written`);
+      text = row.text;
       this.texts.set(id, text);
     }
     return text;

@@ -1,9 +1,12 @@
 import type { NewEvent } from '../model/event.js';
-import { encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BLOCK_EVENTS, encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BlockSealer } from './event-blocks.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
-import { deleteTrace, findTrace, type ProblemRecord, type SourceInfo } from './traces.js';
+import { checkTraceName, shownName } from './trace-names.js';
+import { deleteTrace, findTraceByName, sealTraceRow, type ProblemRecord, type SourceInfo } from './traces.js';
 import { StoreError } from '../errors.js';
+import { withWriteLock } from './lock.js';
 
 export interface NewTrace {
   name: string;
@@ -11,15 +14,16 @@ export interface NewTrace {
   sources: SourceInfo[];
   contentHash: string;
   meta?: Record<string, unknown>;
-  /** Replace a trace of the same name instead of refusing. */
+  /** Replace the trace of this very name instead of refusing; no other trace is ever touched. */
   replace?: boolean;
 }
 
 /**
  * Rows per INSERT statement. One statement of many rows crosses from JS into SQLite once instead of
- * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
+ * once a row; 64 rows x 15 parameters stays under SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32). It is
+ * also one checksum block, which is sealed as soon as its INSERT has run.
  */
-const ROWS_PER_INSERT = 64;
+const ROWS_PER_INSERT = BLOCK_EVENTS;
 
 /** Parameters per row: every column but trace_id, which is a literal of the statement. */
 const ROW_PARAMS = EVENT_COLUMNS.length - 1;
@@ -45,17 +49,21 @@ export class TraceWriter {
   private readonly strings: StringTable;
   private readonly insertProblem: SqlStatement;
   private problems = 0;
+  private readonly sealer: BlockSealer;
   private open = true;
 
   constructor(
     private readonly db: SqlDatabase,
     trace: NewTrace,
   ) {
-    db.exec('BEGIN IMMEDIATE');
+    checkTraceName(trace.name);
+    withWriteLock(db, () => db.exec('BEGIN IMMEDIATE'));
     try {
-      const existing = findTrace(db, trace.name);
+      const existing = findTraceByName(db, trace.name);
       if (existing && !trace.replace)
-        throw new StoreError(`a trace named '${trace.name}' exists already (id ${existing.id}); choose another --name or pass --replace`);
+        throw new StoreError(
+          `a trace named '${shownName(trace.name)}' exists already (#${existing.id}); choose another --name or pass --replace`,
+        );
       if (existing) deleteTrace(db, existing.id);
       const info = db
         .prepare('INSERT INTO traces (name, format, sources, content_hash, imported_at, event_count, meta) VALUES (?, ?, ?, ?, ?, 0, ?)')
@@ -78,6 +86,7 @@ export class TraceWriter {
     this.insertProblem = db.prepare(
       `INSERT INTO problems (trace_id, n, stat, finding, file, line, message, text) VALUES (${this.traceId}, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.sealer = new BlockSealer(db, this.traceId);
   }
 
   /** Every problem of the import, stored with the trace (all of them: they are data). */
@@ -96,19 +105,22 @@ export class TraceWriter {
     if (++this.pendingRows === ROWS_PER_INSERT) {
       this.insertMany.run(this.pending);
       this.pendingRows = 0;
+      this.sealer.seal(this.seq / BLOCK_EVENTS - 1);
     }
   }
 
   private flush(): void {
     for (let i = 0; i < this.pendingRows; i++) this.insertOne.run(this.pending.slice(i * ROW_PARAMS, (i + 1) * ROW_PARAMS));
+    if (this.pendingRows > 0) this.sealer.seal(this.sealer.sealed);
     this.pendingRows = 0;
   }
 
   commit(stats: unknown, meta?: Record<string, unknown>): void {
     this.flush();
     this.db
-      .prepare(`UPDATE traces SET event_count = ?, t0 = ?, stats = ?${meta ? ', meta = ?' : ''} WHERE id = ?`)
-      .run(...[this.seq, this.t0, JSON.stringify(stats), ...(meta ? [JSON.stringify(meta)] : []), this.traceId]);
+      .prepare(`UPDATE traces SET event_count = ?, t0 = ?, stats = ?, checksum = ?${meta ? ', meta = ?' : ''} WHERE id = ?`)
+      .run(...[this.seq, this.t0, JSON.stringify(stats), this.sealer.checksum(), ...(meta ? [JSON.stringify(meta)] : []), this.traceId]);
+    sealTraceRow(this.db, this.traceId);
     this.db.exec('COMMIT');
     this.open = false;
   }

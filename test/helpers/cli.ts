@@ -8,8 +8,12 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would, with its own store file. */
-export function hvreplay(db: string, args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const run = spawnSync(process.execPath, [REPO + 'dist/src/cli/main.js', '--db', db, ...args], {
+export function hvreplay(
+  db: string,
+  args: string[],
+  options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv; noDb?: boolean } = {},
+): CliRun {
+  const run = spawnSync(process.execPath, [REPO + 'dist/src/cli/main.js', ...(options.noDb ? [] : ['--db', db]), ...args], {
     cwd: options.cwd ?? REPO,
     encoding: 'utf8',
     input: options.input ?? '',

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/temp.js';
-import { test } from 'node:test';
+import { hvreplay } from '../helpers/cli.js';
+import { REPO, tempDir } from '../helpers/temp.js';
+import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
 import { defaultPolicies } from '../../src/engine/policy/registry.js';
-import { MAX_SKIPS, bisectPositions, bisectTrace, predicateOracle, type Verdict } from '../../src/query/bisect.js';
+import { MAX_SKIPS, bisectPositions, bisectTrace, bisectTraceAsync, predicateOracle, type Verdict } from '../../src/query/bisect.js';
 import { BisectAborted, runOracle, verdictFromExit } from '../../src/query/bisect-run.js';
 import { compilePredicate } from '../../src/query/predicate.js';
 import { Seeker } from '../../src/query/seek.js';
@@ -84,7 +86,7 @@ test('a program that skips everything costs at most MAX_SKIPS + 1 probes, not on
   assert.equal(late.seq, 500, 'skips at the end still leave a bad probe to search from');
 });
 
-test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signal abort', () => {
+test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signal abort', async () => {
   assert.equal(verdictFromExit(0), 'good');
   assert.equal(verdictFromExit(125), 'skip');
   assert.equal(verdictFromExit(1), 'bad');
@@ -108,13 +110,13 @@ test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signa
   const seeker = new Seeker(db, trace, defaultPolicies());
   // Bad from event 20 on, read from the environment; and the state arrives on stdin.
   const byEnv = script('by-env.sh', 'grep -q \'"vms"\' || exit 200\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 3\nexit 0');
-  assert.equal(bisectTrace(seeker, runOracle(seeker, byEnv)).seq, 20);
+  assert.equal((await bisectTraceAsync(seeker, runOracle(seeker, byEnv))).seq, 20);
   // 125 on the way: git's skip moves to a neighbour.
   const skips = script(
     'skips.sh',
     'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 9|14) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0',
   );
-  const skipped = bisectTrace(seeker, runOracle(seeker, skips));
+  const skipped = await bisectTraceAsync(seeker, runOracle(seeker, skips));
   assert.equal(skipped.seq, 20);
   assert.ok(skipped.probes.some((p) => p.verdict === 'skip'));
   // 125 just before the boundary leaves two candidates.
@@ -122,15 +124,61 @@ test('--run exit statuses: 0 good, 125 skip, 1-127 bad, 128 and above or a signa
     'open.sh',
     'cat >/dev/null\ncase "$HVREPLAY_SEQ" in 19) exit 125;; esac\n[ "$HVREPLAY_SEQ" -ge 20 ] && exit 1\nexit 0',
   );
-  const undecided = bisectTrace(seeker, runOracle(seeker, open));
+  const undecided = await bisectTraceAsync(seeker, runOracle(seeker, open));
   assert.deepEqual([undecided.outcome, undecided.from, undecided.to], ['ambiguous', 19, 20]);
   // 128 and above aborts, as does a signal; a command that ignores stdin still counts.
   const aborts = script('aborts.sh', 'exit 129');
-  assert.throws(() => bisectTrace(seeker, runOracle(seeker, aborts)), BisectAborted);
+  await assert.rejects(bisectTraceAsync(seeker, runOracle(seeker, aborts)), BisectAborted);
   // A script killed by a signal reaches us as its shell's 128+n; the shell itself killed, as a signal.
-  assert.throws(() => bisectTrace(seeker, runOracle(seeker, script('killed.sh', 'kill -KILL $$'))), /exited with 137/);
-  assert.throws(() => bisectTrace(seeker, runOracle(seeker, 'kill -TERM $$')), /killed by SIGTERM/);
+  await assert.rejects(bisectTraceAsync(seeker, runOracle(seeker, script('killed.sh', 'kill -KILL $$'))), /exited with 137/);
+  await assert.rejects(bisectTraceAsync(seeker, runOracle(seeker, 'kill -TERM $$')), /killed by SIGTERM/);
   const never = script('never.sh', 'exit 0');
-  assert.equal(bisectTrace(seeker, runOracle(seeker, never)).outcome, 'never');
+  assert.equal((await bisectTraceAsync(seeker, runOracle(seeker, never))).outcome, 'never');
   db.close();
+});
+
+describe('bisect --run keeps its command in a process group of its own', () => {
+  const dir = tempDir('hvreplay-bisect-group-');
+  const db = join(dir, 's.db');
+  /** A command that starts a grandchild and waits for it, writing both pids down. */
+  const hanging = (pids: string) => `echo $$ > ${pids}; sleep 300 & echo $! >> ${pids}; wait`;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  async function gone(pids: string): Promise<boolean> {
+    const all = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    for (let i = 0; i < 50 && all.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    return !all.some(alive);
+  }
+
+  it('--timeout ends the command and what it started, and aborts the bisect with exit 2', async () => {
+    const pids = join(dir, 'timeout.pids');
+    const run = hvreplay(db, ['bisect', 'scenarios/mini-readonly-slot.yaml', '--run', hanging(pids), '--timeout', '1']);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /ran longer than --timeout 1 s, and a timeout is not a verdict/);
+    assert.ok(await gone(pids), 'the command and its child were ended');
+  });
+
+  it('SIGINT to hvreplay ends the command and its children, and exits 130', async () => {
+    const pids = join(dir, 'sigint.pids');
+    const child = spawn(
+      process.execPath,
+      [REPO + 'dist/src/cli/main.js', '--db', db, 'bisect', 'scenarios/mini-readonly-slot.yaml', '--run', hanging(pids)],
+      {
+        cwd: REPO,
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 100 && !(existsSync(pids) && readFileSync(pids, 'utf8').trim().split('\n').length === 2); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.ok(await gone(pids), 'the command and its child were ended');
+  });
 });

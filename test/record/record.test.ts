@@ -57,7 +57,7 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     const db = join(dir, 't.db');
     const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
+    assert.match(r.stdout, /imported trace 'rec' \(#\d+, strace\+ftrace\)/);
     assert.match(r.stdout, /hvsync markers at .* \(carrying trace_clock=mono and CLOCK_REALTIME\)/);
     assert.deepEqual(tracefsState(), before, 'the top-level tracefs settings, trace_clock among them, are untouched');
     // The instance ran on CLOCK_MONOTONIC, and each marker pairs it with CLOCK_REALTIME read at one

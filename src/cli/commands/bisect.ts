@@ -16,29 +16,40 @@ export const bisectCommand = defineCommand({
         type: 'string',
         describe: 'shell command: state JSON on stdin, HVREPLAY_SEQ in env; exit 0 good, 125 skip, 1-127 bad, else abort',
       })
+      .option('timeout', {
+        type: 'number',
+        describe: 'seconds one --run probe may take; then its process group is ended and the bisect aborts (exit 2)',
+      })
       .conflicts('when', 'run')
+      .conflicts('when', 'timeout')
       .check((a) => {
         if (!a.when && !a.run) throw new CliError('say what to look for: --when EXPR or --run CMD');
+        if (a.timeout !== undefined && !(a.timeout > 0))
+          throw new CliError(`--timeout takes a number of seconds above 0, not ${a.timeout}`);
         return true;
       })
       .epilogue('Exit status: 0 found, 1 never holds (or skips left it open), 2 trouble (bad predicate, aborted --run).'),
   handler: async (args) => {
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStoreAsync, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { Seeker } = await import('../../query/seek.js');
-    const { bisectTrace, predicateOracle } = await import('../../query/bisect.js');
+    const { bisectTrace, bisectTraceAsync, predicateOracle } = await import('../../query/bisect.js');
     const { compilePredicate } = await import('../../query/predicate.js');
     const { runOracle } = await import('../../query/bisect-run.js');
     const { readEvents } = await import('../../store/event-reader.js');
     const { eventLine, sourceRef } = await import('../present/event-line.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
 
-    const found = withStore(args, (db) => {
+    const found = await withStoreAsync(args, modeFor(args.trace), async (db) => {
       const trace = openTrace(db, args.trace);
       if (trace.eventCount === 0) throw new CliError(`trace '${trace.name}' has no events`);
       const policies = policiesFrom(args);
       const seeker = new Seeker(db, trace, policies);
-      const oracle = predicate ? predicateOracle(seeker, predicate) : runOracle(seeker, args.run!);
-      const result = bisectTrace(seeker, oracle);
+      const result = predicate
+        ? bisectTrace(seeker, predicateOracle(seeker, predicate))
+        : await bisectTraceAsync(
+            seeker,
+            runOracle(seeker, args.run!, undefined, args.timeout === undefined ? {} : { timeoutSeconds: args.timeout }),
+          );
       const neighbours =
         result.seq === undefined ? [] : [...readEvents(db, trace, { from: Math.max(0, result.seq - 1), to: result.seq + 1 })];
       const data = {

@@ -10,7 +10,7 @@ export const checkCommand = defineCommand({
     const { checkScenarioFiles } = await import('../../query/check-scenarios.js');
     const { withStoreAsync } = await import('../session.js');
     const files = args.files && args.files.length > 0 ? args.files : bundledScenarios();
-    const report = await withStoreAsync(args, (db) => checkScenarioFiles(db, files));
+    const report = await withStoreAsync(args, 'write', (db) => checkScenarioFiles(db, files));
     const failed = report.reduce((n, s) => n + s.results.filter((r) => !r.passed).length, 0);
     const total = report.reduce((n, s) => n + s.results.length, 0);
     emit(args.json, { scenarios: report, passed: total - failed, failed }, (d) =>

@@ -10,9 +10,9 @@ export const conformCommand = defineCommand({
   builder: (y) => withPolicies(withTrace(y)),
   handler: async (args) => {
     const { conformTrace } = await import('../../query/conform.js');
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventBody, sourceRef } = await import('../present/event-line.js');
-    const report = withStore(args, (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args)));
+    const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args)));
     const mismatches = report.mismatches.map((m) => ({
       seq: m.seq,
       what: m.what,

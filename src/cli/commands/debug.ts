@@ -13,14 +13,14 @@ export const debugCommand = defineCommand({
       .epilogue('Without a terminal on stdin, commands are read from stdin. Inside, `help` lists the commands.'),
   handler: async (args) => {
     const { createInterface } = await import('node:readline');
-    const { withStoreAsync, openTrace } = await import('../session.js');
+    const { withStoreAsync, modeFor, openTrace } = await import('../session.js');
     const { policyIds } = await import('../policy-args.js');
     const { DebugSession } = await import('../debug/session.js');
     const { runInteractive, runScript } = await import('../debug/repl.js');
     const notice = (line: string): void => {
       process.stderr.write(line + '\n');
     };
-    await withStoreAsync(args, async (db) => {
+    await withStoreAsync(args, modeFor(args.trace), async (db) => {
       const trace = openTrace(db, args.trace);
       const session = new DebugSession(db, trace, policyIds(args), args.at, notice);
       let status: number;

@@ -10,7 +10,7 @@ export const demoCommand = defineCommand({
     const { checkExpectations } = await import('../../query/expectations.js');
     const { withStore } = await import('../session.js');
     const { dbPath } = await import('../../store/open.js');
-    const report = withStore(args, (db) =>
+    const report = withStore(args, 'write', (db) =>
       bundledScenarios().map((file) => {
         const { trace, reused } = importScenario(db, file);
         const scenario = trace.meta.scenario as { description: string; source: string | string[] };

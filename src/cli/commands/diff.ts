@@ -15,14 +15,14 @@ export const diffCommand = defineCommand({
       .option('all', { type: 'boolean', describe: 'list every divergence (or every hunk), not only the first' })
       .epilogue('Exit status as diff(1): 0 no difference, 1 different, 2 trouble.'),
   handler: async (args) => {
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { policySides } = await import('../policy-args.js');
     const { resolvePolicies } = await import('../../engine/policy/registry.js');
     const text = await import('../present/diff-text.js');
     const { diffStoredTraces, diffTracePolicies } = await import('../../query/diff-stored.js');
     const streaming = args.all && !args.json;
 
-    const different = withStore(args, (db) => {
+    const different = withStore(args, modeFor(args.trace, args.other), (db) => {
       const trace = openTrace(db, args.trace);
       if (args.other !== undefined) {
         if (args.a || args.b) throw new CliError('--a/--b compare policies on one trace; with two traces use --policy for both');

@@ -17,7 +17,7 @@ export const exportCommand = defineCommand({
         describe: 'mark every event where the --policy set and these policies part (as `diff --a ... --b ...`)',
       }),
   handler: async (args) => {
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { resolvePolicies } = await import('../../engine/policy/registry.js');
     const { TimelineClock } = await import('../../query/timeline/clock.js');
     const { replayTimeline } = await import('../../query/timeline/replay-timeline.js');
@@ -26,7 +26,7 @@ export const exportCommand = defineCommand({
     const { PerfettoWriter } = await import('../present/timeline/perfetto-writer.js');
     const { ChromeJsonWriter } = await import('../present/timeline/chrome-json-writer.js');
     const { eventProgress } = await import('../present/progress.js');
-    withStore(args, (db) => {
+    withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       const policies = policiesFrom(args);
       const marks = collectMarks(db, trace, policies, {

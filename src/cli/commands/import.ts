@@ -24,7 +24,7 @@ export const importCommand = defineCommand({
     onSourceProgress(bar.update);
     const { readProblems } = await import('../../store/traces.js');
     const { problemSummaryLines } = await import('../present/problems-text.js');
-    const [result, problems] = await withStoreAsync(args, async (db) => {
+    const [result, problems] = await withStoreAsync(args, 'write', async (db) => {
       const imported = await importFiles(db, {
         files: args.files,
         ...(args.name ? { name: args.name } : {}),
@@ -52,7 +52,7 @@ export const importCommand = defineCommand({
       args.json,
       { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON(), problems },
       (d) => {
-        const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
+        const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (#${d.id}, ${d.format}): ${d.events} events`];
         if (result.clockNotes)
           lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);

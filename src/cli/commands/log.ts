@@ -20,11 +20,11 @@ export const logCommand = defineCommand({
       .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }),
   handler: async (args) => {
     const { readEvents } = await import('../../store/event-reader.js');
-    const { withStore, openTrace } = await import('../session.js');
+    const { withStore, modeFor, openTrace } = await import('../session.js');
     const { eventLine } = await import('../present/event-line.js');
     const kinds = args.kind && new Set(args.kind);
     const names = args.name && new Set(args.name);
-    withStore(args, (db) => {
+    withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       const out: string[] = [];
       const flush = () => {

@@ -24,7 +24,7 @@ export const recordCommand = defineCommand({
     const { dbPath } = await import('../../store/open.js');
     const store = dbPath(args.db);
     const fresh = !existsSync(store);
-    const result = await withStoreAsync(args, (db) =>
+    const result = await withStoreAsync(args, 'write', (db) =>
       record(db, {
         command,
         ...(name ? { name } : {}),
@@ -51,7 +51,7 @@ export const recordCommand = defineCommand({
       (d) => {
         const lines = [
           `recorded '${command.join(' ')}' (${d.exit.signal ? `killed by ${d.exit.signal}` : `exit ${d.exit.code}`}); files ${d.straceFile}, ${d.ftraceFile}`,
-          `imported trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`,
+          `imported trace '${d.name}' (#${d.id}, ${d.format}): ${d.events} events`,
           'clocks:',
           ...(d.clockNotes ?? []).map((n) => `  ${n}`),
         ];

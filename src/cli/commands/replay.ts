@@ -11,9 +11,9 @@ export const replayCommand = defineCommand({
       .option('all', { type: 'boolean', describe: 'also events whose only effect is that the model cannot predict them' }),
   handler: async (args) => {
     const { replayTrace } = await import('../../query/replay-trace.js');
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventLine } = await import('../present/event-line.js');
-    withStore(args, (db) => {
+    withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       const printSteps = !args.quiet && !args.json;
       const summary = replayTrace(db, trace, policiesFrom(args), (step) => {

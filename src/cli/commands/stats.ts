@@ -19,14 +19,14 @@ export const statsCommand = defineCommand({
       .conflicts('at', ['from', 'to'])
       .conflicts('csv', 'json'),
   handler: async (args) => {
-    const { withStore, openTrace, policiesFrom } = await import('../session.js');
+    const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { traceStats } = await import('../../query/stats/trace-stats.js');
     const { compareStats } = await import('../../query/stats/compare.js');
     const text = await import('../present/stats-text.js');
     const { eventProgress } = await import('../present/progress.js');
     const to = args.at ?? args.to;
     if (args.from !== undefined && to !== undefined && args.from > to) throw new CliError(`--from ${args.from} comes after --to ${to}`);
-    withStore(args, (db) => {
+    withStore(args, modeFor(args.trace, args.other), (db) => {
       const policies = policiesFrom(args);
       const statsOf = (ref: string) => {
         const trace = openTrace(db, ref);

@@ -7,15 +7,16 @@ export const tracesCommand = defineCommand({
   handler: async (args) => {
     const { listTraces } = await import('../../store/traces.js');
     const { withStore } = await import('../session.js');
-    const traces = withStore(args, listTraces);
+    const { shownName } = await import('../../store/trace-names.js');
+    const traces = withStore(args, 'read', listTraces);
     emit(args.json, traces, (ts) =>
       ts.length === 0
         ? 'no traces yet: try `hvreplay import FILE` or `hvreplay demo`'
         : table(
             ['ID', 'NAME', 'FORMAT', 'EVENTS', 'IMPORTED', 'SOURCES'],
             ts.map((t) => [
-              t.id,
-              t.name,
+              `#${t.id}`,
+              shownName(t.name, 60),
               t.format,
               t.eventCount,
               t.importedAt.replace(/\.\d+Z$/, 'Z'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { PathError, PolicyError, PositionError, PredicateError } from '../../errors.js';
+import { terminalText } from '../present/terminal-text.js';
 import { QUIT, runLine } from './commands.js';
 import { complete } from './complete.js';
 import { DebugInputError } from './errors.js';
@@ -20,7 +21,7 @@ export function prompt(session: DebugSession): string {
 }
 
 function errorLine(error: unknown): string {
-  return `error: ${error instanceof Error ? error.message : String(error)}`;
+  return terminalText(`error: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** Errors that are the user's input, as opposed to a bug or a broken store. */
@@ -51,7 +52,7 @@ export async function runScript(
         continue;
       }
       if (answer === QUIT) break;
-      if (answer.length) out.write(answer.join('\n') + '\n');
+      if (answer.length) out.write(terminalText(answer.join('\n')) + '\n');
     }
   } finally {
     process.off('SIGINT', onSigint);
@@ -84,7 +85,7 @@ export function runInteractive(session: DebugSession, input: Readable, output: W
     completer: (line: string) => complete(line, session.here.step.state),
   });
   const write = (text: string): void => {
-    output.write(text.endsWith('\n') ? text : text + '\n');
+    output.write(terminalText(text.endsWith('\n') ? text : text + '\n'));
   };
   write(`hvreplay debug: '${session.trace.name}', events 0..${session.last}. help lists the commands; Ctrl-C stops a running one.`);
   let last = '';

@@ -11,10 +11,15 @@ import type { StringTable } from '../../store/strings.js';
 import type { TraceRecord } from '../../store/traces.js';
 import type { Seeker } from '../../query/seek.js';
 import { MAX_GAP, MIN_GAP } from '../../query/snapshots/spacing.js';
+import { withinBudget } from '../../query/budget.js';
+import { budgetError, PREDICATE_BUDGET_MS, predicateRunning } from '../../query/predicate.js';
 
 // The runs behind `continue`, `reverse-continue` and counted steps: streams of notes over event
 // batches, so a subscriber sees progress and can unsubscribe (Ctrl-C) between batches. Each batch
-// ends with a macrotask boundary (setImmediate), which is where a SIGINT handler gets to run.
+// ends with a macrotask boundary (setImmediate), which is where a SIGINT handler gets to run. A batch
+// ends after BATCH_MS, looked at after every event, and runs under a budget of BATCH_MS plus one
+// predicate's (src/query/budget.ts): a breakpoint predicate that runs away is stopped there, and so is
+// any evaluation when SIGINT arrives, without waiting for the batch to end.
 
 /** A position with the state before its event, which watches and `diff` compare against. */
 export interface Located {
@@ -43,6 +48,18 @@ export const FORWARD_BATCH = 8192;
 export const BATCH_MS = 50;
 
 /**
+ * The batch ran past its budget while no predicate was running: the machine was slow (a loaded host,
+ * a page read, a collection), not the expression. The scan resumes from its last position with more
+ * patience, which goes back to one budget after a batch that ends in time.
+ */
+class Stalled extends Error {}
+
+/** A batch: ends by BATCH_MS after its start, or is stopped with the predicate that ran away. */
+function batch<T>(work: () => T, patience: number): T {
+  return withinBudget(BATCH_MS + PREDICATE_BUDGET_MS * patience, work, () => (predicateRunning() ? budgetError() : new Stalled()));
+}
+
+/**
  * Backwards, a window of this many events is folded at a time: a seek to the window's start (one
  * snapshot, then at most the snapshot gap) and a fold through it, keeping its last hit. MAX_GAP is the
  * widest snapshot gap, so a window costs about two seeks, and a scan over n events makes n/MAX_GAP
@@ -67,10 +84,10 @@ export function scanForward$(src: ScanSource, start: Located, bound: number, tes
   let here = start;
   return sliced$(
     () => {
-      events ??= readEvents(src.db, src.trace, { from: start.step.event.seq + 1, to: bound }, src.strings);
+      events ??= readEvents(src.db, src.trace, { from: here.step.event.seq + 1, to: bound }, src.strings);
       const began = performance.now();
       for (let n = 0; n < FORWARD_BATCH; n++) {
-        if ((n & 255) === 255 && performance.now() - began > BATCH_MS) break;
+        if (n > 0 && performance.now() - began > BATCH_MS) break;
         const next = events.next();
         if (next.done) return { kind: 'bound', ...here };
         const before = here.step.state;
@@ -82,6 +99,11 @@ export function scanForward$(src: ScanSource, start: Located, bound: number, tes
       return { kind: 'progress', ...here };
     },
     () => events?.return(undefined),
+    () => {
+      // Stopped part way: read again from the last event folded.
+      events?.return(undefined);
+      events = undefined;
+    },
   );
 }
 
@@ -103,42 +125,70 @@ export function locate(src: ScanSource, seq: number): Located {
 export function scanBackward$(src: ScanSource, start: Located, bound: number, test: HitTest): Observable<ScanNote> {
   let hi = start.step.event.seq - 1;
   let width = FIRST_REVERSE_WINDOW;
-  return sliced$(() => {
-    // Already at the bound (the start of the trace, say): nothing before it to scan.
-    if (hi < bound) return { kind: 'bound', ...start };
-    const lo = Math.max(bound, hi - width + 1);
-    width = Math.min(REVERSE_WINDOW, width * 2);
-    let state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
-    let last: ({ hits: Hit[] } & Located) | undefined;
-    let first: Located | undefined;
-    for (const event of readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings)) {
-      const { state: after, effects } = evolve(state, event, src.policies);
-      const here: Located = { step: { event, state: after, effects }, before: state };
-      first ??= here;
-      const hits = test(state, here.step);
-      if (hits.length) last = { hits, ...here };
-      state = after;
-    }
-    if (last) return { kind: 'hit', ...last };
-    if (lo === bound && first) return { kind: 'bound', ...first };
-    hi = lo - 1;
-    return first && { kind: 'progress', ...first };
-  });
+  // The window being folded; a batch may end in the middle of one, and the next goes on from there.
+  let window:
+    | { lo: number; hi: number; events: Generator<TraceEvent>; state: MachineState; last?: { hits: Hit[] } & Located; first?: Located }
+    | undefined;
+  return sliced$(
+    () => {
+      if (!window) {
+        // Already at the bound (the start of the trace, say): nothing before it to scan.
+        if (hi < bound) return { kind: 'bound', ...start };
+        const lo = Math.max(bound, hi - width + 1);
+        width = Math.min(REVERSE_WINDOW, width * 2);
+        const state = lo === 0 ? src.initial : src.seeker.stepAt(lo - 1).state;
+        window = { lo, hi, events: readEvents(src.db, src.trace, { from: lo, to: hi }, src.strings), state };
+      }
+      const began = performance.now();
+      for (let next = window.events.next(); !next.done; next = window.events.next()) {
+        const event = next.value;
+        const { state: after, effects } = evolve(window.state, event, src.policies);
+        const here: Located = { step: { event, state: after, effects }, before: window.state };
+        window.first ??= here;
+        const hits = test(window.state, here.step);
+        if (hits.length) window.last = { hits, ...here };
+        window.state = after;
+        if (performance.now() - began > BATCH_MS) return undefined;
+      }
+      const done = window;
+      window = undefined;
+      if (done.last) return { kind: 'hit', ...done.last };
+      if (done.lo === bound && done.first) return { kind: 'bound', ...done.first };
+      hi = done.lo - 1;
+      return done.first && { kind: 'progress', ...done.first };
+    },
+    () => window?.events.return(undefined),
+    () => {
+      // Stopped part way: fold the same window again from its start.
+      if (!window) return;
+      window.events.return(undefined);
+      width = window.hi - window.lo + 1;
+      window = undefined;
+    },
+  );
 }
 
 /**
  * A scan cut into slices, one per turn of the event loop, so that an unsubscribe (Ctrl-C) is seen
  * between them. A slice returns a progress note (or nothing) to go on, or the note that ends the scan.
  */
-function sliced$(slice: () => ScanNote | undefined, cleanup?: () => void): Observable<ScanNote> {
+function sliced$(slice: () => ScanNote | undefined, cleanup?: () => void, resume?: () => void): Observable<ScanNote> {
   return new Observable<ScanNote>((subscriber) => {
     let stopped = false;
+    let patience = 1;
     const turn = (): void => {
       if (stopped) return;
       let note: ScanNote | undefined;
       try {
-        note = slice();
+        note = batch(slice, patience);
+        patience = 1;
       } catch (error) {
+        if (error instanceof Stalled && resume) {
+          patience *= 2;
+          resume();
+          setImmediate(turn);
+          return;
+        }
         subscriber.error(error);
         return;
       }

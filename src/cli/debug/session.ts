@@ -10,6 +10,7 @@ import type { SqlDatabase } from '../../store/sql.js';
 import { StringTable } from '../../store/strings.js';
 import type { TraceRecord } from '../../store/traces.js';
 import { DebugInputError } from './errors.js';
+import { InterruptedError } from '../../errors.js';
 import { locate, scanBackward$, scanForward$, type Hit, type Located, type ScanNote, type ScanSource } from './scan.js';
 import { breakPoint, type StopKind, type StopPoint, watchTest } from './stop-points.js';
 
@@ -165,6 +166,12 @@ export class DebugSession {
           }
         },
         error: (error: unknown) => {
+          // Ctrl-C in the middle of a batch (SIGINT stops even a predicate that is still running).
+          if (error instanceof InterruptedError) {
+            outcome = { reason: 'interrupted' };
+            finish();
+            return;
+          }
           this.running = undefined;
           reject(error);
         },

@@ -3,6 +3,7 @@ import type { ArgValue, Args, TraceEvent } from '../../model/event.js';
 import { MEMSLOT_FLAG_NAMES } from '../../model/kvm-abi.js';
 import { resultInPayload, tracePayload } from './ftrace-form.js';
 import { cHex, fdText, SYSCALL_ARGS } from './syscall-form.js';
+import { terminalLine } from './terminal-text.js';
 
 // One line per event, in the form its users already read: strace's for calls, ftrace's for the rest.
 
@@ -20,9 +21,13 @@ function memslotFlags(flags: ArgValue | undefined): string {
   return names.join('|');
 }
 
-const IOCTL_ARG: Record<string, (args: Args) => string> = {
+// A form returns undefined when the args lack what it prints (an event from JSON Lines, say); the
+// event is then printed field by field.
+const IOCTL_ARG: Record<string, (args: Args) => string | undefined> = {
   KVM_SET_USER_MEMORY_REGION: (a) =>
-    `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
+    a.slot === undefined || a.guest_phys_addr === undefined
+      ? undefined
+      : `{slot=${a.slot}, flags=${memslotFlags(a.flags)}, guest_phys_addr=${cHex(a.guest_phys_addr)}, memory_size=${toBig(a.memory_size) ?? a.memory_size}, userspace_addr=${cHex(a.userspace_addr)}}`,
   KVM_CREATE_VM: (a) => String(a.type ?? 0),
   KVM_CREATE_VCPU: (a) => String(a.id ?? 0),
   KVM_CHECK_EXTENSION: (a) => String(a.cap),
@@ -52,11 +57,13 @@ export function eventBody(event: TraceEvent): string {
   const { args } = event;
   if (event.kind === 'ioctl') {
     const rest = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'fd' && k !== 'fdPath'));
-    const arg = IOCTL_ARG[event.name]?.(args) ?? (typeof args.raw === 'string' ? args.raw : tracePayload({ ...event, args: rest }));
+    // The raw text when the importer could not decode the call's struct: never a form with holes in it.
+    const arg = typeof args.raw === 'string' ? args.raw : (IOCTL_ARG[event.name]?.(args) ?? tracePayload({ ...event, args: rest }));
     return `ioctl(${fdText(args)}, ${event.name}, ${arg})${callResult(event)}`;
   }
   if (event.kind === 'syscall') {
-    const list = SYSCALL_ARGS[event.name]?.(args) ?? [tracePayload(event)];
+    // Every syscall with a form has a schema, so its args are what the form prints (src/importers/vocabulary-check.ts).
+    const list = (typeof args.raw === 'string' ? undefined : SYSCALL_ARGS[event.name]?.(args)) ?? [tracePayload(event)];
     return `${event.name}(${list.join(', ')})${callResult(event)}`;
   }
   const text = tracePayload(event);
@@ -72,7 +79,7 @@ export function eventLine(event: TraceEvent, options: { source?: boolean; seq?: 
   parts.push(eventBody(event));
   if (event.label) parts.push(`# ${event.label}`);
   if (options.source && event.src) parts.push(`[${sourceRef(event)}]`);
-  return parts.join(' ');
+  return terminalLine(parts.join(' '));
 }
 
 export function sourceRef(event: TraceEvent): string {

@@ -43,10 +43,30 @@ function field(key: string, value: ArgValue): string {
   return `${key}=${typeof value === 'object' && value !== null ? JSON.stringify(value) : value}`;
 }
 
+/** The args each format prints; an event without them (kept generic, or imported from JSON Lines) is printed field by field. */
+const NEEDS: Record<string, string[]> = {
+  kvm_exit: ['reason', 'rip', 'info1', 'info2'],
+  kvm_userspace_exit: ['code'],
+  kvm_mmio: ['type', 'len', 'gpa'],
+  kvm_pio: ['dir', 'port', 'size', 'count'],
+  kvm_page_fault: ['address', 'error_code'],
+  kvm_hypercall: ['nr', 'a0', 'a1', 'a2', 'a3'],
+  kvm_msr: ['dir', 'msr', 'data'],
+  kvm_cpuid: ['func', 'rax', 'rbx', 'rcx', 'rdx'],
+  kvm_set_irq: ['gsi', 'level', 'source'],
+  sched_switch: ['prev_comm', 'prev_pid', 'prev_prio', 'prev_state', 'next_comm', 'next_pid', 'next_prio'],
+  tracing_mark_write: ['text'],
+};
+
+/** True when the event has what its tracepoint's format prints. */
+function decoded(event: TraceEvent): boolean {
+  return event.kind !== 'generic' && (NEEDS[event.name] ?? []).every((k) => event.args[k] !== undefined);
+}
+
 /** The payload text, or undefined when the event has no recognised form (the caller prints its name only). */
 export function tracePayload(event: TraceEvent): string {
   const format = FORMATS[event.name];
-  if (format) return format(event.args, event);
+  if (format && decoded(event)) return format(event.args, event);
   const { args } = event;
   if (typeof args.raw === 'string' && Object.keys(args).length === 1) return args.raw;
   return Object.entries(args)

@@ -1,7 +1,9 @@
+import { terminalText } from './terminal-text.js';
+
 // A command computes data; this prints it as JSON with --json, else as the text a person reads.
 
 export function emit<T>(json: boolean | undefined, data: T, text: (data: T) => string): void {
-  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : text(data) + '\n');
+  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : terminalText(text(data)) + '\n');
 }
 
 /** Columns padded to their widest cell, the way `ps` and `perf kvm stat` print. */

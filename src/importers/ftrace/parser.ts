@@ -11,6 +11,7 @@ export const FTRACE_STATS = {
   blank: 'ftrace.blank_line',
   unparsed: 'ftrace.unparsed_line',
   unrecognizedPayload: 'ftrace.unrecognized_payload',
+  backwards: 'ftrace.timestamp_backwards',
 } as const;
 
 type Decoder = (payload: string) => p.Decoded | undefined;
@@ -42,6 +43,10 @@ export function createFtraceParser(ctx: ParserContext): LineParser {
   const file = ctx.file;
   const stats = ctx.stats;
   const emit = ctx.emit;
+  // tracefs and trace-cmd print every CPU's events merged in time order, so a timestamp smaller than
+  // the one before is a fact about the file (a cut-and-pasted trace, two captures concatenated): the
+  // event stays where it is, and the finding says where the time went back.
+  let lastTs = -Infinity;
   return {
     line(text: string, lineNo: number): void {
       const f = tokenizeFtraceLine(text);
@@ -58,6 +63,9 @@ export function createFtraceParser(ctx: ParserContext): LineParser {
           );
         return;
       }
+      if (f.ts < lastTs)
+        stats.finding(FTRACE_STATS.backwards, file, lineNo, `time goes back ${(lastTs - f.ts).toFixed(6)} s from the line before`, text);
+      lastTs = f.ts;
       const name = f.event;
       const ev: NewEvent = {
         kind: 'generic',

@@ -1,4 +1,5 @@
-// Decoding of the payloads of the events hvreplay models. Each decoder follows the TP_printk format of
+// Decoding of the payloads of the events hvreplay models. Decimal fields are the kernel's %d/%u, ten
+// digits at most: a longer number is not such a field, and the payload is refused rather than rounded. Each decoder follows the TP_printk format of
 // the tracepoint (quoted from the kernel sources and, for 6.18, from this machine's
 // /sys/kernel/tracing/events/*/*/format). A decoder returns undefined when the payload does not
 // have the expected shape; the parser then keeps the event as a generic one and counts a problem.
@@ -16,6 +17,11 @@ export interface Decoded {
 
 const hex = (s: string): number | string => hexDigits(s.startsWith('0x') ? s.slice(2) : s);
 
+/** A %d field: a decimal of at most ten digits, else undefined. */
+function small(text: string): number | undefined {
+  return /^-?\d{1,10}$/.test(text) ? Number(text) : undefined;
+}
+
 // kvm_exit, arch/x86/kvm/trace.h.
 //   since v5.16 ("vcpu" added), 6.18 adds requests:
 //     "vcpu %u reason %s%s%s rip 0x%lx info1 0x%016llx info2 0x%016llx intr_info 0x%08x error_code 0x%08x requests 0x%016llx"
@@ -23,12 +29,12 @@ const hex = (s: string): number | string => hexDigits(s.startsWith('0x') ? s.sli
 //   before v5.7:  "reason %s rip 0x%lx info %llx %llx"
 // The reason is a symbolic name that may contain a space ("DE excp", "INVALID_STATE FAILED_VMENTRY").
 const KVM_EXIT =
-  /^(?:vcpu (\d+) )?reason (.+?) rip (0x[0-9a-f]+) info1? (?:0x)?([0-9a-f]+) (?:info2 )?(?:0x)?([0-9a-f]+)(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(?: requests 0x([0-9a-f]+))?/;
+  /^(?:vcpu (\d{1,10}) )?reason (.+?) rip (0x[0-9a-f]+) info1? (?:0x)?([0-9a-f]+) (?:info2 )?(?:0x)?([0-9a-f]+)(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(?: requests 0x([0-9a-f]+))?/;
 
 // kvm_entry, arch/x86/kvm/trace.h:
 //   6.18: "vcpu %u, rip 0x%lx intr_info 0x%08x error_code 0x%08x%s" (last %s "[immediate exit]")
 //   v5.9..: "vcpu %u, rip 0x%lx";  before: "vcpu %u"
-const KVM_ENTRY = /^vcpu (\d+)(?:, rip 0x([0-9a-f]+))?(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(\[immediate exit\])?/;
+const KVM_ENTRY = /^vcpu (\d{1,10})(?:, rip 0x([0-9a-f]+))?(?: intr_info 0x([0-9a-f]+) error_code 0x([0-9a-f]+))?(\[immediate exit\])?/;
 
 // kvm_userspace_exit, include/trace/events/kvm.h:
 //   "reason %s (%d)", errno < 0 ? (errno == -EINTR ? "restart" : "error") : __print_symbolic(reason, kvm_trace_exit_reason),
@@ -36,19 +42,19 @@ const KVM_ENTRY = /^vcpu (\d+)(?:, rip 0x([0-9a-f]+))?(?: intr_info 0x([0-9a-f]+
 // kvm_trace_exit_reason names reasons up to KVM_EXIT_X86_WRMSR (30) only (added with it in v5.10,
 // 1ae099540e8c "KVM: x86: Allow deflecting unknown MSR accesses to user space"); for a later reason
 // __print_symbolic prints the number in hex, "reason 0x22 (34)", and the name comes from the number.
-const KVM_USERSPACE_EXIT = /^reason (\S+) \((\d+)\)$/;
+const KVM_USERSPACE_EXIT = /^reason (\S+) \((\d{1,10})\)$/;
 
 // kvm_mmio, include/trace/events/kvm.h: "mmio %s len %u gpa 0x%llx val 0x%llx" (type unsatisfied-read|read|write)
-const KVM_MMIO = /^mmio (\S+) len (\d+) gpa 0x([0-9a-f]+)(?: val 0x([0-9a-f]+))?/;
+const KVM_MMIO = /^mmio (\S+) len (\d{1,10}) gpa 0x([0-9a-f]+)(?: val 0x([0-9a-f]+))?/;
 
 // kvm_pio, arch/x86/kvm/trace.h: "pio_%s at 0x%x size %d count %d val 0x%x %s" (last %s "(...)" when
 // count > 1); kernels before v4.1 had no val.
-const KVM_PIO = /^pio_(read|write) at 0x([0-9a-f]+) size (\d+) count (\d+)(?: val 0x([0-9a-f]+))?/;
+const KVM_PIO = /^pio_(read|write) at 0x([0-9a-f]+) size (\d{1,10}) count (\d{1,10})(?: val 0x([0-9a-f]+))?/;
 
 // kvm_page_fault, arch/x86/kvm/trace.h:
 //   v6.0..: "vcpu %u rip 0x%lx address 0x%016llx error_code 0x%llx"
 //   before: "address %lx error_code %x"
-const KVM_PAGE_FAULT = /^(?:vcpu (\d+) rip 0x([0-9a-f]+) )?address (?:0x)?([0-9a-f]+) error_code (?:0x)?([0-9a-f]+)/;
+const KVM_PAGE_FAULT = /^(?:vcpu (\d{1,10}) rip 0x([0-9a-f]+) )?address (?:0x)?([0-9a-f]+) error_code (?:0x)?([0-9a-f]+)/;
 
 // kvm_hypercall, arch/x86/kvm/trace.h: "nr 0x%lx a0 0x%lx a1 0x%lx a2 0x%lx a3 0x%lx"
 const KVM_HYPERCALL = /^nr 0x([0-9a-f]+) a0 0x([0-9a-f]+) a1 0x([0-9a-f]+) a2 0x([0-9a-f]+) a3 0x([0-9a-f]+)/;
@@ -63,7 +69,7 @@ const KVM_CPUID =
   /^func ([0-9a-f]+)(?: idx ([0-9a-f]+))? rax ([0-9a-f]+) rbx ([0-9a-f]+) rcx ([0-9a-f]+) rdx ([0-9a-f]+)(?:, cpuid entry (found|not found)(, used max basic)?)?/;
 
 // kvm_set_irq, include/trace/events/kvm.h: "gsi %u level %d source %d"
-const KVM_SET_IRQ = /^gsi (\d+) level (-?\d+) source (-?\d+)/;
+const KVM_SET_IRQ = /^gsi (\d{1,10}) level (-?\d{1,10}) source (-?\d{1,10})/;
 
 /** asm-generic/errno-base.h, for kvm_userspace_exit's "error (N)". */
 const ERRNO: Record<number, string> = {
@@ -131,7 +137,7 @@ export function decodeKvmMmio(p: string): Decoded | undefined {
 export function decodeKvmPio(p: string): Decoded | undefined {
   const m = KVM_PIO.exec(p);
   if (!m) return undefined;
-  const args: Args = { dir: m[1]!, port: parseInt(m[2]!, 16), size: Number(m[3]), count: Number(m[4]) };
+  const args: Args = { dir: m[1]!, port: hexDigits(m[2]!), size: Number(m[3]), count: Number(m[4]) };
   if (m[5] !== undefined) args.val = hexDigits(m[5]);
   return { kind: 'fault', args };
 }
@@ -210,16 +216,21 @@ export function decodeSchedSwitch(p: string): Decoded | undefined {
   const e = p.lastIndexOf(' next_pid=');
   const f = p.indexOf(' next_prio=', e);
   if (a < 0 || b < 0 || c < 0 || d < 0 || e < d || f < 0) return undefined;
+  const prev_pid = small(p.slice(a + 10, b));
+  const prev_prio = small(p.slice(b + 11, c));
+  const next_pid = small(p.slice(e + 10, f));
+  const next_prio = small(p.slice(f + 11));
+  if (prev_pid === undefined || prev_prio === undefined || next_pid === undefined || next_prio === undefined) return undefined;
   return {
     kind: 'context_switch',
     args: {
       prev_comm: p.slice(10, a),
-      prev_pid: Number(p.slice(a + 10, b)),
-      prev_prio: Number(p.slice(b + 11, c)),
+      prev_pid,
+      prev_prio,
       prev_state: p.slice(c + 12, d),
       next_comm: p.slice(d + 15, e),
-      next_pid: Number(p.slice(e + 10, f)),
-      next_prio: Number(p.slice(f + 11)),
+      next_pid,
+      next_prio,
     },
   };
 }

@@ -36,7 +36,7 @@ export function tokenizeFtraceLine(line: string): FtraceFields | undefined {
   while (lb >= 0) {
     let j = lb + 2;
     while (j < n && isDigit(line.charCodeAt(j))) j++;
-    if (j > lb + 2 && line.charCodeAt(j) === 0x5d /* ] */) {
+    if (j > lb + 2 && j <= lb + 12 && line.charCodeAt(j) === 0x5d /* ] */) {
       cpuEnd = j;
       break;
     }
@@ -55,6 +55,8 @@ export function tokenizeFtraceLine(line: string): FtraceFields | undefined {
   }
   const dash = line.lastIndexOf('-', e - 1);
   if (dash <= commStart - 1 || dash === e - 1) return undefined;
+  // A pid is a pid_t: more than ten digits is not one, and would not survive as a number.
+  if (e - dash - 1 > 10) return undefined;
   for (let k = dash + 1; k < e; k++) if (!isDigit(line.charCodeAt(k))) return undefined;
   const pid = toInt(line, dash + 1, e);
   const comm = line.slice(commStart, dash);

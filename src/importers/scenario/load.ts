@@ -1,20 +1,21 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../model/event.js';
 import { ScenarioError } from '../../errors.js';
 import { argsSchema } from '../../engine/policy/vocabulary.js';
 import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
+import { splitScenario } from './split.js';
+import { firstAliasLine, MAX_ALIAS_COUNT, readYaml, type Path, type YamlPart } from './yaml-doc.js';
+import type { Document } from 'yaml';
 
 // A scenario file -> its header, its events, its expectations. Every problem in the file is reported
 // at once, each as `file:line: path: what was expected`, and nothing is returned when there is one.
+// Events are read one small document at a time where the file allows it (split.ts).
 
 export interface Scenario {
   header: Omit<ScenarioHeader, 'events' | 'expect'>;
   events: NewEvent[];
   expectations: Expectation[];
 }
-
-type Path = readonly (string | number | symbol)[];
 
 export function formatPath(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
@@ -24,17 +25,8 @@ class Reporter {
   readonly problems: string[] = [];
   constructor(
     private readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    readonly lineOf: (path: Path) => number | undefined,
   ) {}
-
-  lineOf(path: Path): number | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.doc.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return this.lines.linePos(node.range[0]).line;
-    }
-    return undefined;
-  }
 
   add(path: Path, message: string): void {
     const line = this.lineOf(path);
@@ -44,34 +36,67 @@ class Reporter {
   check<T extends z.ZodType>(schema: T, value: unknown, at: Path): z.infer<T> | undefined {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) this.add([...at, ...issue.path], issue.message);
+    for (const issue of parsed.error.issues) {
+      // An unknown key is reported at its own line, one by one, not at the line of the map it is in.
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) this.add([...at, ...issue.path, key], 'unknown key');
+      else this.add([...at, ...issue.path], issue.message);
+    }
     return undefined;
   }
 }
 
-export function parseScenario(file: string, text: string): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
-    );
+/** A document's value; aliases that expand without bound ("billion laughs") are refused, not followed. */
+function valueOf(file: string, text: string, doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ScenarioError(file, [
+      `${file}:${firstAliasLine(text)}: aliases expand to more than ${MAX_ALIAS_COUNT} times their size (${error.message}); write the values out`,
+    ]);
   }
-  const report = new Reporter(file, doc, lines);
-  const raw = doc.toJS() as Record<string, unknown> | null;
-  const top = report.check(scenarioFile, raw, []);
+}
+
+export function parseScenario(file: string, text: string, byItem = true): Scenario {
+  const pieces = byItem ? splitScenario(text) : undefined;
+  const main = readYaml(file, pieces?.head ?? text);
+  if (main.errors.length > 0) throw new ScenarioError(file, main.errors);
+  const raw = valueOf(file, text, main.doc) as Record<string, unknown> | null;
+  // The event item being read, when events are read one document at a time.
+  let current: { index: number; part: YamlPart } | undefined;
+  const report = new Reporter(file, (path) =>
+    current && path[0] === 'events' && path[1] === current.index ? current.part.lineOf([0, ...path.slice(2)]) : main.lineOf(path),
+  );
+  const itemCount = pieces ? pieces.items.length : Array.isArray(raw?.events) ? raw.events.length : 0;
+  const top = report.check(scenarioFile, pieces && raw ? { ...raw, events: new Array(itemCount).fill(null) } : raw, []);
   // A bad header does not stop the events from being checked: every problem is reported at once.
   const listOf = (key: string): unknown[] => (Array.isArray(raw?.[key]) ? (raw[key] as unknown[]) : []);
-  const rawEvents = top?.events ?? listOf('events');
+  const rawEvents = pieces ? [] : (top?.events ?? listOf('events'));
   const rawExpect = top?.expect ?? listOf('expect');
   const defaults = top?.defaults ?? {};
 
   const events: NewEvent[] = [];
   const labels = new Map<string, number>();
-  rawEvents.forEach((item, i) => {
+  const yamlErrors: string[] = [];
+  for (let i = 0; i < itemCount; i++) {
+    let item: unknown = rawEvents[i];
+    if (pieces) {
+      const piece = pieces.items[i]!;
+      const part = readYaml(file, piece.text, piece.line);
+      if (part.errors.length > 0) {
+        yamlErrors.push(...part.errors);
+        continue;
+      }
+      current = { index: i, part };
+      item = (valueOf(file, piece.text, part.doc) as unknown[] | null)?.[0];
+    }
     const event = report.check(scenarioEvent, item, ['events', i]);
-    if (!event) return;
+    if (!event) {
+      // The event's shape is wrong (an unknown key, say): its args are still checked, so that every
+      // problem is reported at once.
+      checkArgsOf(report, item, i);
+      continue;
+    }
     if (event.label !== undefined) {
       if (labels.has(event.label))
         report.add(['events', i, 'label'], `label '${event.label}' is already used by events[${labels.get(event.label)}]`);
@@ -81,7 +106,7 @@ export function parseScenario(file: string, text: string): Scenario {
     const name = (event as Record<string, unknown>)[kind] as string;
     const schema = argsSchema(`${kind}:${name}`, 'scenario');
     const args = (schema ? report.check(schema, event.args, ['events', i, 'args']) : event.args) as Args | undefined;
-    if (!args) return;
+    if (!args) continue;
     const pid = event.pid ?? defaults.pid ?? 1;
     events.push({
       kind,
@@ -100,21 +125,35 @@ export function parseScenario(file: string, text: string): Scenario {
       }),
       src: { file, line: report.lineOf(['events', i]) ?? 0 },
     });
-  });
+  }
+  current = undefined;
+  // An item that is not valid YAML alone may be valid in its file (an alias of an anchor elsewhere):
+  // the whole document decides, and says where.
+  if (yamlErrors.length > 0) return parseScenario(file, text, false);
 
   const expectations: Expectation[] = [];
   rawExpect.forEach((item, i) => {
     const exp = report.check(expectation, item, ['expect', i]);
     if (!exp) return;
     if (typeof exp.at === 'string' && !labels.has(exp.at)) report.add(['expect', i, 'at'], `no event is labelled '${exp.at}'`);
-    if (typeof exp.at === 'number' && exp.at >= rawEvents.length)
-      report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${rawEvents.length - 1})`);
+    if (typeof exp.at === 'number' && exp.at >= itemCount)
+      report.add(['expect', i, 'at'], `event index ${exp.at} is past the last event (${itemCount - 1})`);
     expectations.push(exp);
   });
 
   if (!top || report.problems.length > 0) throw new ScenarioError(file, report.problems);
   const { events: _events, expect: _expect, ...header } = top;
   return { header, events, expectations };
+}
+
+/** The args of an event whose kind and name can be read, checked against their schema. */
+function checkArgsOf(report: Reporter, item: unknown, i: number): void {
+  if (item === null || typeof item !== 'object') return;
+  const fields = item as Record<string, unknown>;
+  const kinds = EVENT_KINDS.filter((k) => typeof fields[k] === 'string');
+  if (kinds.length !== 1) return;
+  const schema = argsSchema(`${kinds[0]}:${fields[kinds[0]!] as string}`, 'scenario');
+  if (schema) report.check(schema, fields.args ?? {}, ['events', i, 'args']);
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {

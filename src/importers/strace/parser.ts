@@ -14,7 +14,7 @@ import type { Args, NewEvent, ObservedResult } from '../../model/event.js';
 import type { LineParser, ParserContext } from '../format.js';
 import { parseInteger } from '../numbers.js';
 import { decodeSyscall, num, putFd } from './syscall-args.js';
-import { splitArgs, splitCall, tokenizeStraceLine, type StraceLine } from './tokenizer.js';
+import { scanArgs, splitArgs, splitCall, tokenizeStraceLine, type StraceLine } from './tokenizer.js';
 
 export const STRACE_STATS = {
   unparsed: 'strace.unparsed_line',
@@ -25,7 +25,10 @@ export const STRACE_STATS = {
   neverResumed: 'strace.never_resumed',
   orphanResume: 'strace.resumed_without_start',
   unknownMemslotFlag: 'strace.unknown_memslot_flag',
+  unbalanced: 'strace.unbalanced_arguments',
 } as const;
+
+const UNBALANCED = 'the arguments do not close: a bracket or quote is left open or closes one never opened';
 
 /** include/uapi/linux/kvm.h */
 const MEMSLOT_FLAGS: Record<string, number> = {
@@ -113,6 +116,10 @@ export function createStraceParser(ctx: ParserContext): LineParser {
           openByTid.set(tok.tid, pending);
           return;
         }
+        if (!scanArgs(body.argsText).balanced) {
+          ctx.stats.problem(STRACE_STATS.unbalanced, ctx.file, lineNo, UNBALANCED, text);
+          return;
+        }
         push(buildCall(base(tok, lineNo), body.name, body.argsText, body.retText, body.duration, lineNo, text));
         return;
       }
@@ -134,6 +141,13 @@ export function createStraceParser(ctx: ParserContext): LineParser {
         const whole = splitCall(body.name, pending.open.argsText + rest);
         if (!whole || whole.type !== 'call') {
           ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'resumed call does not complete its start', text);
+          return;
+        }
+        if (!scanArgs(whole.argsText).balanced) {
+          // Neither half is in the trace: the start line's event goes with its resumption.
+          ctx.stats.problem(STRACE_STATS.unbalanced, ctx.file, lineNo, UNBALANCED, text);
+          queue.splice(queue.indexOf(pending), 1);
+          flush();
           return;
         }
         const start = pending.event!;

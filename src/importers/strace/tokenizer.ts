@@ -25,9 +25,9 @@ export type StraceBody =
 
 export type StraceLine = StracePrefix & { body: StraceBody };
 
-// Anchored once per line: optional pid column, optional timestamp (-ttt epoch.micro, or -t/-tt
-// HH:MM:SS[.micro]), then the body.
-const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(\d+\.\d+)\s+|(\d\d):(\d\d):(\d\d)(\.\d+)?\s+)?/;
+// Anchored once per line: optional pid column (a pid_t: ten digits at most), optional timestamp
+// (-ttt epoch.micro, or -t/-tt HH:MM:SS[.micro]), then the body.
+const PREFIX = /^(?:\[pid\s+(\d{1,10})\]\s+|(\d{1,10})\s+)?(?:(\d+\.\d+)\s+|(\d\d):(\d\d):(\d\d)(\.\d+)?\s+)?/;
 const CALL = /^([A-Za-z_][\w]*)\((.*)$/;
 const RESUMED = /^<\.\.\. ([\w]+) resumed>(.*)$/;
 const SIGNAL = /^--- (\S+) (.*) ---$/;
@@ -107,29 +107,38 @@ export function splitCall(name: string, rest: string): StraceBody | undefined {
 
 /**
  * Split an argument list at its top-level commas. Respects (), {}, [], "strings" with escapes and
- * -y decorations `3</path, even with commas>` (a `<` right after a digit opens one).
+ * -y decorations `3</path, even with commas>` (a `<` right after a digit opens one). `balanced` is false
+ * when a bracket closes that was never opened, one is left open, or a string is not closed: a line cut
+ * or garbled, which no field can be read from.
  */
-export function splitArgs(text: string): string[] {
+export function scanArgs(text: string): { parts: string[]; balanced: boolean } {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
+  let balanced = true;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 0x22 /* " */) {
       for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (i >= text.length) balanced = false;
     } else if (ch === 0x3c /* < */ && i > 0 && isDigit(text.charCodeAt(i - 1))) {
       const end = text.indexOf('>', i);
       if (end > 0) i = end;
     } else if (ch === 0x28 || ch === 0x7b || ch === 0x5b) depth++;
-    else if (ch === 0x29 || ch === 0x7d || ch === 0x5d) depth--;
-    else if (ch === 0x2c /* , */ && depth === 0) {
+    else if (ch === 0x29 || ch === 0x7d || ch === 0x5d) {
+      if (--depth < 0) balanced = false;
+    } else if (ch === 0x2c /* , */ && depth === 0) {
       out.push(text.slice(start, i).trim());
       start = i + 1;
     }
   }
   const last = text.slice(start).trim();
   if (last !== '' || out.length > 0) out.push(last);
-  return out;
+  return { parts: out, balanced: balanced && depth === 0 };
+}
+
+export function splitArgs(text: string): string[] {
+  return scanArgs(text).parts;
 }
 
 function isDigit(c: number): boolean {

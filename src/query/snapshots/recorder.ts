@@ -1,5 +1,6 @@
 import type { ReplayStep } from '../../engine/replay.js';
 import type { MachineState } from '../../model/state.js';
+import { isRefusedWrite } from '../../store/failures.js';
 import { encodeState, writeSnapshotSet, type PendingSnapshot, type SnapshotKey } from '../../store/snapshots.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import type { TraceRecord } from '../../store/traces.js';
@@ -13,6 +14,8 @@ import { measureEventBytes, nextGap, spacingRule, type SpacingRule } from './spa
 
 export interface RecordedSet {
   written: boolean;
+  /** The snapshots themselves, for a reader to keep in memory when they could not be written. */
+  snapshots: readonly PendingSnapshot[];
   count: number;
   bytes: number;
   maxGap: number;
@@ -60,7 +63,7 @@ export class SnapshotRecorder {
     const complete = this.lastSeq === this.trace.eventCount - 1;
     if (complete && this.lastState && this.pending.at(-1)?.seq !== this.lastSeq) this.take(this.lastSeq, this.lastState);
     const bytes = this.pending.reduce((sum, s) => sum + s.blob.length, 0);
-    if (!complete) return { written: false, count: 0, bytes: 0, maxGap: 0 };
+    if (!complete) return { written: false, snapshots: [], count: 0, bytes: 0, maxGap: 0 };
     let written: boolean;
     try {
       written = writeSnapshotSet(
@@ -69,10 +72,10 @@ export class SnapshotRecorder {
         this.pending,
       );
     } catch (error) {
-      // A read-only or busy file still answers, only slower: the next seek folds from the start.
-      if (!/^SQLITE_(READONLY|BUSY)/.test(String((error as { code?: unknown }).code))) throw error;
+      // A read-only, busy or full file still answers: the snapshots are a cache, kept in memory instead.
+      if (!isRefusedWrite(error)) throw error;
       written = false;
     }
-    return { written, count: this.pending.length, bytes, maxGap: this.maxGap };
+    return { written, snapshots: this.pending, count: this.pending.length, bytes, maxGap: this.maxGap };
   }
 }

@@ -85,6 +85,14 @@ describe('hvreplay debug in a terminal', { skip: hasTmux ? false : 'tmux is not 
     type('where', 'Enter');
     await waitFor(new RegExp(`^@${at} of 0\\.\\.29781$`, 'm'));
 
+    // A predicate that would run for ages (a backtracking regular expression) is stopped by its budget.
+    type('delete', 'Enter');
+    type(`break "${'a'.repeat(40)}!".matches("^(a+)+$")`, 'Enter');
+    await waitFor(/^Breakpoint 2: /m);
+    type('continue', 'Enter');
+    await waitFor(/^error: predicate .* ran past its budget of 1 s/m);
+    await waitFor(new RegExp(`\\(hvreplay @${at}/29781\\) $`, 'm'));
+
     type('quit', 'Enter');
     await waitFor(/^EXITED 0$/m);
   });
