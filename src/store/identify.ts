@@ -9,7 +9,7 @@ import type { SqlDatabase } from './sql.js';
 /** 'hvrp', written by migrations/004_integrity.sql into the SQLite header. */
 export const APPLICATION_ID = 0x68767270;
 
-/** The tables every hvreplay store had before it carried APPLICATION_ID (schema versions 1 and 2). */
+/** The tables every hvreplay store had before it carried APPLICATION_ID (schema versions 1 to 3). */
 const LEGACY_TABLES = ['events', 'kinds', 'snapshots', 'strings', 'traces'];
 
 export type FileKind = 'empty' | 'store';
@@ -25,7 +25,7 @@ export function identify(db: SqlDatabase, path: string): { kind: FileKind; versi
       throw new StoreError(`${path}: not an SQLite file, so not an hvreplay store`);
     throw error;
   }
-  const ours = appId === APPLICATION_ID || (appId === 0 && version >= 1 && version <= 2 && LEGACY_TABLES.every((t) => tables.includes(t)));
+  const ours = appId === APPLICATION_ID || (appId === 0 && version >= 1 && version <= 3 && LEGACY_TABLES.every((t) => tables.includes(t)));
   if (ours) {
     const latest = latestVersion();
     if (version > latest)
