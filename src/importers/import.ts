@@ -165,12 +165,7 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
     format = [...stats.counts.keys()].find((k) => k.startsWith('format.'))?.slice('format.'.length) ?? format;
     if (writer.count === 0)
       throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
-    db.prepare('UPDATE traces SET format = ?, sources = ?, content_hash = ? WHERE id = ?').run(
-      format,
-      JSON.stringify([source.info]),
-      source.info.sha256,
-      writer.traceId,
-    );
+    writer.describeSources([source.info], source.info.sha256, format);
     refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());
   } catch (error) {
@@ -207,7 +202,7 @@ async function importMerged(db: SqlDatabase, options: ImportOptions): Promise<Im
     const contentHash = createHash('sha256')
       .update(sources.map((s) => s.sha256).join('\n'))
       .digest('hex');
-    db.prepare('UPDATE traces SET sources = ?, content_hash = ? WHERE id = ?').run(JSON.stringify(sources), contentHash, writer.traceId);
+    writer.describeSources(sources, contentHash);
     refuseUnreadable(options, stats);
     summary = plan.placement && outcome.structure ? mergeSummary(outcome.structure, stats) : undefined;
     writer.commit(stats.toJSON(), { arch: 'x86_64', clock: clockMeta(plan, summary) });

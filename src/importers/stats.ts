@@ -4,6 +4,7 @@
 // keeps the first few for messages, and a summary by kind.
 
 import type { ProblemRecord } from '../store/traces.js';
+import { IMPORT_STATS, type StatName, type StatSeverity } from './stat-registry.js';
 
 /** A problem as the store keeps it: a line that could not be read, or a finding about the trace. */
 export type ImportProblem = ProblemRecord;
@@ -11,6 +12,9 @@ export type ImportProblem = ProblemRecord;
 /** Per kind of problem: how many, and the first one's place and words. */
 export interface ProblemKind {
   stat: string;
+  severity: StatSeverity;
+  /** What the statistic means (src/importers/stat-registry.ts). */
+  description: string;
   finding: boolean;
   count: number;
   first: { file: string; line: number; message: string };
@@ -32,29 +36,30 @@ export class ImportStats {
   /** Hears every problem, however many; an import stores them with its trace. */
   onProblem: ((problem: ImportProblem) => void) | undefined;
 
-  count(stat: string, n = 1): void {
+  count(stat: StatName, n = 1): void {
     this.counts.set(stat, (this.counts.get(stat) ?? 0) + n);
   }
 
   /** Input the parser could not read: the line is not in the trace. */
-  problem(stat: string, file: string, line: number, message: string, text: string): void {
+  problem(stat: StatName, file: string, line: number, message: string, text: string): void {
     this.unreadable++;
     this.add({ stat, file, line, message, text: kept(text) });
   }
 
   /** Something about the trace worth a file:line that is not bad input; the event is kept. */
-  finding(stat: string, file: string, line: number, message: string, text: string): void {
+  finding(stat: StatName, file: string, line: number, message: string, text: string): void {
     this.add({ stat, file, line, message, text: kept(text), finding: true });
   }
 
   private add(p: ImportProblem): void {
-    this.count(p.stat);
+    this.count(p.stat as StatName);
     if (this.problems.length < KEPT_PROBLEMS) this.problems.push(p);
     const kind = this.kinds.get(p.stat);
     if (kind) kind.count++;
     else
       this.kinds.set(p.stat, {
         stat: p.stat,
+        ...IMPORT_STATS[p.stat as StatName],
         finding: p.finding === true,
         count: 1,
         first: { file: p.file, line: p.line, message: p.message },

@@ -176,3 +176,14 @@ export function* readEvents(
     for (let i = 0; i < rows.length; i++) yield decodePageRow(rows[i]!, from + i, trace.t0, strings);
   }
 }
+
+/** The average stored size of an event's args and result over the trace's first `sample` rows. */
+export function averagePayloadBytes(db: SqlDatabase, traceId: number, sample: number): number {
+  const avg = db
+    .prepare(
+      'SELECT avg(coalesce(length(args), 0) + coalesce(length(result), 0)) FROM (SELECT args, result FROM events WHERE trace_id = ? ORDER BY seq LIMIT ?)',
+    )
+    .pluck()
+    .get(traceId, sample) as number | null;
+  return avg ?? 0;
+}

@@ -115,6 +115,13 @@ export class TraceWriter {
     this.pendingRows = 0;
   }
 
+  /** What the trace was read from, once the whole input has been read (its hash, its detected format). */
+  describeSources(sources: readonly SourceInfo[], contentHash: string, format?: string): void {
+    this.db
+      .prepare(`UPDATE traces SET sources = ?, content_hash = ?${format !== undefined ? ', format = ?' : ''} WHERE id = ?`)
+      .run(JSON.stringify(sources), contentHash, ...(format !== undefined ? [format] : []), this.traceId);
+  }
+
   commit(stats: unknown, meta?: Record<string, unknown>): void {
     this.flush();
     this.db

@@ -39,7 +39,7 @@ describe('Guarantee: memory stays bounded', () => {
 
   it('problems are kept to 200, each with at most 240 characters of its line, however many and long they are', () => {
     const stats = new ImportStats();
-    for (let i = 0; i < 10_000; i++) stats.problem('x.bad', 'f', i, 'bad', 'y'.repeat(MAX_LINE_LENGTH));
+    for (let i = 0; i < 10_000; i++) stats.problem('strace.unparsed_line', 'f', i, 'bad', 'y'.repeat(MAX_LINE_LENGTH));
     assert.equal(stats.unreadable, 10_000);
     assert.equal(stats.problems.length, 200);
     assert.ok(stats.problems.every((p) => p.text.length < 300));

@@ -41,7 +41,9 @@ describe('import: every problem stored, a summary by kind printed', () => {
     assert.match(text.stdout, /problems: 300, all stored with the trace/);
     assert.match(
       text.stdout,
-      new RegExp(`ftrace\\.unparsed_line\\s+300\\s+${file.replace(/[.]/g, '\\.')}:${[...cut][0]! + 1}: expected an ftrace event line`),
+      new RegExp(
+        `ftrace\\.unparsed_line\\s+data_loss\\s+300\\s+${file.replace(/[.]/g, '\\.')}:${[...cut][0]! + 1}: expected an ftrace event line`,
+      ),
     );
   });
 

@@ -7,10 +7,10 @@ import { table } from './output.js';
 export function problemSummaryLines(kinds: readonly ProblemKind[]): string[] {
   if (kinds.length === 0) return [];
   const total = kinds.reduce((n, k) => n + k.count, 0);
-  const rows = kinds.map((k) => [k.stat, k.count, `${k.first.file}:${k.first.line}: ${k.first.message}`]);
+  const rows = kinds.map((k) => [k.stat, k.severity, k.count, `${k.first.file}:${k.first.line}: ${k.first.message}`]);
   return [
     `problems: ${total}, all stored with the trace (--json lists them; sqlite3: SELECT * FROM import_problems):`,
-    ...table(['KIND', 'COUNT', 'FIRST'], rows)
+    ...table(['KIND', 'SEVERITY', 'COUNT', 'FIRST'], rows)
       .split('\n')
       .map((l) => `  ${l}`),
   ];

@@ -1,3 +1,4 @@
+import { averagePayloadBytes } from '../../store/event-reader.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import type { TraceRecord } from '../../store/traces.js';
 
@@ -36,13 +37,7 @@ export interface SpacingRule {
 
 /** The stored size of an event in this trace, from a sample of its first rows. */
 export function measureEventBytes(db: SqlDatabase, trace: TraceRecord, sample = 20_000): number {
-  const avg = db
-    .prepare(
-      'SELECT avg(coalesce(length(args), 0) + coalesce(length(result), 0)) FROM (SELECT args, result FROM events WHERE trace_id = ? ORDER BY seq LIMIT ?)',
-    )
-    .pluck()
-    .get(trace.id, sample) as number | null;
-  return (avg ?? 0) + ROW_OVERHEAD_BYTES;
+  return averagePayloadBytes(db, trace.id, sample) + ROW_OVERHEAD_BYTES;
 }
 
 export function spacingRule(eventBytes: number): SpacingRule {

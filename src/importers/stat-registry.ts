@@ -1,0 +1,67 @@
+// Every statistic an import can count, in one place, as Perfetto's trace_processor keeps them in
+// stats.h: its name, its severity and what it means. `info` is bookkeeping; `data_loss` is input that
+// is not in the trace (a line that could not be read, or an event kept only as generic); `error` is
+// something about the recording worth a look (an event outside its call, observers that disagree).
+// ImportStats takes only names listed here, so a statistic cannot be counted without being described.
+
+export type StatSeverity = 'info' | 'data_loss' | 'error';
+
+export interface StatSpec {
+  severity: StatSeverity;
+  description: string;
+}
+
+const info = (description: string): StatSpec => ({ severity: 'info', description });
+const loss = (description: string): StatSpec => ({ severity: 'data_loss', description });
+const error = (description: string): StatSpec => ({ severity: 'error', description });
+
+export const IMPORT_STATS = {
+  'format.strace': info('a file read as strace output'),
+  'format.ftrace': info('a file read as ftrace text (tracefs trace, trace_pipe, trace-cmd report)'),
+  'format.jsonl': info('a file read as JSON Lines'),
+  'format.tracedat': info("a file read as trace-cmd's binary trace.dat"),
+  'format.scenario': info('a scenario file'),
+  'scenario.events': info('events of a scenario file'),
+  'source.line_too_long': loss('a line longer than a trace line may be, skipped as it streamed past'),
+
+  'strace.blank_line': info('an empty line'),
+  'strace.tool_message': info("strace's own messages (`strace: Process N attached`)"),
+  'strace.resumed_joined': info('an `<unfinished ...>` call joined with its `<... resumed>` line'),
+  'strace.unparsed_line': loss('a line that is not a strace call, signal or exit'),
+  'strace.unbalanced_arguments': loss("a call whose argument list's brackets or quotes do not balance"),
+  'strace.wallclock_time_of_day': info('times printed as a time of day (-t/-tt), with no date'),
+  'strace.never_resumed': error('an `<unfinished ...>` call the file never resumes (cut off by the end of the recording)'),
+  'strace.resumed_without_start': loss('a `<... resumed>` line whose start is not in the file'),
+  'strace.unknown_memslot_flag': error('a KVM_SET_USER_MEMORY_REGION flag name this hvreplay does not know'),
+
+  'ftrace.header_line': info('a header or comment line'),
+  'ftrace.blank_line': info('an empty line'),
+  'ftrace.unparsed_line': loss('a line that is not an ftrace event line'),
+  'ftrace.unrecognized_payload': loss('an event whose fields do not have its TP_printk shape; kept as a generic event with its text'),
+  'ftrace.timestamp_backwards': error('an event stamped earlier than the one before it in the same file'),
+
+  'jsonl.blank_line': info('an empty line'),
+  'jsonl.bad_json': loss('a line that is not JSON'),
+  'jsonl.not_an_event': loss('a JSON value without a known "kind" and a "name"'),
+  'jsonl.bad_field': loss('an event field of the wrong type, too deep, or a number beyond 2^53'),
+
+  'vocabulary.bad_args': loss('an event whose args do not meet its schema; kept as a generic event that no reducer reads'),
+  'vocabulary.undecoded_args': info('a call whose argument the source printed undecoded (a struct as its address); kept, unmodelled'),
+
+  'merge.kvm_run_paired_with_exit': info("a KVM_RUN call paired with its vCPU thread's kvm_userspace_exit"),
+  'merge.kvm_run_without_exit': error('a KVM_RUN call with no kvm_userspace_exit for it (EINTR return, a call still running at the end)'),
+  'merge.exit_without_kvm_run': error('a kvm_userspace_exit with no KVM_RUN call for it in the strace'),
+  'merge.kvm_event_inside_kvm_run': info("a vCPU thread's kernel event inside a KVM_RUN call"),
+  'merge.kvm_event_moved_into_kvm_run': info('a kernel event placed inside its call although its time lay outside the strace window'),
+  'merge.kvm_event_outside_kvm_run': error("a vCPU thread's kernel event outside every KVM_RUN call"),
+  'merge.exit_reason_differs': error("an exit whose reason strace read differently from the kernel's (the kernel's counts)"),
+  'merge.source_out_of_order': error('an event earlier than one before it in the same file; merged at the later time'),
+  'merge.placement_queue_overflow': error('kernel events held for placement beyond the bound; placed by time'),
+  'merge.structure_check_not_kept': info('structure findings counted but not kept one by one'),
+} as const satisfies Record<string, StatSpec>;
+
+export type StatName = keyof typeof IMPORT_STATS;
+
+export function statSpec(name: string): StatSpec | undefined {
+  return (IMPORT_STATS as Record<string, StatSpec>)[name];
+}
