@@ -36,7 +36,7 @@ export const bisectCommand = defineCommand({
     const { compilePredicate } = await import('../../query/predicate.js');
     const { runOracle } = await import('../../query/bisect-run.js');
     const { readEvents } = await import('../../store/event-reader.js');
-    const { eventLine, sourceRef } = await import('../present/event-line.js');
+    const { bisectText } = await import('../present/bisect-text.js');
     const predicate = args.when !== undefined ? compilePredicate(args.when) : undefined;
 
     const found = await withStoreAsync(args, modeFor(args.trace), async (db) => {
@@ -61,36 +61,7 @@ export const bisectCommand = defineCommand({
         snapshotsBuilt: seeker.stats.built > 0,
         neighbours,
       };
-      emit(args.json, data, (d) => {
-        const lines: string[] = [];
-        if (d.outcome === 'never')
-          lines.push(
-            `the predicate does not hold after the last event (@${trace.eventCount - 1}); bisect assumes that once it holds it keeps holding, so a condition true only for a while is not found this way`,
-          );
-        if (d.outcome === 'ambiguous') lines.push(`skipped probes leave it open: the first bad event is one of @${d.from}..@${d.to}`);
-        if (d.outcome === 'found' && d.seq !== undefined) {
-          const seq = d.seq;
-          const at = neighbours.find((e) => e.seq === d.seq)!;
-          lines.push(`first bad event: @${d.seq} [${sourceRef(at)}]${d.seq === 0 ? ' (it holds from the first event)' : ''}`);
-          for (const e of neighbours)
-            lines.push(
-              `${e.seq === d.seq ? '=>' : '  '} ${eventLine(e).trim()}${e.seq === seq - 1 ? '   (good)' : e.seq === d.seq ? '   (bad)' : ''}`,
-            );
-          if (d.notMonotone)
-            lines.push(
-              `warning: not monotone: bad at @${d.notMonotone.badAt} but good again at @${d.notMonotone.goodAt}; this is a first bad event, maybe not the only boundary`,
-            );
-        }
-        const shown = d.probes.slice(0, 20).map((p) => `@${p.seq} ${p.verdict}`);
-        if (d.probes.length > 20) shown.push(`... ${d.probes.length - 20} more (--json lists them)`);
-        lines.push(`probes: ${shown.join(', ')}`);
-        const skipped = d.probes.filter((p) => p.verdict === 'skip').length;
-        const bound = skipped
-          ? `the bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound} holds without skips; ${skipped} probe${skipped === 1 ? ' was' : 's were'} skipped`
-          : `bound ceil(log2 ${trace.eventCount}) + 2 = ${d.bound}`;
-        lines.push(`${d.rebuilt} states rebuilt (${bound})${d.snapshotsBuilt ? '; snapshots were built first' : ''}`);
-        return lines.join('\n');
-      });
+      emit(args.json, data, bisectText);
       return result.outcome === 'found';
     });
     if (!found) process.exitCode = EXIT.negative;

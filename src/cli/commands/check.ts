@@ -9,31 +9,12 @@ export const checkCommand = defineCommand({
     const { bundledScenarios } = await import('../../query/scenario-files.js');
     const { checkScenarioFiles } = await import('../../query/check-scenarios.js');
     const { withStoreAsync } = await import('../session.js');
+    const { checkText } = await import('../present/check-text.js');
     const files = args.files && args.files.length > 0 ? args.files : bundledScenarios();
     const report = await withStoreAsync(args, 'write', (db) => checkScenarioFiles(db, files));
     const failed = report.reduce((n, s) => n + s.results.filter((r) => !r.passed).length, 0);
     const total = report.reduce((n, s) => n + s.results.length, 0);
-    emit(args.json, { scenarios: report, passed: total - failed, failed }, (d) =>
-      [
-        ...d.scenarios.map((s) =>
-          [
-            `== ${s.trace} (${s.file})`,
-            ...s.results.map((r) =>
-              [
-                `   ${r.passed ? 'ok  ' : 'FAIL'} #${r.index} @${r.seq} (${r.at}) ${r.policies}`,
-                ...(r.note ? [`        ${r.note}`] : []),
-                ...r.failures.map(
-                  (f) =>
-                    `        ${f.what}: expected ${JSON.stringify(f.expected)}\n        ${' '.repeat(f.what.length)}  actual   ${JSON.stringify(f.actual)}`,
-                ),
-              ].join('\n'),
-            ),
-          ].join('\n'),
-        ),
-        '',
-        `${d.passed} passed, ${d.failed} failed`,
-      ].join('\n'),
-    );
+    emit(args.json, { scenarios: report, passed: total - failed, failed }, checkText);
     if (failed > 0) process.exitCode = 1;
   },
 });
