@@ -5,14 +5,14 @@ import { emit } from '../present/output.js';
 interface Args extends GlobalArgs {
   files: string[];
   name?: string;
-  format?: 'scenario' | 'strace' | 'ftrace' | 'jsonl';
+  format?: 'scenario' | 'strace' | 'ftrace' | 'jsonl' | 'tracedat';
   replace?: boolean;
   strict?: boolean;
 }
 
 export const importCommand: CommandModule<GlobalArgs, Args> = {
   command: 'import <files..>',
-  describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
+  describe: 'Import trace files (strace, ftrace, trace-cmd trace.dat, JSON Lines; .gz or - for stdin) or a scenario as one trace',
   builder: (y) =>
     y
       .positional('files', {
@@ -21,7 +21,7 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
         describe: 'trace files of one run (merged into one trace), or one scenario .yaml',
       })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
-      .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
+      .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl', 'tracedat'] as const, describe: 'skip format detection' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
       .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }) as never,
   handler: async (args) => {

@@ -1,6 +1,7 @@
 import { SourceError } from '../../errors.js';
 import { tokenizeFtraceLine } from '../ftrace/tokenizer.js';
 import { openSource } from '../source.js';
+import { scanTraceDat } from '../tracedat/guests.js';
 
 // Clock alignment between strace and ftrace. strace -ttt prints CLOCK_REALTIME (strace(1), -ttt:
 // "the time printed will include the microseconds and the leading portion will be printed as the
@@ -59,8 +60,30 @@ export function markerRealtime(payload: string): bigint | undefined {
   return m ? BigInt(m[1]!) : undefined;
 }
 
+/** The same scan of a trace.dat, from its decoded events; "lines" are event numbers (trace-cmd report's lines). */
+async function scanTraceDatClock(path: string): Promise<FtraceClockScan> {
+  const scan = await scanTraceDat(path);
+  const markers: SyncMarker[] = [];
+  for (const m of scan.markers) {
+    const realtimeNs = markerRealtime(m.text);
+    if (realtimeNs !== undefined) markers.push({ line: m.line, traceTs: m.traceTs, realtimeNs });
+  }
+  const exits = new Map<number, number[]>();
+  const firstExitLine = new Map<number, number>();
+  for (const e of scan.exits) {
+    let list = exits.get(e.pid);
+    if (!list) {
+      exits.set(e.pid, (list = []));
+      firstExitLine.set(e.pid, e.line);
+    }
+    if (list.length < EXITS_KEPT) list.push(e.ts);
+  }
+  return { markers, exits, firstExitLine };
+}
+
 /** An ftrace file's hvsync markers and kvm_userspace_exit times, read as a stream, never held whole. */
-export async function scanFtraceClock(path: string): Promise<FtraceClockScan> {
+export async function scanFtraceClock(path: string, tracedat = false): Promise<FtraceClockScan> {
+  if (tracedat) return scanTraceDatClock(path);
   const markers: SyncMarker[] = [];
   const exits = new Map<number, number[]>();
   const firstExitLine = new Map<number, number>();

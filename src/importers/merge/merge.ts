@@ -1,8 +1,9 @@
 import type { NewEvent } from '../../model/event.js';
-import type { TextFormat } from '../format.js';
+import type { FormatName } from '../format.js';
 import { eventBatches } from '../parse-source.js';
 import type { LineSource } from '../source.js';
 import type { ImportStats } from '../stats.js';
+import { asGuestEvent, type GuestOf } from '../tracedat/guests.js';
 import { toRealtime, type ClockAlignment } from './clock.js';
 import { keyedBatches, returnTime, type Keyed } from './keyed-stream.js';
 import { MERGE_STATS, StructureCheck } from './structure-check.js';
@@ -14,9 +15,11 @@ import { MERGE_STATS, StructureCheck } from './structure-check.js';
 
 export interface MergeInput {
   source: LineSource;
-  format: TextFormat;
+  format: { name: FormatName };
   /** How this file's times become the merged clock; undefined keeps them as they are. */
   alignment?: ClockAlignment;
+  /** A guest's trace.dat merged with its host's: its events become guest events. */
+  guest?: GuestOf;
 }
 
 interface Cursor {
@@ -35,9 +38,10 @@ export async function* mergeSources(inputs: readonly MergeInput[], stats: Import
   const cursors: Cursor[] = inputs.map((input, index) => {
     const isStrace = input.format.name === 'strace';
     const alignment = input.alignment;
-    const events = alignment
-      ? realigned(eventBatches(input.source, stats, input.format.name), alignment)
-      : eventBatches(input.source, stats, input.format.name);
+    const guest = input.guest;
+    const parsed = eventBatches(input.source, stats, input.format.name);
+    const labelled = guest ? relabelled(parsed, (e) => asGuestEvent(e, guest)) : parsed;
+    const events = alignment ? realigned(labelled, alignment) : labelled;
     const outOfOrder = (e: NewEvent) =>
       stats.finding(
         MERGE_STATS.outOfOrder,
@@ -84,6 +88,14 @@ export async function* mergeSources(inputs: readonly MergeInput[], stats: Import
   }
   check.end();
   if (out.length > 0) yield out;
+}
+
+/** Each event changed in place (the events are fresh from the parser). */
+async function* relabelled(batches: AsyncIterable<NewEvent[]>, change: (e: NewEvent) => void): AsyncGenerator<NewEvent[]> {
+  for await (const batch of batches) {
+    for (const event of batch) change(event);
+    yield batch;
+  }
 }
 
 /** ftrace times to the merged clock, in place (the events are fresh from the parser). */

@@ -1,5 +1,6 @@
 import { SourceError } from '../../errors.js';
-import type { FormatName, TextFormat } from '../format.js';
+import type { FormatName } from '../format.js';
+import { pairGuests, traceDatIds, type TraceDatIds } from '../tracedat/guests.js';
 import { chooseFormat, eventBatches } from '../parse-source.js';
 import { openSource } from '../source.js';
 import { ImportStats } from '../stats.js';
@@ -47,9 +48,16 @@ export interface MergePlan {
 export async function planMerge(files: readonly string[], format: FormatName | undefined): Promise<MergePlan> {
   if (files.includes('-'))
     throw new SourceError('stdin (-) cannot be merged with other files: the merge reads each file more than once; save it to a file first');
-  const typed: { path: string; format: TextFormat }[] = [];
+  const typed: { path: string; format: { name: FormatName } }[] = [];
+  const dats: TraceDatIds[] = [];
   for (const path of files) {
     openSource(path); // a missing or unreadable file fails here, with its name
+    const ids = format === undefined || format === 'tracedat' ? await traceDatIds(path) : undefined;
+    if (ids) {
+      typed.push({ path, format: { name: 'tracedat' } });
+      dats.push(ids);
+      continue;
+    }
     const lines = await head(path);
     const chosen = chooseFormat(path, lines, format);
     if (chosen.name === 'strace') checkStraceClock(path, lines);
@@ -60,10 +68,18 @@ export async function planMerge(files: readonly string[], format: FormatName | u
   const inputs: MergeInput[] = [];
   const alignments: ClockAlignment[] = [];
   const clockNotes: string[] = [];
+  const guests = pairGuests(dats);
   for (const t of typed) {
     const input: MergeInput = { source: openSource(t.path), format: t.format };
-    if (t.format.name === 'ftrace') {
-      const alignment = await alignFtrace(t.path, straces.length > 0, runs);
+    const guest = guests.get(t.path);
+    if (guest) {
+      // Its times are already on its host's clock; it is aligned as its host is, below.
+      input.guest = guest;
+      clockNotes.push(
+        `${t.path}: guest${guest.name ? ` '${guest.name}'` : ''} of ${guest.host}: times moved to the host's clock by its TIME_SHIFT samples`,
+      );
+    } else if (t.format.name === 'ftrace' || t.format.name === 'tracedat') {
+      const alignment = await alignFtrace(t.path, straces.length > 0, runs, t.format.name === 'tracedat');
       if (alignment) {
         input.alignment = alignment;
         alignments.push(alignment);
@@ -72,16 +88,25 @@ export async function planMerge(files: readonly string[], format: FormatName | u
     }
     inputs.push(input);
   }
+  for (const input of inputs) {
+    const host = input.guest && inputs.find((i) => i.source.info.path === input.guest!.host);
+    if (host?.alignment) input.alignment = host.alignment;
+  }
   const names = [...new Set(typed.map((t) => t.format.name))].sort((a, b) => order(a) - order(b));
   return { inputs, format: names.join('+'), alignments, clockNotes };
 }
 
-const order = (name: string): number => ['strace', 'ftrace', 'jsonl'].indexOf(name);
+const order = (name: string): number => ['strace', 'ftrace', 'tracedat', 'jsonl'].indexOf(name);
 
 const us = (s: number): string => `${(s * 1e6).toFixed(1)} us`;
 
-async function alignFtrace(path: string, withStrace: boolean, runs: Map<number, RunWindow[]>): Promise<ClockAlignment | undefined> {
-  const scan = await scanFtraceClock(path);
+async function alignFtrace(
+  path: string,
+  withStrace: boolean,
+  runs: Map<number, RunWindow[]>,
+  tracedat: boolean,
+): Promise<ClockAlignment | undefined> {
+  const scan = await scanFtraceClock(path, tracedat);
   const fromMarkers = alignFromMarkers(path, scan.markers);
   if (!withStrace) return fromMarkers;
   const base = fromMarkers ?? identityAlignment(path);

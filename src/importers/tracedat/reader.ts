@@ -42,6 +42,8 @@ export interface TraceDat {
   timeShift: TimeShift | undefined;
   guests: GuestOption[];
   traceId: bigint | undefined;
+  /** Bytes of ring-buffer data in the file, over all CPUs (the total for progress). */
+  dataBytes: number;
   events(stats: ImportStats, onProgress?: (bytes: number) => void): AsyncGenerator<NewEvent[]>;
   /** The records with their decoded fields, before mapping, and the builder that names their tasks. */
   records(stats: ImportStats): Generator<RawRecord>;
@@ -98,6 +100,7 @@ function traceDat(file: RandomAccess, layout: TraceDatLayout, ring: RingLayout):
     timeShift: options.timeShift,
     guests: options.guests,
     traceId: options.traceId,
+    dataBytes: layout.buffers.reduce((n, b) => n + b.cpus.reduce((m, c) => m + c.size, 0), 0),
     events: (stats, onProgress) => events(file, layout, ring, stats, onProgress),
     records: (stats) => records(file, layout, ring, new EventBuilder(layout, ring.commitSize, file.label, stats), stats),
     builder: (stats) => new EventBuilder(layout, ring.commitSize, file.label, stats),
