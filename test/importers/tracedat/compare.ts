@@ -12,9 +12,14 @@ export interface Compared {
   fieldsChecked: number;
 }
 
-/** Extra report options (e.g. a second -i) and the file's own label. */
-export function compareWithReport(path: string, options: string[] = []): Compared {
-  const lines = report(path, '-t', '-R', ...options).filter((l) => !/^\s*[\w.-]*:?\s*cpus=\d+$/.test(l) && !/^CPU:\d+ \[/.test(l));
+/** Runs trace-cmd report -t -R on the file and compares. */
+export function compareWithReport(path: string): Compared {
+  return compareRecords(path, report(path, '-t', '-R'));
+}
+
+/** Compares the file's records with the event lines of a `trace-cmd report -t -R` of it. */
+export function compareRecords(path: string, reportLines: readonly string[]): Compared {
+  const lines = reportLines.filter((l) => !/^\s*[\w.-]*:?\s*cpus=\d+$/.test(l) && !/^CPU:\d+ \[/.test(l));
   const td = openTraceDat(path, path);
   const stats = new ImportStats();
   const builder = td.builder(stats);

@@ -35,7 +35,7 @@ export interface ReportLine {
 
 /** An event line of trace-cmd report (a "buffer: " prefix for instances is dropped). */
 export function parseReportLine(line: string): ReportLine | undefined {
-  const text = line.replace(/^[\w.-]+: (?=\s*\S.*\[\d+\])/, '');
+  const text = line.replace(/^\s*[\w.-]+: (?=\s*\S.*\[\d+\])/, '');
   const f = tokenizeFtraceLine(text);
   if (!f) return undefined;
   const ts = /\s(\d+)\.(\d{9}):/.exec(text);
