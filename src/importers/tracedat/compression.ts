@@ -34,7 +34,7 @@ export function decompressorFor(file: string, name: string, version: string, hea
 }
 
 /** The largest block a section or chunk may claim, so a corrupt size cannot ask for gigabytes. */
-const MAX_BLOCK = 1 << 30;
+const MAX_BLOCK = 1 << 28;
 
 /**
  * One compressed block read from `view` (positioned at its 8-byte header): the uncompressed

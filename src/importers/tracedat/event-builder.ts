@@ -49,7 +49,7 @@ export class EventBuilder {
   private readonly comms: Map<number, string>;
   private readonly kallsyms: Kallsyms;
   private printk: Map<bigint, string> | undefined;
-  private readonly typeOf: (buf: Buffer, start: number) => number;
+  private readonly typeOf: (buf: Buffer, start: number, length: number) => number;
   private readonly longBits: number;
 
   constructor(
@@ -96,10 +96,10 @@ export class EventBuilder {
 
   /** The record at buf[start .. start + length) with its fields decoded; `line` is its position in the file's events. */
   decode(buf: Buffer, start: number, length: number, ts: number, cpu: number, line: number): RawRecord {
-    const id = length >= 2 ? this.typeOf(buf, start) : -1;
+    const id = this.typeOf(buf, start, length);
     const spec = this.specs.get(id);
     if (!spec) return { id, spec, ts, cpu, pid: 0, fields: { bytes: Array.from(buf.subarray(start, start + length)) }, line };
-    const pid = spec.decoder.pid(buf, start);
+    const pid = spec.decoder.pid(buf, start, length);
     return { id, spec, ts, cpu, pid, fields: spec.decoder.fields(buf, start, length), line };
   }
 

@@ -118,7 +118,7 @@ export interface RecordDecoder {
   format: EventFormat;
   /** The event's own fields (not common_*), in format order. */
   fields(buf: Buffer, start: number, length: number): Args;
-  pid(buf: Buffer, start: number): number;
+  pid(buf: Buffer, start: number, length: number): number;
 }
 
 export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDecoder {
@@ -133,12 +133,13 @@ export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDe
       for (const [name, decode] of decoders) args[name] = decode(buf, start, length);
       return args;
     },
-    pid: (buf, start) => (pidRead ? (pidRead(buf, start + pidAt) as number) : 0),
+    pid: (buf, start, length) => (pidRead && pidAt + pidField!.size <= length ? (pidRead(buf, start + pidAt) as number) : 0),
   };
 }
 
-/** Reads the common_type of a record: the id of its format. */
-export function typeReader(offset: number, size: number, bigEndian: boolean): (buf: Buffer, start: number) => number {
-  const read = integerReader(size, false, bigEndian) ?? integerReader(2, false, bigEndian)!;
-  return (buf, start) => read(buf, start + offset) as number;
+/** Reads the common_type of a record: the id of its format (-1 when the record is too short). */
+export function typeReader(offset: number, size: number, bigEndian: boolean): (buf: Buffer, start: number, length: number) => number {
+  const width = integerReader(size, false, bigEndian) ? size : 2;
+  const read = integerReader(width, false, bigEndian)!;
+  return (buf, start, length) => (offset + width <= length ? (read(buf, start + offset) as number) : -1);
 }

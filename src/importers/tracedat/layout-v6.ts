@@ -28,6 +28,8 @@ export function readLayoutV6(file: RandomAccess, header: FileHeader): TraceDatLa
     kind = r.text(10, 'the data kind ("latency  " or "flyrecord")');
   }
   cpuCount = options.cpuCount ?? cpuCount;
+  // Linux's NR_CPUS is at most 8192; a larger count is a corrupt field, not a machine.
+  if (cpuCount > 1 << 16) r.fail(`a CPU count of at most 65536, not ${cpuCount}`);
   if (kind.startsWith('latency'))
     r.fail('flyrecord data: this file holds a latency tracer\'s text ("latency"), which hvreplay does not read; use trace-cmd report');
   if (!kind.startsWith('flyrecord')) r.fail(`"flyrecord\\0" before the CPU table, not ${JSON.stringify(kind)}`);

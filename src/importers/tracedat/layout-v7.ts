@@ -86,11 +86,14 @@ export function readLayoutV7(file: RandomAccess, header: FileHeader): TraceDatLa
     if (id !== OPTION.buffer) head.fail(`section id ${OPTION.buffer} (buffer flyrecord), not ${id}`, 0);
     const compressed = (head.u16('the section flags') & FLAG_COMPRESSED) !== 0;
     if (compressed && !codec) head.fail('an uncompressed buffer: the file header says "none" for compression', 2);
+    const pageSize = b.pageSize ?? header.pageSize;
+    if (pageSize < 64 || pageSize > 1 << 24 || (pageSize & (pageSize - 1)) !== 0)
+      head.fail(`buffer "${b.name}" to have a power-of-two page size, not ${pageSize} (in its BUFFER option)`, 0);
     const cpus = (b.cpus ?? []).filter((c) => c.size > 0).sort((x, y) => x.cpu - y.cpu);
     for (const c of cpus)
       if (c.offset + c.size + (compressed ? 4 : 0) > file.size)
         head.fail(`CPU ${c.cpu}'s ${c.size} bytes at ${c.offset} inside the file (size ${file.size}); is it truncated?`, 0);
-    buffers.push({ name: b.name, clock: b.clock, pageSize: b.pageSize ?? header.pageSize, compressed, cpus });
+    buffers.push({ name: b.name, clock: b.clock, pageSize, compressed, cpus });
   }
   return {
     file,

@@ -125,7 +125,7 @@ export class PageRecords {
         if (p + 4 > this.end) throw this.error('the length word of a long record', at);
         const stored = this.u32(buf, p);
         if (stored < 4) throw this.error(`a long record's length of at least 4, not ${stored}`, at);
-        length = (stored - 4 + 3) & ~3;
+        length = Math.ceil((stored - 4) / 4) * 4; // rounded up to 4 bytes, as kbuffer does; no 32-bit wrap
         p += 4;
       } else if (type <= l.dataMaxTypeLen) length = type * 4;
       else throw this.error(`a record type of at most ${l.dataMaxTypeLen} or ${l.padding}..${l.timeStamp}, not ${type}`, at);

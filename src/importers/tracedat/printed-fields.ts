@@ -123,8 +123,10 @@ function binary(op: string, ea: Expr, eb: Expr, fields: Args): Value {
     case '^':
       return a ^ b;
     case '<<':
+      if (b < 0n || b > 64n) throw new Unsupported('a shift beyond 64 bits');
       return BigInt.asUintN(64, a << b);
     case '>>':
+      if (b < 0n || b > 64n) throw new Unsupported('a shift beyond 64 bits');
       return a >> b;
     case '+':
       return a + b;
@@ -144,6 +146,7 @@ function binary(op: string, ea: Expr, eb: Expr, fields: Args): Value {
 }
 
 function call(name: string, args: Expr[], fields: Args): Value {
+  if (args.length < 1 || (name.startsWith('__print_flags') && args.length < 2)) throw new Unsupported(`${name}() without its arguments`);
   switch (name) {
     case '__print_symbolic':
     case '__print_symbolic_u64':
