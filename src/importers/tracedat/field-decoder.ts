@@ -91,7 +91,9 @@ function fieldDecoder(f: FieldFormat, bigEndian: boolean): FieldDecoder {
 }
 
 function bytesOf(buf: Buffer, from: number, to: number): number[] {
-  return Array.from(buf.subarray(from, Math.max(from, to)));
+  const out = new Array<number>(Math.max(0, to - from));
+  for (let i = 0; i < out.length; i++) out[i] = buf[from + i]!;
+  return out;
 }
 
 /** Where an array's bytes are: [from, to) in buf. */
@@ -121,16 +123,30 @@ export interface RecordDecoder {
   pid(buf: Buffer, start: number, length: number): number;
 }
 
+/** Distinct payloads remembered per event format; the memory is dropped and started again when full. */
+const MEMO_LIMIT = 8192;
+
 export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDecoder {
   const decoders = format.fields.map((f) => [f.name, fieldDecoder(f, bigEndian)] as const);
+  // Records whose bytes after the common fields are equal have equal fields (every field, dynamic
+  // ones too, lies in those bytes), and a guest in a loop repeats a few thousand of them millions
+  // of times (kvm_emulate_insn): such records share one args object, decoded once. Nothing
+  // downstream changes an event's args in place.
+  const from = Math.min(...format.fields.map((f) => f.offset), Number.MAX_SAFE_INTEGER);
+  let memo = new Map<string, Args>();
   const pidField = format.common.find((f) => f.name === 'common_pid');
   const pidRead = pidField ? integerReader(pidField.size, true, bigEndian) : undefined;
   const pidAt = pidField?.offset ?? 0;
   return {
     format,
     fields(buf, start, length) {
+      const key = from < length ? buf.toString('latin1', start + from, start + length) : '';
+      const known = memo.get(key);
+      if (known) return known;
       const args: Args = {};
       for (const [name, decode] of decoders) args[name] = decode(buf, start, length);
+      if (memo.size >= MEMO_LIMIT) memo = new Map();
+      memo.set(key, args);
       return args;
     },
     pid: (buf, start, length) => (pidRead && pidAt + pidField!.size <= length ? (pidRead(buf, start + pidAt) as number) : 0),

@@ -19,7 +19,7 @@ import { parseReportLine } from './oracle.js';
 
 const HOST = 'borrowed-hostguest-host.dat';
 const GUEST = 'borrowed-hostguest-guest.dat';
-const oracle = gunzipSync(readFileSync(`${FIXTURES}borrowed-hostguest.report.txt.gz`))
+const oracle = gunzipSync(readFileSync(`${FIXTURES}borrowed-hostguest.report.gz`))
   .toString('utf8')
   .split('\n')
   .filter((l) => l !== '');
