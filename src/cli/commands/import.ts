@@ -56,8 +56,13 @@ export const importCommand: CommandModule<GlobalArgs, Args> = {
       { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON() },
       (d) => {
         const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (id ${d.id}, ${d.format}): ${d.events} events`];
-        if (result.clockNotes)
-          lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
+        if (result.clockNotes) {
+          const realtime = (trace.meta.clock as { reference?: string } | undefined)?.reference === 'CLOCK_REALTIME';
+          lines.push(
+            realtime ? 'clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:' : 'clocks:',
+            ...result.clockNotes.map((n) => `  ${n}`),
+          );
+        }
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
         for (const p of d.stats.problems.slice(0, 20)) lines.push(`  ${p.file}:${p.line}: ${p.stat}: ${p.message}`);
         if (d.stats.problems.length > 20) lines.push(`  ... ${d.stats.problems.length - 20} more problems (--json lists them)`);
