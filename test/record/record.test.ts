@@ -69,6 +69,37 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     store.close();
   });
 
+  it(
+    'keeps the kernel side as a trace.dat with --format dat, and imports it with the strace',
+    { skip: spawnSync('trace-cmd', ['--version']).error ? 'no trace-cmd (Debian: apt-get install trace-cmd)' : undefined },
+    () => {
+      const dir = tempDir('hvreplay-record-test-');
+      const vmm = join(dir, 'mini-vmm');
+      const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, cc.stderr);
+      const before = tracefsState();
+      const db = join(dir, 't.db');
+      const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--format', 'dat', '--', vmm], {
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+tracedat\)/);
+      assert.match(r.stdout, /hvsync markers at/);
+      assert.ok(existsSync(join(dir, 'record.dat')));
+      assert.deepEqual(tracefsState(), before);
+      const store = openStore(db);
+      const events = [...readEvents(store, getTrace(store, 'rec'))];
+      assert.deepEqual(
+        events.filter((e) => e.name === 'kvm_userspace_exit').map((e) => e.result?.exit),
+        ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT'],
+      );
+      const mmio = events.find((e) => e.name === 'kvm_mmio')!;
+      const exitRun = events.find((e) => e.name === 'KVM_RUN' && e.result?.exit === 'KVM_EXIT_MMIO')!;
+      assert.ok(mmio.seq < exitRun.seq);
+      store.close();
+    },
+  );
+
   it('refuses a missing command with a usage error and leaves no instance behind', () => {
     const before = tracefsState();
     const scratch = tempDir('hvreplay-record-test-');

@@ -53,18 +53,16 @@ export class ByteView {
   }
 
   u16(what: string): number {
-    const at = this.need(2, what);
-    return this.bigEndian ? this.buf.readUInt16BE(at) : this.buf.readUInt16LE(at);
+    return this.int(2, what);
   }
 
   u32(what: string): number {
-    const at = this.need(4, what);
-    return this.bigEndian ? this.buf.readUInt32BE(at) : this.buf.readUInt32LE(at);
+    return this.int(4, what);
   }
 
-  s32(what: string): number {
-    const at = this.need(4, what);
-    return this.bigEndian ? this.buf.readInt32BE(at) : this.buf.readInt32LE(at);
+  private int(n: 2 | 4, what: string): number {
+    const at = this.need(n, what);
+    return this.bigEndian ? this.buf.readUIntBE(at, n) : this.buf.readUIntLE(at, n);
   }
 
   u64big(what: string): bigint {

@@ -31,6 +31,9 @@ export class CpuPages {
   private pos: number;
   private readonly end: number;
   private chunksLeft = -1;
+  /** Buffers reused from block to block: uncompressed pages, and compressed chunk bytes. */
+  private spare: Buffer | undefined;
+  private input: Buffer | undefined;
   private chunkIndex = 0;
 
   constructor(
@@ -61,7 +64,8 @@ export class CpuPages {
       const n = Math.min(this.pageSize * BLOCK_PAGES, this.end - this.pos);
       if (n <= 0) return false;
       this.blockAt = this.pos;
-      this.block = this.file.read(this.pos, n, `CPU ${this.data.cpu} data`);
+      this.spare ??= Buffer.allocUnsafe(this.pageSize * BLOCK_PAGES);
+      this.block = this.file.readInto(this.spare, this.pos, n, `CPU ${this.data.cpu} data`);
       this.pos += n;
       this.consumed += n;
       return true;
@@ -84,7 +88,8 @@ export class CpuPages {
       );
     if (this.pos + 8 + compressed > this.end)
       badTraceDat(this.file.label, this.pos, where, `${compressed} compressed bytes inside the CPU's ${this.data.size} bytes`);
-    const input = this.file.read(this.pos + 8, compressed, where);
+    if (!this.input || this.input.length < compressed) this.input = Buffer.allocUnsafe(compressed);
+    const input = this.file.readInto(this.input, this.pos + 8, compressed, where);
     this.block = inflateChecked(this.file.label, this.pos, where, this.codec, input, size);
     this.blockWhere = where;
     this.blockAt = this.pos;

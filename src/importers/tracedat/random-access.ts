@@ -25,16 +25,20 @@ export class RandomAccess {
 
   /** Exactly `length` bytes at `offset`, or an error saying what was being read there. */
   read(offset: number, length: number, what: string): Buffer {
-    if (offset < 0 || length < 0 || offset + length > this.size)
+    return this.readInto(Buffer.allocUnsafe(Math.max(0, length)), offset, length, what);
+  }
+
+  /** The same into the start of `buf` (reused by the CPU readers, so a big import allocates no block per read). */
+  readInto(buf: Buffer, offset: number, length: number, what: string): Buffer {
+    if (offset < 0 || length < 0 || offset + length > this.size || length > buf.length)
       badTraceDat(this.label, offset, what, `${length} bytes inside the file (it has ${this.size})`);
-    const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);
       if (n === 0) badTraceDat(this.label, offset + done, what, `${length - done} more bytes`);
       done += n;
     }
-    return buf;
+    return buf.subarray(0, length);
   }
 
   /** Up to `length` bytes at `offset` (fewer at the end of the file), as a view for parsing. */

@@ -123,6 +123,8 @@ async function* events(
     if (out.length >= BATCH) {
       yield out;
       out = [];
+      // The reads are synchronous: give timers, signal handlers and I/O a turn between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (out.length > 0) yield out;
