@@ -103,31 +103,39 @@ export class EventBuilder {
     return { id, spec, ts, cpu, pid, fields: spec.decoder.fields(buf, start, length), line };
   }
 
+  /** The record at buf[start .. start + length) as an event: decode() and toEvent() in one step. */
+  event(buf: Buffer, start: number, length: number, ts: number, cpu: number, line: number): NewEvent {
+    const id = this.typeOf(buf, start, length);
+    const spec = this.specs.get(id);
+    if (!spec) return this.toEvent(this.decode(buf, start, length, ts, cpu, line));
+    return this.mapped(spec, spec.decoder.fields(buf, start, length), ts, cpu, spec.decoder.pid(buf, start, length), line);
+  }
+
   /** The record as an event of hvreplay's vocabulary. */
   toEvent(r: RawRecord): NewEvent {
-    const src = { file: this.file, line: r.line };
     const spec = r.spec;
-    if (!spec) {
-      this.stats.finding(
-        TRACEDAT_STATS.unknownEventId,
-        this.file,
-        r.line,
-        `a record of type ${r.id}, which no event format in the file describes; kept with its bytes`,
-        '',
-      );
-      return { kind: 'generic', name: `event_${r.id}`, ts: r.ts / 1e9, cpu: r.cpu, args: r.fields, src };
-    }
-    const fields = r.fields;
+    if (spec) return this.mapped(spec, r.fields, r.ts, r.cpu, r.pid, r.line);
+    this.stats.finding(
+      TRACEDAT_STATS.unknownEventId,
+      this.file,
+      r.line,
+      `a record of type ${r.id}, which no event format in the file describes; kept with its bytes`,
+      '',
+    );
+    return { kind: 'generic', name: `event_${r.id}`, ts: r.ts / 1e9, cpu: r.cpu, args: r.fields, src: { file: this.file, line: r.line } };
+  }
+
+  private mapped(spec: EventSpec, fields: Args, ts: number, cpu: number, pid: number, line: number): NewEvent {
     const ev: NewEvent = {
       kind: 'generic',
       name: spec.format.name,
-      ts: r.ts / 1e9,
-      pid: r.pid,
-      tid: r.pid,
-      comm: this.comm(r.pid),
-      cpu: r.cpu,
+      ts: ts / 1e9,
+      pid,
+      tid: pid,
+      comm: this.comm(pid),
+      cpu,
       args: fields,
-      src,
+      src: { file: this.file, line },
     };
     if (spec.marker) return this.marker(ev, spec, fields);
     if (spec.mapper) {
@@ -141,7 +149,7 @@ export class EventBuilder {
         this.stats.problem(
           TRACEDAT_STATS.unmappedPayload,
           this.file,
-          r.line,
+          line,
           `${spec.format.name} fields not in a known shape (its format: ${spec.format.fields.map((f) => f.name).join(', ')}); kept as generic`,
           JSON.stringify(fields),
         );

@@ -132,21 +132,25 @@ export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDe
   // ones too, lies in those bytes), and a guest in a loop repeats a few thousand of them millions
   // of times (kvm_emulate_insn): such records share one args object, decoded once. Nothing
   // downstream changes an event's args in place.
+  // They are found by a hash of those bytes (FNV-1a), then compared, so a repeat allocates nothing.
   const from = Math.min(...format.fields.map((f) => f.offset), Number.MAX_SAFE_INTEGER);
-  let memo = new Map<string, Args>();
+  let memo = new Map<number, { bytes: Buffer; args: Args }>();
   const pidField = format.common.find((f) => f.name === 'common_pid');
   const pidRead = pidField ? integerReader(pidField.size, true, bigEndian) : undefined;
   const pidAt = pidField?.offset ?? 0;
   return {
     format,
     fields(buf, start, length) {
-      const key = from < length ? buf.toString('latin1', start + from, start + length) : '';
-      const known = memo.get(key);
-      if (known) return known;
+      const a = start + Math.min(from, length);
+      const b = start + length;
+      let hash = 0x811c9dc5;
+      for (let i = a; i < b; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+      const known = memo.get(hash);
+      if (known && known.bytes.length === b - a && buf.compare(known.bytes, 0, known.bytes.length, a, b) === 0) return known.args;
       const args: Args = {};
       for (const [name, decode] of decoders) args[name] = decode(buf, start, length);
       if (memo.size >= MEMO_LIMIT) memo = new Map();
-      memo.set(key, args);
+      memo.set(hash, { bytes: Buffer.from(buf.subarray(a, b)), args });
       return args;
     },
     pid: (buf, start, length) => (pidRead && pidAt + pidField!.size <= length ? (pidRead(buf, start + pidAt) as number) : 0),

@@ -102,7 +102,10 @@ function traceDat(file: RandomAccess, layout: TraceDatLayout, ring: RingLayout):
     traceId: options.traceId,
     dataBytes: layout.buffers.reduce((n, b) => n + b.cpus.reduce((m, c) => m + c.size, 0), 0),
     events: (stats, onProgress) => events(file, layout, ring, stats, onProgress),
-    records: (stats) => records(file, layout, ring, new EventBuilder(layout, ring.commitSize, file.label, stats), stats),
+    records: (stats) => {
+      const builder = new EventBuilder(layout, ring.commitSize, file.label, stats);
+      return records(file, layout, ring, stats, (...r) => builder.decode(...r));
+    },
     builder: (stats) => new EventBuilder(layout, ring.commitSize, file.label, stats),
     close: () => file.close(),
   };
@@ -117,9 +120,16 @@ async function* events(
 ): AsyncGenerator<NewEvent[]> {
   const builder = new EventBuilder(layout, ring.commitSize, file.label, stats);
   let out: NewEvent[] = [];
-  const all = records(file, layout, ring, builder, stats, (bytes) => onProgress?.(bytes));
-  for (const r of all) {
-    out.push(builder.toEvent(r));
+  const all = records(
+    file,
+    layout,
+    ring,
+    stats,
+    (...r) => builder.event(...r),
+    (bytes) => onProgress?.(bytes),
+  );
+  for (const event of all) {
+    out.push(event);
     if (out.length >= BATCH) {
       yield out;
       out = [];
@@ -130,15 +140,18 @@ async function* events(
   if (out.length > 0) yield out;
 }
 
-/** Every record of every CPU of every buffer, in time order. */
-function* records(
+/** What is made of each record: its payload is buf[start .. start + length), `line` its number. */
+type Make<T> = (buf: Buffer, start: number, length: number, ts: number, cpu: number, line: number) => T;
+
+/** Every record of every CPU of every buffer, in time order, as `make` makes it. */
+function* records<T>(
   file: RandomAccess,
   layout: TraceDatLayout,
   ring: RingLayout,
-  builder: EventBuilder,
   stats: ImportStats,
+  make: Make<T>,
   onProgress?: (bytes: number) => void,
-): Generator<RawRecord> {
+): Generator<T> {
   const { header } = layout;
   const streams: CpuStream[] = [];
   layout.buffers.forEach((b, i) => {
@@ -174,7 +187,7 @@ function* records(
   );
   for (let c = merge.next(); c; c = merge.next()) {
     const r = c.records;
-    yield builder.decode(r.buf, r.start, r.length, c.ts, c.stream.cpu, ++line);
+    yield make(r.buf, r.start, r.length, c.ts, c.stream.cpu, ++line);
     if ((line & 4095) === 0) onProgress?.(merge.consumed());
   }
   onProgress?.(merge.consumed());
