@@ -46,6 +46,8 @@ export interface LineSource {
   head(): Promise<Buffer>;
   /** After head(): true when the input was gzipped. */
   readonly gzipped: boolean;
+  /** Stops reading (a reader that reads the file its own way, after head()). */
+  close(): Promise<void>;
 }
 
 /** Reports progress for a reader that reads a source its own way (by offset, as trace.dat is). */
@@ -159,6 +161,9 @@ export function openSource(path: string): LineSource {
     batches,
     chunks,
     head,
+    close: async () => {
+      await stream.return(undefined);
+    },
     get gzipped() {
       return gzipped;
     },

@@ -26,7 +26,7 @@ export async function traceDatIds(path: string): Promise<TraceDatIds | undefined
     break;
   }
   if (!magic) return undefined;
-  const { dat, file } = await openTraceDatSource(openSource(path));
+  const { dat, file } = await openTraceDatSource(openSource(path), false);
   try {
     return { path, traceId: dat.traceId, peerTraceId: dat.timeShift?.peerTraceId, guests: dat.guests };
   } finally {
@@ -82,7 +82,7 @@ export async function scanTraceDat(path: string): Promise<{
 }> {
   const markers: { line: number; traceTs: number; text: string }[] = [];
   const exits: { pid: number; ts: number; line: number }[] = [];
-  const { dat, file } = await openTraceDatSource(openSource(path));
+  const { dat, file } = await openTraceDatSource(openSource(path), false);
   try {
     for await (const batch of dat.events(new ImportStats()))
       for (const e of batch) {
