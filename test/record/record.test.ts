@@ -43,18 +43,26 @@ function tracefsState(): Record<string, string> {
 
 const reason = skipReason();
 
+/** mini-vmm built and recorded into a fresh store as trace 'rec', with the tracefs state before. */
+function recordVmm(options: string[]): { dir: string; db: string; stdout: string; before: Record<string, string> } {
+  const dir = tempDir('hvreplay-record-test-');
+  const vmm = join(dir, 'mini-vmm');
+  const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const before = tracefsState();
+  const db = join(dir, 't.db');
+  const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, ...options, '--', vmm], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  return { dir, db, stdout: r.stdout, before };
+}
+
 describe('record end to end with the tiny VMM', { skip: reason }, () => {
   it('records strace + tracefs, shows the read-only write as KVM_EXIT_MMIO, restores tracefs', () => {
-    const dir = tempDir('hvreplay-record-test-');
-    const vmm = join(dir, 'mini-vmm');
-    const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
-    assert.equal(cc.status, 0, cc.stderr);
-    const before = tracefsState();
-    const db = join(dir, 't.db');
-    const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
-    assert.match(r.stdout, /hvsync markers at/);
+    const { db, stdout, before } = recordVmm([]);
+    assert.match(stdout, /imported trace 'rec' \(id \d+, strace\+ftrace\)/);
+    assert.match(stdout, /hvsync markers at/);
     assert.deepEqual(tracefsState(), before);
     const store = openStore(db);
     const events = [...readEvents(store, getTrace(store, 'rec'))];
@@ -73,18 +81,9 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
     'keeps the kernel side as a trace.dat with --format dat, and imports it with the strace',
     { skip: spawnSync('trace-cmd', ['--version']).error ? 'no trace-cmd (Debian: apt-get install trace-cmd)' : undefined },
     () => {
-      const dir = tempDir('hvreplay-record-test-');
-      const vmm = join(dir, 'mini-vmm');
-      const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
-      assert.equal(cc.status, 0, cc.stderr);
-      const before = tracefsState();
-      const db = join(dir, 't.db');
-      const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--format', 'dat', '--', vmm], {
-        encoding: 'utf8',
-      });
-      assert.equal(r.status, 0, r.stderr + r.stdout);
-      assert.match(r.stdout, /imported trace 'rec' \(id \d+, strace\+tracedat\)/);
-      assert.match(r.stdout, /hvsync markers at/);
+      const { dir, db, stdout, before } = recordVmm(['--format', 'dat']);
+      assert.match(stdout, /imported trace 'rec' \(id \d+, strace\+tracedat\)/);
+      assert.match(stdout, /hvsync markers at/);
       assert.ok(existsSync(join(dir, 'record.dat')));
       assert.deepEqual(tracefsState(), before);
       const store = openStore(db);
