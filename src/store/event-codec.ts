@@ -8,7 +8,7 @@ import type { StringTable } from './strings.js';
 // change to these forms comes with a migration that rewrites old rows.
 // - NULL: no args;
 // - an INTEGER: args that repeat, interned: strings.text(id) is their JSON object when it starts with
-//   '{' (a trace.dat's decoded fields, schema version 3), else the raw payload of { raw } (kvm_emulate_insn
+//   '{' (a trace.dat's decoded fields, schema version 5), else the raw payload of { raw } (kvm_emulate_insn
 //   lines of a guest spinning in a loop: 8,273 distinct payloads in 2.6M events);
 // - TEXT starting with '{': the args as a JSON object;
 // - other TEXT: args are exactly { raw: that text }: a payload seen once, without JSON's quoting.

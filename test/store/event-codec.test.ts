@@ -74,7 +74,7 @@ describe('event codec: round trip of real events', () => {
     });
   }
 
-  // trace.dat events carry their decoded fields: JSON args, interned when they repeat (schema 3).
+  // trace.dat events carry their decoded fields: JSON args, interned when they repeat (schema 5).
   for (const fixture of ['kvm-mini.dat', 'host-sched-v7.dat']) {
     it(`${fixture}: every event reads back equal to what was written`, async () => {
       const td = openTraceDat(fileURLToPath(new URL(`../../../test/fixtures/traces/${fixture}`, import.meta.url)), fixture);

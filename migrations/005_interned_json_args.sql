@@ -1,10 +1,12 @@
--- hvreplay schema, version 3: a generic event's args that repeat are interned whatever their form.
+-- hvreplay schema, version 5: a generic event's args that repeat are interned whatever their form.
+-- (Numbered after 003 and 004 of the branches it merges with; it changes only event_log and how
+-- the codec reads an INTEGER args.)
 --
--- Version 1 interned only raw text payloads ({"raw": ...}, as the text importers keep unknown events);
+-- Versions 1 to 4 interned only raw text payloads ({"raw": ...}, as the text importers keep unknown events);
 -- a trace.dat gives unknown events their decoded fields as a JSON object, which repeats just as much
 -- (kvm_emulate_insn of a guest in a loop), so an INTEGER args now names a strings row that is either
 -- a JSON object (it starts with '{') or a raw payload. Raw payloads starting with '{' were never
--- interned, so rows written by version 1 and 2 read the same. The view shows JSON as before.
+-- interned, so rows written by earlier versions read the same. The view shows JSON as before.
 DROP VIEW event_log;
 
 CREATE VIEW event_log AS
