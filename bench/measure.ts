@@ -9,6 +9,8 @@ export interface ChildRun {
   seconds: number;
   /** Peak resident set size in bytes, or undefined when no way to measure it was found. */
   peakRss: number | undefined;
+  /** User + system CPU seconds (from /usr/bin/time), or undefined without it: steadier than wall time on a loaded machine. */
+  cpuSeconds: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -18,7 +20,7 @@ const TIME = '/usr/bin/time';
 /** Runs `cmd args` to completion; throws with its stderr when it fails. */
 export async function runChild(cmd: string, args: readonly string[], options: { input?: string } = {}): Promise<ChildRun> {
   const useTime = existsSync(TIME);
-  const argv = useTime ? [TIME, '-f', 'HVBENCH_MAXRSS_KB=%M', cmd, ...args] : [cmd, ...args];
+  const argv = useTime ? [TIME, '-f', 'HVBENCH_CPU_S=%U+%S HVBENCH_MAXRSS_KB=%M', cmd, ...args] : [cmd, ...args];
   const start = process.hrtime.bigint();
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -32,13 +34,15 @@ export async function runChild(cmd: string, args: readonly string[], options: { 
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let peakRss: number | undefined;
-  const m = /HVBENCH_MAXRSS_KB=(\d+)\s*$/.exec(stderr);
+  let cpuSeconds: number | undefined;
+  const m = /HVBENCH_CPU_S=([\d.]+)\+([\d.]+) HVBENCH_MAXRSS_KB=(\d+)\s*$/.exec(stderr);
   if (m) {
-    peakRss = Number(m[1]) * 1024;
+    cpuSeconds = Number(m[1]) + Number(m[2]);
+    peakRss = Number(m[3]) * 1024;
     stderr = stderr.slice(0, m.index);
   }
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${code}): ${stderr.trim().slice(-2000)}`);
-  return { seconds, peakRss, stdout, stderr };
+  return { seconds, peakRss, cpuSeconds, stdout, stderr };
 }
 
 export function haveCommand(cmd: string): boolean {

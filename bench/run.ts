@@ -1,9 +1,10 @@
-// npm run bench [-- TRACE] [--json] [--runs N] [--events N] [--only a,b] [--keep]
-// (workloads for --only: replay, seek, bisect, stats, export, debug, startup; import always runs)
+// npm run bench [-- TRACE] [--json] [--runs N] [--events N] [--only a,b] [--keep] [--dat FILE]
+// (workloads for --only: replay, seek, bisect, stats, export, debug, startup, tracedat; import always runs)
 //
 // Every workload next to a baseline run alongside it on the same machine, as a ratio, with its target.
 // Without TRACE a synthetic ftrace file with the size and event mix of the real 2.65M-event trace is
-// generated in a temporary directory (bench/generate-trace.ts).
+// generated in a temporary directory (bench/generate-trace.ts). With --dat, a real trace.dat is
+// imported against the text importer on the same events (bench/workloads/tracedat.ts).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { debugContinueWorkload } from './workloads/debug-continue.js';
 import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
 import { timelineWorkload } from './workloads/timeline.js';
+import { traceDatWorkload } from './workloads/tracedat.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,6 +33,7 @@ const { values, positionals } = parseArgs({
     events: { type: 'string', default: String(REAL_EVENTS) },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    dat: { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -97,6 +100,10 @@ try {
     }
   } finally {
     db.close();
+  }
+  if (want('tracedat')) {
+    log('trace.dat import, with the text import of the same events alongside');
+    rows.push(...(await traceDatWorkload(values.dat, dir, runs)));
   }
   if (want('startup')) {
     log('start-up');

@@ -4,7 +4,8 @@ import type { ImportStats } from './stats.js';
 // Each text format is a tokenizer plus a parser behind this small interface. The parser is fed one
 // line at a time and hands finished events to `emit`, so nothing holds a whole file.
 
-export type FormatName = 'scenario' | 'strace' | 'ftrace' | 'jsonl';
+/** 'tracedat' is trace-cmd's binary trace.dat, read by tracedat/ rather than line by line. */
+export type FormatName = 'scenario' | 'strace' | 'ftrace' | 'jsonl' | 'tracedat';
 
 export interface ParserContext {
   /** The file name as the user gave it, used in every SourceRef and problem. */

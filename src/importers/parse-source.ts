@@ -6,6 +6,8 @@ import { SourceError } from '../errors.js';
 import { MAX_LINE_LENGTH, type LineSource } from './source.js';
 import { checkEvent } from './vocabulary-check.js';
 import type { ImportStats } from './stats.js';
+import { isTraceDat } from './tracedat/header.js';
+import { traceDatBatches } from './tracedat/source-file.js';
 
 /** Lines the format sniffers look at. */
 const SNIFF_LINES = 20;
@@ -28,6 +30,12 @@ export async function* eventBatches(
   format?: FormatName,
   onFormat?: (format: TextFormat) => void,
 ): AsyncGenerator<NewEvent[]> {
+  // trace-cmd's binary trace.dat is told by its magic bytes, before any line is read.
+  if (format === 'tracedat' || (format === undefined && isTraceDat(await source.head()))) {
+    stats.count('format.tracedat');
+    yield* traceDatBatches(source, stats);
+    return;
+  }
   let out: NewEvent[] = [];
   let parser: ReturnType<TextFormat['createParser']> | undefined;
   for await (const batch of source.batches()) {

@@ -9,7 +9,8 @@ import type { SourceInfo } from '../store/traces.js';
 export { SourceError };
 
 // Bytes -> lines, streamed: a file, a .gz (found by its magic bytes, not its name), or `-` for stdin.
-// Lines come in batches, one per chunk read, so the per-line cost is a string split.
+// Lines come in batches, one per chunk read, so the per-line cost is a string split. Binary formats
+// (trace.dat) take the unpacked bytes instead (chunks()), after a look at the first ones (head()).
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -55,6 +56,19 @@ export interface LineSource {
   info: SourceInfo;
   /** Batches of lines, in order. */
   batches(): AsyncGenerator<LineBatch>;
+  /** The bytes, unpacked when gzipped, in chunks as read; hashed into `info` as they pass. Read once. */
+  chunks(): AsyncGenerator<Buffer>;
+  /** The first chunk of unpacked bytes (empty for an empty input); chunks() and batches() still start with it. */
+  head(): Promise<Buffer>;
+  /** After head(): true when the input was gzipped. */
+  readonly gzipped: boolean;
+  /** Stops reading (a reader that reads the file its own way, after head()). */
+  close(): Promise<void>;
+}
+
+/** Reports progress for a reader that reads a source its own way (by offset, as trace.dat is). */
+export function reportProgress(progress: SourceProgress): void {
+  progressHook?.(progress);
 }
 
 async function* rawChunks(path: string): AsyncGenerator<Buffer> {
@@ -81,6 +95,7 @@ export function openSource(path: string): LineSource {
   const hash = createHash('sha256');
   const info: SourceInfo = { path, bytes: 0, sha256: '' };
 
+  let gzipped = false;
   async function* bytes(): AsyncGenerator<Buffer> {
     const chunks = rawChunks(path);
     const first = await chunks.next();
@@ -96,8 +111,8 @@ export function openSource(path: string): LineSource {
         yield chunk;
       }
     }
-    const gz = first.value[0] === GZIP_MAGIC[0] && first.value[1] === GZIP_MAGIC[1];
-    if (!gz) {
+    gzipped = first.value[0] === GZIP_MAGIC[0] && first.value[1] === GZIP_MAGIC[1];
+    if (!gzipped) {
       yield* hashed();
       return;
     }
@@ -109,6 +124,23 @@ export function openSource(path: string): LineSource {
     }
   }
 
+  // head() reads the first unpacked chunk ahead; chunks() hands it out first.
+  const stream = bytes();
+  let first: Buffer | undefined;
+  async function head(): Promise<Buffer> {
+    if (first === undefined) {
+      const next = await stream.next();
+      first = next.done ? Buffer.alloc(0) : next.value;
+    }
+    return first;
+  }
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const start = await head();
+    if (start.length > 0) yield start;
+    yield* stream;
+    info.sha256 = hash.digest('hex');
+  }
+
   /** The number of the next line to come out, for errors that happen between lines. */
   let lineNo = 1;
 
@@ -118,7 +150,7 @@ export function openSource(path: string): LineSource {
     let pending = false;
     /** While a line longer than MAX_LINE_LENGTH streams past: its length so far and first bytes. */
     let skipping: { length: number; head: string } | undefined;
-    for await (const chunk of bytes()) {
+    for await (const chunk of chunks()) {
       // Trace text is nearly always ASCII, and an ASCII chunk converts as latin1 (a copy) instead of
       // through the UTF-8 decoder. The decoder may hold the start of a sequence cut by the previous
       // chunk only if that chunk was not ASCII; it is flushed first (an invalid tail becomes U+FFFD).
@@ -162,10 +194,20 @@ export function openSource(path: string): LineSource {
     if (skipping)
       yield { first: lineNo, lines: [''], overlong: [{ index: 0, length: skipping.length + carry.length, head: skipping.head }] };
     else if (carry.length > 0) yield { first: lineNo, lines: stripCr([carry]) };
-    info.sha256 = hash.digest('hex');
   }
 
-  return { info, batches };
+  return {
+    info,
+    batches,
+    chunks,
+    head,
+    close: async () => {
+      await stream.return(undefined);
+    },
+    get gzipped() {
+      return gzipped;
+    },
+  };
 }
 
 function stripCr(lines: string[]): string[] {

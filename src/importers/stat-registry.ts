@@ -40,6 +40,14 @@ export const IMPORT_STATS = {
   'ftrace.unrecognized_payload': loss('an event whose fields do not have its TP_printk shape; kept as a generic event with its text'),
   'ftrace.timestamp_backwards': error('an event stamped earlier than the one before it in the same file'),
 
+  'tracedat.unparsed_format': error('an event format description in the file that cannot be read; its records are kept as generic events'),
+  'tracedat.unknown_event_id': error('a record whose type no event format in the file describes; kept with its bytes'),
+  'tracedat.unrecognized_fields': loss(
+    'an event whose decoded fields are not in the shape hvreplay maps; kept as a generic event with them',
+  ),
+  'tracedat.bad_page': loss('a ring-buffer page that cannot be read to its end; the rest of the page is skipped'),
+  'tracedat.lost_events': error('events the ring buffer overran before a page (the kernel counted them lost)'),
+
   'jsonl.blank_line': info('an empty line'),
   'jsonl.bad_json': loss('a line that is not JSON'),
   'jsonl.not_an_event': loss('a JSON value without a known "kind" and a "name"'),

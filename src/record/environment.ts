@@ -22,6 +22,11 @@ export function requireStrace(): void {
   if (r.error || r.status !== 0) throw missing('strace is not installed or not on PATH (Debian: apt-get install strace)');
 }
 
+export function requireTraceCmd(): void {
+  const r = spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' });
+  if (r.error) throw missing('record --format dat needs trace-cmd (Debian: apt-get install trace-cmd)');
+}
+
 /** tracefs mounted at /sys/kernel/tracing; mounted here if it is not (Documentation/trace/ftrace.rst). */
 export function requireTracefs(root = TRACEFS): string {
   if (existsSync(`${root}/instances`)) return root;

@@ -32,6 +32,8 @@ export interface TraceInstance {
   marker(): bigint;
   /** Stops the buffer and streams `trace` to `path`. */
   saveTrace(path: string): Promise<void>;
+  /** Stops the buffer. */
+  stop(): void;
   /** Removes the instance; safe to call more than once, and from an exit handler. */
   remove(): void;
 }
@@ -64,6 +66,9 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
       } finally {
         closeSync(fd);
       }
+    },
+    stop() {
+      set('tracing_on', '0');
     },
     async saveTrace(path) {
       set('tracing_on', '0');

@@ -1,18 +1,20 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InterruptedError, SourceError } from '../errors.js';
 import { importFiles, type ImportResult } from '../importers/import.js';
 import type { SqlDatabase } from '../store/sql.js';
 import { findTraceByName } from '../store/traces.js';
 import { checkTraceName, shownName } from '../store/trace-names.js';
-import { requireKvm, requireRoot, requireStrace, requireTracefs } from './environment.js';
+import { requireKvm, requireRoot, requireStrace, requireTraceCmd, requireTracefs } from './environment.js';
 import { createInstance, type TraceInstance } from './instance.js';
 
 // `hvreplay record -- CMD ARGS...`: CMD under strace while a private tracefs instance records the
 // kvm and sched_switch events, hvsync markers before and after, then both files imported as one
-// trace. The instance is removed whatever happens: normal end, failure, Ctrl-C, SIGTERM.
+// trace. The instance is removed whatever happens: normal end, failure, Ctrl-C, SIGTERM. With
+// --format dat the instance's ring buffer is kept as a trace.dat (`trace-cmd extract -B`, which also
+// removes the instance) instead of tracefs text.
 
 /** strace options of the shared recordings (/work/shared/traces/README.md). */
 // Plus the calls that make, copy and close fds, which the fd table follows (src/engine/reducers/syscall.ts).
@@ -33,6 +35,8 @@ export interface RecordOptions {
   /** Where the strace and ftrace files go (default: a new directory under the temp dir). */
   dir?: string;
   tracefs?: string;
+  /** How the kernel's events are kept: tracefs text (default), or trace-cmd's trace.dat. */
+  format?: 'text' | 'dat';
 }
 
 export interface RecordResult extends ImportResult {
@@ -48,6 +52,7 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   requireRoot();
   requireKvm();
   requireStrace();
+  if (options.format === 'dat') requireTraceCmd();
   const tracefs = requireTracefs(options.tracefs);
   // Refuse what would fail at the import before the command runs, not after.
   if (options.name !== undefined) checkTraceName(options.name);
@@ -64,7 +69,7 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
     throw new SourceError(`${dir}: cannot keep the recording there: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const straceFile = join(dir, 'record.strace');
-  const ftraceFile = join(dir, 'record.ftrace');
+  const ftraceFile = join(dir, options.format === 'dat' ? 'record.dat' : 'record.ftrace');
   const instance = createInstance(tracefs);
   // Last resort for an exit this code does not see coming (an uncaught error elsewhere).
   const onExit = () => instance.remove();
@@ -86,7 +91,8 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
       child!.on('exit', (code, signal) => resolve({ code, signal }));
     });
     instance.marker();
-    await saveTrace(instance, ftraceFile);
+    if (options.format === 'dat') extractDat(instance, ftraceFile);
+    else await instance.saveTrace(ftraceFile);
     instance.remove();
     if (interrupted) throw new InterruptedError('interrupted; the recording so far is kept');
     const failure = straceFailure(straceFile);
@@ -114,8 +120,12 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   }
 }
 
-async function saveTrace(instance: TraceInstance, path: string): Promise<void> {
-  await instance.saveTrace(path);
+/** The instance's buffer as a trace.dat; trace-cmd extract -B reads it (consuming it) and removes the instance. */
+function extractDat(instance: TraceInstance, path: string): void {
+  instance.stop();
+  const r = spawnSync('trace-cmd', ['extract', '-B', basename(instance.dir), '-o', path], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(path))
+    throw new SourceError(`trace-cmd extract could not save the trace: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
 }
 
 /** strace's own complaint when the command never ran (every line of its output is `strace: ...`). */

@@ -7,8 +7,9 @@ import type { StringTable } from './strings.js';
 // into JSON for sqlite3 users). The schema version (PRAGMA user_version) is the codec's version: a
 // change to these forms comes with a migration that rewrites old rows.
 // - NULL: no args;
-// - an INTEGER: args are exactly { raw: strings.text(id) }: a generic event's payload that repeats
-//   (kvm_emulate_insn lines of a guest spinning in a loop: 8,273 distinct payloads in 2.6M events);
+// - an INTEGER: args that repeat, interned: strings.text(id) is their JSON object when it starts with
+//   '{' (a trace.dat's decoded fields, schema version 5), else the raw payload of { raw } (kvm_emulate_insn
+//   lines of a guest spinning in a loop: 8,273 distinct payloads in 2.6M events);
 // - TEXT starting with '{': the args as a JSON object;
 // - other TEXT: args are exactly { raw: that text }: a payload seen once, without JSON's quoting.
 // A raw payload that itself starts with '{' is stored as JSON, so the forms never overlap.
@@ -71,15 +72,27 @@ function rawOnly(args: Args): string | undefined {
   return raw;
 }
 
+/** The JSON of args objects that events share (a trace.dat's repeated payloads), made once each. */
+const jsonOf = new WeakMap<Args, string>();
+
 export function encodeArgs(args: Args, strings: StringTable): string | bigint | null {
   const raw = rawOnly(args);
   if (raw !== undefined && raw.charCodeAt(0) !== OPEN_BRACE) return strings.idIfRepeated(raw) ?? raw;
-  return hasKeys(args) ? JSON.stringify(args) : null;
+  let json = jsonOf.get(args);
+  if (json === undefined) {
+    if (!hasKeys(args)) return null;
+    json = JSON.stringify(args);
+    jsonOf.set(args, json);
+  }
+  return strings.idIfRepeated(json) ?? json;
 }
 
 export function decodeArgs(value: string | number | bigint | null, strings: StringTable): Args {
   if (value === null) return {};
-  if (typeof value !== 'string') return { raw: strings.text(Number(value)) };
+  if (typeof value !== 'string') {
+    const text = strings.text(Number(value));
+    return text.charCodeAt(0) === OPEN_BRACE ? JSON.parse(text) : { raw: text };
+  }
   return value.charCodeAt(0) === OPEN_BRACE ? JSON.parse(value) : { raw: value };
 }
 

@@ -56,7 +56,7 @@ describe('Guarantee: every exit code means what README "Exit codes" says', () =>
       if (!mounted) return;
       const db = join(mnt, 's.db');
       assert.equal(hvreplay(db, ['import', `${T}/mini.strace`, '--name', 'mini']).status, 0);
-      const big = hvreplay(db, ['import', `${T}/qemu-pc-64m.ftrace.gz`, '--name', 'big']);
+      const big = hvreplay(db, ['import', `${T}/migrate-dirty-ring.ftrace.gz`, '--name', 'big']);
       assert.equal(big.status, 3, big.stderr);
       assert.match(big.stderr, /disk is full/);
       assert.doesNotMatch(big.stderr, /internal error/);

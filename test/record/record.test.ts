@@ -47,18 +47,26 @@ function tracefsState(): Record<string, string> {
 
 const reason = skipReason();
 
+/** mini-vmm built and recorded into a fresh store as trace 'rec', with the tracefs state before. */
+function recordVmm(options: string[]): { dir: string; db: string; stdout: string; before: Record<string, string> } {
+  const dir = tempDir('hvreplay-record-test-');
+  const vmm = join(dir, 'mini-vmm');
+  const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  const before = tracefsState();
+  const db = join(dir, 't.db');
+  const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, ...options, '--', vmm], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  return { dir, db, stdout: r.stdout, before };
+}
+
 describe('record end to end with the tiny VMM', { skip: reason }, () => {
   it('records strace + tracefs, shows the read-only write as KVM_EXIT_MMIO, restores tracefs', () => {
-    const dir = tempDir('hvreplay-record-test-');
-    const vmm = join(dir, 'mini-vmm');
-    const cc = spawnSync('gcc', ['-O2', '-o', vmm, VMM_C, '-lpthread'], { encoding: 'utf8' });
-    assert.equal(cc.status, 0, cc.stderr);
-    const before = tracefsState();
-    const db = join(dir, 't.db');
-    const r = spawnSync(process.execPath, [MAIN, '--db', db, 'record', '--name', 'rec', '--dir', dir, '--', vmm], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /imported trace 'rec' \(#\d+, strace\+ftrace\)/);
-    assert.match(r.stdout, /hvsync markers at .* \(carrying trace_clock=mono and CLOCK_REALTIME\)/);
+    const { dir, db, stdout, before } = recordVmm([]);
+    assert.match(stdout, /imported trace 'rec' \(#\d+, strace\+ftrace\)/);
+    assert.match(stdout, /hvsync markers at .* \(carrying trace_clock=mono and CLOCK_REALTIME\)/);
     assert.deepEqual(tracefsState(), before, 'the top-level tracefs settings, trace_clock among them, are untouched');
     // The instance ran on CLOCK_MONOTONIC, and each marker pairs it with CLOCK_REALTIME read at one
     // moment: the marker's own line is stamped on that clock, a little after the pair was read.
@@ -125,6 +133,27 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
       assert.notEqual(e.name, 'sched_switch');
     }
   });
+  it(
+    'keeps the kernel side as a trace.dat with --format dat, and imports it with the strace',
+    { skip: spawnSync('trace-cmd', ['--version']).error ? 'no trace-cmd (Debian: apt-get install trace-cmd)' : undefined },
+    () => {
+      const { dir, db, stdout, before } = recordVmm(['--format', 'dat']);
+      assert.match(stdout, /imported trace 'rec' \(#\d+, strace\+tracedat\)/);
+      assert.match(stdout, /hvsync markers at/);
+      assert.ok(existsSync(join(dir, 'record.dat')));
+      assert.deepEqual(tracefsState(), before);
+      const store = openStore(db);
+      const events = [...readEvents(store, getTrace(store, 'rec'))];
+      assert.deepEqual(
+        events.filter((e) => e.name === 'kvm_userspace_exit').map((e) => e.result?.exit),
+        ['KVM_EXIT_IO', 'KVM_EXIT_MMIO', 'KVM_EXIT_HLT'],
+      );
+      const mmio = events.find((e) => e.name === 'kvm_mmio')!;
+      const exitRun = events.find((e) => e.name === 'KVM_RUN' && e.result?.exit === 'KVM_EXIT_MMIO')!;
+      assert.ok(mmio.seq < exitRun.seq);
+      store.close();
+    },
+  );
 
   it('refuses a missing command with a usage error and leaves no instance behind', () => {
     const before = tracefsState();

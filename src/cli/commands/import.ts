@@ -3,7 +3,7 @@ import { emit } from '../present/output.js';
 
 export const importCommand = defineCommand({
   command: 'import <files..>',
-  describe: 'Import trace files (strace, ftrace, JSON Lines; .gz or - for stdin) or a scenario as one trace',
+  describe: 'Import trace files (strace, ftrace, trace-cmd trace.dat, JSON Lines; .gz or - for stdin) or a scenario as one trace',
   builder: (y) =>
     y
       .positional('files', {
@@ -13,7 +13,7 @@ export const importCommand = defineCommand({
         describe: 'trace files of one run (merged into one trace), or one scenario .yaml',
       })
       .option('name', { type: 'string', describe: 'trace name (default: the scenario name, or the file name)' })
-      .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl'] as const, describe: 'skip format detection' })
+      .option('format', { choices: ['scenario', 'strace', 'ftrace', 'jsonl', 'tracedat'] as const, describe: 'skip format detection' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
       .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }),
   handler: async (args) => {
@@ -53,8 +53,13 @@ export const importCommand = defineCommand({
       { id: trace.id, name: trace.name, format: trace.format, events: trace.eventCount, reused, ...clock, stats: stats.toJSON(), problems },
       (d) => {
         const lines = [`${reused ? 'unchanged, reusing' : 'imported'} trace '${d.name}' (#${d.id}, ${d.format}): ${d.events} events`];
-        if (result.clockNotes)
-          lines.push('clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:', ...result.clockNotes.map((n) => `  ${n}`));
+        if (result.clockNotes) {
+          const realtime = (trace.meta.clock as { reference?: string } | undefined)?.reference === 'CLOCK_REALTIME';
+          lines.push(
+            realtime ? 'clocks: strace -ttt is CLOCK_REALTIME; ftrace times converted to it:' : 'clocks:',
+            ...result.clockNotes.map((n) => `  ${n}`),
+          );
+        }
         for (const [stat, n] of Object.entries(d.stats.counts)) lines.push(`  ${stat}: ${n}`);
         lines.push(...problemSummaryLines(d.stats.problemKinds));
         return lines.join('\n');

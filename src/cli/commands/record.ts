@@ -8,12 +8,16 @@ export const recordCommand = defineCommand({
   builder: (y) =>
     y
       .usage(
-        '$0 record [--name NAME] -- CMD ARGS...\n\nRun CMD under strace with the kvm and sched_switch tracepoints on in a private tracefs instance, then import both files as one trace. Needs root, tracefs, strace and /dev/kvm (exit 3 names what is missing).',
+        '$0 record [--name NAME] [--format text|dat] -- CMD ARGS...\n\nRun CMD under strace with the kvm and sched_switch tracepoints on in a private tracefs instance, then import both files as one trace. Needs root, tracefs, strace and /dev/kvm, and trace-cmd for --format dat (exit 3 names what is missing).',
       )
       .positional('command', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
       .option('name', { type: 'string', describe: 'trace name (default: the command name)' })
       .option('replace', { type: 'boolean', describe: 'replace a trace of the same name' })
       .option('dir', { type: 'string', describe: 'keep the strace and ftrace files here (default: a new temp directory)' })
+      .option('format', {
+        choices: ['text', 'dat'] as const,
+        describe: "keep the kernel's events as tracefs text (default) or as trace-cmd's trace.dat (needs trace-cmd)",
+      })
       .parserConfiguration({ 'populate--': true }),
   handler: async (args) => {
     const { record } = await import('../../record/record.js');
@@ -30,6 +34,7 @@ export const recordCommand = defineCommand({
         ...(name ? { name } : {}),
         ...(args.replace ? { replace: true } : {}),
         ...(args.dir ? { dir: args.dir } : {}),
+        ...(args.format ? { format: args.format } : {}),
       }),
     );
     if (fresh) giveToSudoUser(store);

@@ -4,16 +4,12 @@
 // /sys/kernel/tracing/events/*/*/format). A decoder returns undefined when the payload does not
 // have the expected shape; the parser then keeps the event as a generic one and counts a problem.
 
-import type { Args, EventKind, ObservedResult } from '../../model/event.js';
-import { kvmExitReasonName } from '../../model/kvm-abi.js';
+import type { Args } from '../../model/event.js';
 import { hexDigits } from '../numbers.js';
+import * as m from './event-mapping.js';
+import type { Decoded } from './event-mapping.js';
 
-export interface Decoded {
-  kind: EventKind;
-  args: Args;
-  vcpu?: number;
-  result?: ObservedResult;
-}
+export type { Decoded };
 
 const hex = (s: string): number | string => hexDigits(s.startsWith('0x') ? s.slice(2) : s);
 
@@ -71,120 +67,124 @@ const KVM_CPUID =
 // kvm_set_irq, include/trace/events/kvm.h: "gsi %u level %d source %d"
 const KVM_SET_IRQ = /^gsi (\d{1,10}) level (-?\d{1,10}) source (-?\d{1,10})/;
 
-/** asm-generic/errno-base.h, for kvm_userspace_exit's "error (N)". */
-const ERRNO: Record<number, string> = {
-  1: 'EPERM',
-  2: 'ENOENT',
-  4: 'EINTR',
-  5: 'EIO',
-  7: 'E2BIG',
-  9: 'EBADF',
-  11: 'EAGAIN',
-  12: 'ENOMEM',
-  13: 'EACCES',
-  14: 'EFAULT',
-  16: 'EBUSY',
-  17: 'EEXIST',
-  22: 'EINVAL',
-  28: 'ENOSPC',
-  95: 'EOPNOTSUPP',
-};
+// Each decoder reads the fields out of the printed line, under the tracepoint's field names, and
+// hands them to the mapping that the trace.dat reader shares (event-mapping.ts). A field the line
+// prints symbolically comes as `printed` text.
+
+/** The printed form of the named fields, for a decoder's call of its mapping. */
+const printedAs =
+  (texts: Record<string, string>): m.Printed =>
+  (field) =>
+    texts[field];
 
 export function decodeKvmExit(p: string): Decoded | undefined {
-  const m = KVM_EXIT.exec(p);
-  if (!m) return undefined;
-  const args: Args = { reason: m[2]!, rip: hex(m[3]!), info1: hexDigits(m[4]!), info2: hexDigits(m[5]!) };
-  if (m[6] !== undefined) args.intr_info = hexDigits(m[6]);
-  if (m[7] !== undefined) args.error_code = hexDigits(m[7]);
-  if (m[8] !== undefined) args.requests = hexDigits(m[8]);
-  const d: Decoded = { kind: 'exit', args };
-  if (m[1] !== undefined) d.vcpu = Number(m[1]);
-  return d;
+  const m1 = KVM_EXIT.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmExit(
+    {
+      vcpu_id: m1[1] === undefined ? undefined : Number(m1[1]),
+      guest_rip: hex(m1[3]!),
+      info1: hexDigits(m1[4]!),
+      info2: hexDigits(m1[5]!),
+      intr_info: m1[6] === undefined ? undefined : hexDigits(m1[6]),
+      error_code: m1[7] === undefined ? undefined : hexDigits(m1[7]),
+      requests: m1[8] === undefined ? undefined : hexDigits(m1[8]),
+    },
+    printedAs({ exit_reason: m1[2]! }),
+  );
 }
 
 export function decodeKvmEntry(p: string): Decoded | undefined {
-  const m = KVM_ENTRY.exec(p);
-  if (!m) return undefined;
-  const args: Args = {};
-  if (m[2] !== undefined) args.rip = hexDigits(m[2]);
-  if (m[3] !== undefined) args.intr_info = hexDigits(m[3]);
-  if (m[4] !== undefined) args.error_code = hexDigits(m[4]);
-  if (m[5] !== undefined) args.immediate_exit = true;
-  return { kind: 'context_switch', args, vcpu: Number(m[1]) };
+  const m1 = KVM_ENTRY.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmEntry({
+    vcpu_id: Number(m1[1]),
+    rip: m1[2] === undefined ? undefined : hexDigits(m1[2]),
+    intr_info: m1[3] === undefined ? undefined : hexDigits(m1[3]),
+    error_code: m1[4] === undefined ? undefined : hexDigits(m1[4]),
+    immediate_exit: m1[5] === undefined ? undefined : 1,
+  });
 }
 
+/** "reason %s (%d)": restart and error print -errno, anything else the reason. */
 export function decodeKvmUserspaceExit(p: string): Decoded | undefined {
-  const m = KVM_USERSPACE_EXIT.exec(p);
-  if (!m) return undefined;
-  const what = m[1]!;
-  const code = Number(m[2]);
-  if (what === 'restart' || what === 'error') {
-    const errno = what === 'restart' ? 'EINTR' : (ERRNO[code] ?? `errno ${code}`);
-    return { kind: 'exit', args: { errno, code }, result: { errno } };
-  }
-  const reason = /^0x[0-9a-f]+$/.test(what) && parseInt(what, 16) === code ? (kvmExitReasonName(code) ?? what) : what;
-  return { kind: 'exit', args: { reason, code }, result: { exit: reason } };
+  const m1 = KVM_USERSPACE_EXIT.exec(p);
+  if (!m1) return undefined;
+  const what = m1[1]!;
+  const code = Number(m1[2]);
+  const failed = what === 'restart' || what === 'error';
+  return m.mapKvmUserspaceExit({ reason: failed ? undefined : code, errno: failed ? -code : 0 }, printedAs({ reason: what }));
 }
 
 export function decodeKvmMmio(p: string): Decoded | undefined {
-  const m = KVM_MMIO.exec(p);
-  if (!m) return undefined;
-  const args: Args = { type: m[1]!, len: Number(m[2]), gpa: hexDigits(m[3]!) };
-  if (m[4] !== undefined) args.val = hexDigits(m[4]);
-  return { kind: 'fault', args };
+  const m1 = KVM_MMIO.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmMmio(
+    { len: Number(m1[2]), gpa: hexDigits(m1[3]!), val: m1[4] === undefined ? undefined : hexDigits(m1[4]) },
+    printedAs({ type: m1[1]! }),
+  );
 }
 
 export function decodeKvmPio(p: string): Decoded | undefined {
-  const m = KVM_PIO.exec(p);
-  if (!m) return undefined;
-  const args: Args = { dir: m[1]!, port: hexDigits(m[2]!), size: Number(m[3]), count: Number(m[4]) };
-  if (m[5] !== undefined) args.val = hexDigits(m[5]);
-  return { kind: 'fault', args };
+  const m1 = KVM_PIO.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmPio(
+    { port: hexDigits(m1[2]!), size: Number(m1[3]), count: Number(m1[4]), val: m1[5] === undefined ? undefined : hexDigits(m1[5]) },
+    printedAs({ rw: m1[1]! }),
+  );
 }
 
 export function decodeKvmPageFault(p: string): Decoded | undefined {
-  const m = KVM_PAGE_FAULT.exec(p);
-  if (!m) return undefined;
-  const args: Args = { address: hexDigits(m[3]!), error_code: hexDigits(m[4]!) };
-  if (m[2] !== undefined) args.rip = hexDigits(m[2]);
-  const d: Decoded = { kind: 'fault', args };
-  if (m[1] !== undefined) d.vcpu = Number(m[1]);
-  return d;
+  const m1 = KVM_PAGE_FAULT.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmPageFault({
+    vcpu_id: m1[1] === undefined ? undefined : Number(m1[1]),
+    guest_rip: m1[2] === undefined ? undefined : hexDigits(m1[2]),
+    fault_address: hexDigits(m1[3]!),
+    error_code: hexDigits(m1[4]!),
+  });
 }
 
 export function decodeKvmHypercall(p: string): Decoded | undefined {
-  const m = KVM_HYPERCALL.exec(p);
-  if (!m) return undefined;
-  return {
-    kind: 'hypercall',
-    args: { nr: hexDigits(m[1]!), a0: hexDigits(m[2]!), a1: hexDigits(m[3]!), a2: hexDigits(m[4]!), a3: hexDigits(m[5]!) },
-  };
+  const m1 = KVM_HYPERCALL.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmHypercall({
+    nr: hexDigits(m1[1]!),
+    a0: hexDigits(m1[2]!),
+    a1: hexDigits(m1[3]!),
+    a2: hexDigits(m1[4]!),
+    a3: hexDigits(m1[5]!),
+  });
 }
 
 export function decodeKvmMsr(p: string): Decoded | undefined {
-  const m = KVM_MSR.exec(p);
-  if (!m) return undefined;
-  return { kind: 'exit', args: { dir: m[1]!, msr: hexDigits(m[2]!), data: hexDigits(m[3]!), fault: m[4] !== undefined } };
+  const m1 = KVM_MSR.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmMsr(
+    { ecx: hexDigits(m1[2]!), data: hexDigits(m1[3]!), exception: m1[4] === undefined ? 0 : 1 },
+    printedAs({ write: m1[1]! }),
+  );
 }
 
 export function decodeKvmCpuid(p: string): Decoded | undefined {
-  const m = KVM_CPUID.exec(p);
-  if (!m) return undefined;
-  const args: Args = { func: hexDigits(m[1]!) };
-  if (m[2] !== undefined) args.idx = hexDigits(m[2]);
-  args.rax = hexDigits(m[3]!);
-  args.rbx = hexDigits(m[4]!);
-  args.rcx = hexDigits(m[5]!);
-  args.rdx = hexDigits(m[6]!);
-  if (m[7] !== undefined) args.found = m[7] === 'found';
-  if (m[8] !== undefined) args.used_max_basic = true;
-  return { kind: 'exit', args };
+  const m1 = KVM_CPUID.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmCpuid({
+    function: hexDigits(m1[1]!),
+    index: m1[2] === undefined ? undefined : hexDigits(m1[2]),
+    rax: hexDigits(m1[3]!),
+    rbx: hexDigits(m1[4]!),
+    rcx: hexDigits(m1[5]!),
+    rdx: hexDigits(m1[6]!),
+    found: m1[7] === undefined ? undefined : m1[7] === 'found' ? 1 : 0,
+    used_max_basic: m1[8] === undefined ? undefined : 1,
+  });
 }
 
 export function decodeKvmSetIrq(p: string): Decoded | undefined {
-  const m = KVM_SET_IRQ.exec(p);
-  if (!m) return undefined;
-  return { kind: 'guest', args: { gsi: Number(m[1]), level: Number(m[2]), source: Number(m[3]) } };
+  const m1 = KVM_SET_IRQ.exec(p);
+  if (!m1) return undefined;
+  return m.mapKvmSetIrq({ gsi: Number(m1[1]), level: Number(m1[2]), irq_source_id: Number(m1[3]) });
 }
 
 // kvm_dirty_ring_push and kvm_dirty_ring_reset, include/trace/events/kvm.h (5.11+):
@@ -221,18 +221,17 @@ export function decodeSchedSwitch(p: string): Decoded | undefined {
   const next_pid = small(p.slice(e + 10, f));
   const next_prio = small(p.slice(f + 11));
   if (prev_pid === undefined || prev_prio === undefined || next_pid === undefined || next_prio === undefined) return undefined;
-  return {
-    kind: 'context_switch',
-    args: {
+  return m.mapSchedSwitch(
+    {
       prev_comm: p.slice(10, a),
       prev_pid,
       prev_prio,
-      prev_state: p.slice(c + 12, d),
       next_comm: p.slice(d + 15, e),
       next_pid,
       next_prio,
     },
-  };
+    printedAs({ prev_state: p.slice(c + 12, d) }),
+  );
 }
 
 const KV_ONLY = /^(?:[A-Za-z_][\w.]*=\S*(?:\s+|$))+$/;

@@ -1,8 +1,9 @@
 import type { NewEvent } from '../../model/event.js';
-import type { TextFormat } from '../format.js';
+import type { FormatName } from '../format.js';
 import { eventBatches } from '../parse-source.js';
 import type { LineSource } from '../source.js';
 import type { ImportStats } from '../stats.js';
+import { asGuestEvent, type GuestOf } from '../tracedat/guests.js';
 import { toRealtime, type ClockAlignment } from './clock.js';
 import { keyedBatches, returnTime, type Keyed } from './keyed-stream.js';
 import { Placement, type PlacementConfig, type Side } from './placement.js';
@@ -16,9 +17,11 @@ import { MERGE_STATS, StructureCheck, type StructureReport } from './structure-c
 
 export interface MergeInput {
   source: LineSource;
-  format: TextFormat;
+  format: { name: FormatName };
   /** How this file's times become the merged clock; undefined keeps them as they are. */
   alignment?: ClockAlignment;
+  /** A guest's trace.dat merged with its host's: its events become guest events. */
+  guest?: GuestOf;
 }
 
 interface Cursor {
@@ -49,11 +52,14 @@ export async function* mergeSources(
   };
   const place = new Placement(placement ?? { threads: new Set(), lagS: 0, tolS: 0, waitS: 0 }, emit, stats);
   const cursors: Cursor[] = inputs.map((input) => {
-    const side: Side = input.format.name === 'strace' ? 'strace' : input.format.name === 'ftrace' ? 'ftrace' : 'other';
+    // A trace.dat is the kernel's side as much as ftrace text is; a guest's is neither observer of the host's calls.
+    const kernel = input.format.name === 'ftrace' || (input.format.name === 'tracedat' && !input.guest);
+    const side: Side = input.format.name === 'strace' ? 'strace' : kernel ? 'ftrace' : 'other';
     const alignment = input.alignment;
-    const events = alignment
-      ? realigned(eventBatches(input.source, stats, input.format.name), alignment)
-      : eventBatches(input.source, stats, input.format.name);
+    const guest = input.guest;
+    const parsed = eventBatches(input.source, stats, input.format.name);
+    const labelled = guest ? relabelled(parsed, (e) => asGuestEvent(e, guest)) : parsed;
+    const events = alignment ? realigned(labelled, alignment) : labelled;
     const outOfOrder = (e: NewEvent) =>
       stats.finding(
         MERGE_STATS.outOfOrder,
@@ -111,6 +117,14 @@ export async function* mergeSources(
   check.end();
   outcome.structure = check.report();
   if (out.length > 0) yield out;
+}
+
+/** Each event changed in place (the events are fresh from the parser). */
+async function* relabelled(batches: AsyncIterable<NewEvent[]>, change: (e: NewEvent) => void): AsyncGenerator<NewEvent[]> {
+  for await (const batch of batches) {
+    for (const event of batch) change(event);
+    yield batch;
+  }
 }
 
 /** ftrace times to the merged clock, in place (the events are fresh from the parser). */

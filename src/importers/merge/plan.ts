@@ -1,6 +1,7 @@
 import { SourceError } from '../../errors.js';
-import type { FormatName, TextFormat } from '../format.js';
+import type { FormatName } from '../format.js';
 import { chooseFormat } from '../parse-source.js';
+import { pairGuests, traceDatIds, type TraceDatIds } from '../tracedat/guests.js';
 import { openSource } from '../source.js';
 import { tokenizeStraceLine } from '../strace/tokenizer.js';
 import { refuseDisjoint, refuseDuplicates, threadWarnings } from './belong-together.js';
@@ -9,7 +10,7 @@ import type { CpuClockReport } from './cpu-clocks.js';
 import { fitClock, type Pairing } from './fit.js';
 import type { MergeInput } from './merge.js';
 import type { PlacementConfig } from './placement.js';
-import { scanFtrace, scanStrace, type FileScan, type FtraceScan, type StraceScan } from './scan.js';
+import { scanFtrace, scanStrace, scanTraceDat, type FileScan, type FtraceScan, type StraceScan } from './scan.js';
 
 // Before merging: which format each file is in, whether the files belong together, and how each
 // ftrace file's clock becomes strace's. Each file is read as a stream, once for its head and once
@@ -75,9 +76,16 @@ function cpuClockNote(scan: FtraceScan): string | undefined {
 export async function planMerge(files: readonly string[], format: FormatName | undefined): Promise<MergePlan> {
   if (files.includes('-'))
     throw new SourceError('stdin (-) cannot be merged with other files: the merge reads each file more than once; save it to a file first');
-  const typed: { path: string; format: TextFormat }[] = [];
+  const typed: { path: string; format: { name: FormatName } }[] = [];
+  const dats: TraceDatIds[] = [];
   for (const path of files) {
     openSource(path); // a missing or unreadable file fails here, with its name
+    const ids = format === undefined || format === 'tracedat' ? await traceDatIds(path) : undefined;
+    if (ids) {
+      typed.push({ path, format: { name: 'tracedat' } });
+      dats.push(ids);
+      continue;
+    }
     const lines = await head(path);
     const chosen = chooseFormat(path, lines, format);
     if (chosen.name === 'strace') checkStraceClock(path, lines);
@@ -86,9 +94,13 @@ export async function planMerge(files: readonly string[], format: FormatName | u
   const straces: StraceScan[] = [];
   const ftraces: FtraceScan[] = [];
   const scans: FileScan[] = [];
+  // A guest's trace.dat beside its host's: its times are moved to the host's clock by its own
+  // TIME_SHIFT samples, and the host's alignment then takes both to strace's.
+  const guests = pairGuests(dats);
   for (const t of typed) {
     if (t.format.name === 'strace') scans.push(straces[straces.push(await scanStrace(t.path)) - 1]!);
-    else if (t.format.name === 'ftrace') scans.push(ftraces[ftraces.push(await scanFtrace(t.path)) - 1]!);
+    else if (t.format.name === 'ftrace' && !guests.has(t.path)) scans.push(ftraces[ftraces.push(await scanFtrace(t.path)) - 1]!);
+    else if (t.format.name === 'tracedat' && !guests.has(t.path)) scans.push(ftraces[ftraces.push(await scanTraceDat(t.path)) - 1]!);
     else scans.push(await hashOnly(t.path));
   }
   refuseDuplicates(scans);
@@ -107,10 +119,21 @@ export async function planMerge(files: readonly string[], format: FormatName | u
   }
   const inputs: MergeInput[] = typed.map((t) => {
     const input: MergeInput = { source: openSource(t.path), format: t.format };
+    const guest = guests.get(t.path);
+    if (guest) {
+      input.guest = guest;
+      clockNotes.push(
+        `${t.path}: guest${guest.name ? ` '${guest.name}'` : ''} of ${guest.host}: times moved to the host's clock by its TIME_SHIFT samples`,
+      );
+    }
     const clock = clocks.get(t.path);
     if (clock && clock.alignment.method !== 'none') input.alignment = clock.alignment;
     return input;
   });
+  for (const input of inputs) {
+    const host = input.guest && inputs.find((i) => i.source.info.path === input.guest!.host);
+    if (host?.alignment) input.alignment = host.alignment;
+  }
   const names = [...new Set(typed.map((t) => t.format.name))].sort((a, b) => order(a) - order(b));
   const all = [...clocks.values()];
   // One pairing for the merge: the ftrace file with the most pairs sets lag and tolerance.
@@ -124,4 +147,4 @@ export async function planMerge(files: readonly string[], format: FormatName | u
   return { inputs, format: names.join('+'), clocks: all, clockNotes, warnings, ...(placement ? { placement } : {}) };
 }
 
-const order = (name: string): number => ['strace', 'ftrace', 'jsonl'].indexOf(name);
+const order = (name: string): number => ['strace', 'ftrace', 'tracedat', 'jsonl'].indexOf(name);

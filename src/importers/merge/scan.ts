@@ -8,6 +8,7 @@ import { CpuClockCheck, type CpuClockReport } from './cpu-clocks.js';
 import { outcomeOf } from './outcome.js';
 import type { CallSample, ExitSample } from './pair-fit.js';
 import { HeadTail } from './sample.js';
+import { openTraceDatSource } from '../tracedat/source-file.js';
 
 // One streaming pass over each file before the merge: what the clock fit and the "do these files
 // belong together" checks need. Memory is bounded: per thread the first and last SAMPLE KVM_RUN
@@ -113,5 +114,41 @@ export async function scanFtrace(path: string): Promise<FtraceScan> {
   }
   const last = lastLine ? tokenizeFtraceLine(lastLine) : undefined;
   if (last) range = widen(range, last.ts);
+  return { path, sha256: source.info.sha256, bytes: source.info.bytes, range, tids, markers, exits, cpuClocks: clocks.result() };
+}
+
+/** The same scan of a trace.dat, from its decoded events; "lines" are event numbers (trace-cmd report's lines). */
+export async function scanTraceDat(path: string): Promise<FtraceScan> {
+  const source = openSource(path);
+  const markers: SyncMarker[] = [];
+  const exits = new Map<number, HeadTail<ExitSample>>();
+  const tids = new Set<number>();
+  const clocks = new CpuClockCheck();
+  let range: FileScan['range'];
+  const { dat, file } = await openTraceDatSource(source, false);
+  try {
+    for await (const batch of dat.events(new ImportStats()))
+      for (const e of batch) {
+        if (e.ts === undefined) continue;
+        const line = e.src?.line ?? 0;
+        range = widen(range, e.ts);
+        if (e.pid !== undefined && tids.size < TIDS_KEPT) tids.add(e.pid);
+        if (e.kind === 'marker' && typeof e.args.text === 'string') {
+          const marker = parseMarker(e.args.text, line, e.ts);
+          if (marker) markers.push(marker);
+        } else if (e.name === 'kvm_userspace_exit' && e.pid !== undefined) {
+          let list = exits.get(e.pid);
+          if (!list) exits.set(e.pid, (list = new HeadTail(SAMPLE)));
+          list.push({ ts: e.ts, outcome: outcomeOf(e), line });
+        } else if (e.name === 'sched_switch' && e.cpu !== undefined) {
+          const next = Number(e.args.next_pid);
+          if (tids.size < TIDS_KEPT) tids.add(next);
+          clocks.see(e.cpu, e.ts, Number(e.args.prev_pid), next, line);
+        }
+      }
+  } finally {
+    dat.close();
+    file.remove();
+  }
   return { path, sha256: source.info.sha256, bytes: source.info.bytes, range, tids, markers, exits, cpuClocks: clocks.result() };
 }
