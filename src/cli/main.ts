@@ -54,6 +54,11 @@ const COMMANDS = new Set(COMMAND_MODULES.map((c) => String(c.command).split(' ')
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** The word in the command's place: the first that is neither an option nor the value of a global one. */
+function commandWord(argv: readonly string[]): string | undefined {
+  return argv.find((arg, i) => !arg.startsWith('-') && !(i > 0 && ['--db', '--wait'].includes(argv[i - 1]!)));
+}
+
 /** `--policy ./my-patch.js` (and diff's -a/-b) name files: load them before the handler resolves its policies. */
 async function loadPolicyFilesNamed(argv: Record<string, unknown>): Promise<void> {
   const refs = ['policy', 'a', 'b'].flatMap((key) => (Array.isArray(argv[key]) ? (argv[key] as unknown[]) : [])).map(String);
@@ -81,24 +86,38 @@ async function main(argv: string[]): Promise<void> {
     });
   for (const command of COMMAND_MODULES) cli = cli.command(command);
   cli = cli.middleware(loadPolicyFilesNamed);
+  // Completion for bash and zsh: `hvreplay completion >> ~/.bashrc` (or ~/.zshrc); yargs answers
+  // the shell's --get-yargs-completions calls with commands, options and choices.
+  cli = cli
+    .completion('completion', 'print a bash or zsh completion script (append it to ~/.bashrc or ~/.zshrc)')
+    .wrap(Math.min(110, process.stdout.columns ?? 110));
+  if (argv.length === 0) {
+    // A newcomer's first try: the commands and what they do, not a usage error.
+    cli.showHelp((text) => process.stdout.write(text + '\n'));
+    return;
+  }
   await cli
     .demandCommand(1, 'name a command')
+    .recommendCommands()
     .strict()
     .version(version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
     .epilogue(
       'Exit status: 0 ok, 1 a negative answer (check failed, runs differ, mismatch), 2 bad input or usage (or a damaged store), 3 missing environment (root, a full disk, a store another process keeps locked), 70 internal error.',
     )
     .fail((message, error) => {
       // yargs wraps its own validation failures (a bad option value, an unknown command) in YError:
       // those are usage errors. Anything else is an error a handler threw, passed on as it is.
-      if (!error || error.name === 'YError')
+      if (!error || error.name === 'YError') {
+        const text = message ?? error?.message ?? 'bad usage';
+        // recommendCommands() says only "Did you mean import?": say what was not understood too.
+        const said = text.startsWith('Did you mean') ? `unknown command '${commandWord(argv)}'. ${text}` : text;
         throw new UsageError(
-          message ?? error?.message ?? 'bad usage',
+          said,
           argv.find((a) => COMMANDS.has(a)),
         );
+      }
       throw error;
     })
     .parseAsync();

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { parsePosition, type Position } from '../query/position.js';
 
 // Options several commands share, declared once.
 
@@ -39,18 +40,17 @@ export function withPolicies<T>(yargs: Argv<T>) {
     .option('xen', { type: 'string', array: true, describe: "a Xen release (4.17): each area it decides runs that release's variant" });
 }
 
-/** An event position: a non-negative integer, refused with the option's name otherwise. */
+/** An event position (src/query/position.ts): N, @N, start or end; refused with the option's name otherwise. */
 export function seqOption(name: string, describe: string) {
   return {
-    type: 'number' as const,
-    describe,
+    type: 'string' as const,
+    describe: `${describe} (N, start or end)`,
     // yargs calls coerce only for an option the command line gives.
-    coerce: (value: unknown): number => {
-      const n = Number(value);
-      // yargs has already turned a word into NaN, so only a number is worth echoing back.
-      if (!Number.isInteger(n) || n < 0)
-        throw new Error(`--${name} takes an event seq, a whole number from 0${Number.isNaN(n) ? '' : `, not ${n}`}`);
-      return n;
+    coerce: (value: unknown): Position => {
+      const position = parsePosition(String(value));
+      if (position === undefined)
+        throw new Error(`--${name} takes an event seq (a whole number from 0), start or end, not '${String(value)}'`);
+      return position;
     },
   };
 }

@@ -15,6 +15,7 @@ import { ImportStats } from './stats.js';
 import { mergeSources, type MergeOutcome } from './merge/merge.js';
 import { clockMeta, mergeNote, mergeSummary, type MergeSummary } from './merge/report.js';
 import { planMerge } from './merge/plan.js';
+import { unreadable } from './read-error.js';
 
 export interface ImportOptions {
   files: readonly string[];
@@ -95,7 +96,7 @@ export function importScenario(
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw unreadable(path, error);
   }
   const sha256 = createHash('sha256').update(text).digest('hex');
   const scenario = parseScenario(path, text);

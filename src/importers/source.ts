@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../errors.js';
 import type { SourceInfo } from '../store/traces.js';
+import { unreadable } from './read-error.js';
 
 export { SourceError };
 
@@ -76,7 +77,7 @@ async function* rawChunks(path: string): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of input) yield chunk as Buffer;
   } catch (error) {
-    throw new SourceError(`${path}: cannot read: ${(error as Error).message}`);
+    throw unreadable(path, error);
   }
 }
 
@@ -85,11 +86,12 @@ export function openSource(path: string): LineSource {
   if (!isStdin(path)) {
     try {
       const stat = statSync(path);
+      if (stat.isDirectory()) throw unreadable(path, { code: 'EISDIR' });
       if (!stat.isFile()) throw new SourceError(`${path}: not a regular file`);
       total = stat.size;
     } catch (error) {
       if (error instanceof SourceError) throw error;
-      throw new SourceError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw unreadable(path, error);
     }
   }
   const hash = createHash('sha256');

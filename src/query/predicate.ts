@@ -1,9 +1,9 @@
-import { parse } from '@marcbachmann/cel-js';
 import type { Effect } from '../model/effect.js';
 import type { TraceEvent } from '../model/event.js';
 import type { MachineState } from '../model/state.js';
 import { HvreplayError, PredicateBudgetError, PredicateError } from '../errors.js';
 import { underABudget, withinBudget } from './budget.js';
+import { predicateEnvironment } from './predicate-env.js';
 
 // Predicates for bisect (and the debugger's breakpoints): CEL expressions (https://cel.dev, the
 // @marcbachmann/cel-js implementation) over three variables:
@@ -68,7 +68,7 @@ type Program = (ctx: Record<string, unknown>) => unknown;
 
 function compile(expr: string): Program {
   try {
-    return parse(expr) as unknown as Program;
+    return predicateEnvironment().parse(expr) as unknown as Program;
   } catch (error) {
     throw new PredicateError(`cannot parse predicate: ${(error as CelLikeError).message}`);
   }

@@ -166,3 +166,14 @@ export function threadsWithKinds(db: SqlDatabase, traceId: number, kinds: readon
     .all(traceId, ...kinds) as number[];
   return new Set(rows);
 }
+
+/** Whether a trace has an event of this kind and name: a name never interned is in no trace at all. */
+export function hasEventNamed(db: SqlDatabase, traceId: number, kind: string, name: string): boolean {
+  const nameId = db.prepare('SELECT id FROM strings WHERE text = ?').pluck().get(name) as number | undefined;
+  const kindId = db.prepare('SELECT id FROM kinds WHERE name = ?').pluck().get(kind) as number | undefined;
+  if (nameId === undefined || kindId === undefined) return false;
+  return (
+    db.prepare('SELECT 1 FROM events WHERE trace_id = ? AND kind = ? AND name = ? LIMIT 1').pluck().get(traceId, kindId, nameId) !==
+    undefined
+  );
+}

@@ -72,3 +72,27 @@ test('syntax errors and non-boolean results are reported with the position', () 
     (e: unknown) => e instanceof PredicateError && /at event/.test(e.message),
   );
 });
+
+test('addresses compare as people write them: addr() is the number, hex() the state\'s own "0x..." form', () => {
+  const slot = { slot: 1, flags: 2, guestPhysAddr: '0xfffc0000', memorySize: 262144, userspaceAddr: '0xffffffff81000000' };
+  const state = { ...crashed, vms: [{ ...crashed.vms[0]!, memslots: [slot] }] };
+  const holds = (expr: string) => compilePredicate(expr)({ state });
+  // The pitfall these exist for: a "0x..." string is never equal to a number.
+  assert.equal(holds('state.vms[0].memslots[0].guestPhysAddr == 4294705152.0'), false);
+  assert.equal(holds('addr(state.vms[0].memslots[0].guestPhysAddr) == 4294705152'), true);
+  assert.equal(holds('addr(state.vms[0].memslots[0].guestPhysAddr) == 0xfffc0000'), true);
+  assert.equal(holds('addr(state.vms[0].memslots[0].guestPhysAddr) == addr(4294705152.0)'), true);
+  assert.equal(
+    holds('addr(state.vms[0].memslots[0].guestPhysAddr) >= 0xf0000000 && addr(state.vms[0].memslots[0].guestPhysAddr) < 0x100000000'),
+    true,
+  );
+  assert.equal(holds('state.vms[0].memslots[0].guestPhysAddr == hex(4294705152)'), true);
+  assert.equal(holds('state.vms[0].memslots[0].guestPhysAddr == hex("0xFFFC0000")'), true);
+  // Above 2^63: exact as an unsigned integer, and ordered against an int literal.
+  assert.equal(holds('addr(state.vms[0].memslots[0].userspaceAddr) > 0x7fffffffffffffff'), true);
+  assert.equal(holds('addr(state.vms[0].memslots[0].userspaceAddr) == 0xffffffff81000000u'), true);
+  assert.throws(
+    () => holds('addr("somewhere") == 1'),
+    (e: unknown) => e instanceof PredicateError && /not an address/.test(e.message),
+  );
+});

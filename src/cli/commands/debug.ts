@@ -16,13 +16,14 @@ export const debugCommand = defineCommand({
     const { withStoreAsync, modeFor, openTrace } = await import('../session.js');
     const { policyIds } = await import('../policy-args.js');
     const { DebugSession } = await import('../debug/session.js');
+    const { seqIn } = await import('../../query/position.js');
     const { runInteractive, runScript } = await import('../debug/repl.js');
     const notice = (line: string): void => {
       process.stderr.write(line + '\n');
     };
     await withStoreAsync(args, modeFor(args.trace), async (db) => {
       const trace = openTrace(db, args.trace);
-      const session = new DebugSession(db, trace, policyIds(args), args.at, notice);
+      const session = new DebugSession(db, trace, policyIds(args), seqIn(trace, args.at), notice);
       let status: number;
       if (args.commands !== undefined || !process.stdin.isTTY) {
         const input = args.commands !== undefined ? openCommands(args.commands) : process.stdin;

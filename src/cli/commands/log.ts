@@ -10,11 +10,6 @@ export const logCommand = defineCommand({
     withTrace(y)
       .option('from', seqOption('from', 'first seq to print'))
       .option('to', seqOption('to', 'last seq to print'))
-      .check((a) => {
-        if (a.from !== undefined && a.to !== undefined && a.from > a.to)
-          throw new CliError(`--from ${a.from} is after --to ${a.to}`, EXIT.usage);
-        return true;
-      })
       .option('kind', { choices: EVENT_KINDS, array: true, describe: 'only these kinds' })
       .option('name', { type: 'string', array: true, describe: 'only events with these names (KVM_RUN, sched_switch, ...)' })
       .option('source', { type: 'boolean', describe: 'append the source file:line of each event' }),
@@ -22,18 +17,23 @@ export const logCommand = defineCommand({
     const { readEvents } = await import('../../store/event-reader.js');
     const { withStore, modeFor, openTrace } = await import('../session.js');
     const { eventLine } = await import('../present/event-line.js');
+    const { seqIn } = await import('../../query/position.js');
     const kinds = args.kind && new Set(args.kind);
     const names = args.name && new Set(args.name);
     withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
+      const from = args.from !== undefined && trace.eventCount > 0 ? seqIn(trace, args.from) : args.from;
+      const to = args.to !== undefined && trace.eventCount > 0 ? seqIn(trace, args.to) : args.to;
+      if (typeof from === 'number' && typeof to === 'number' && from > to)
+        throw new CliError(`--from ${from} is after --to ${to}`, EXIT.usage);
       const out: string[] = [];
       const flush = () => {
         if (out.length) process.stdout.write(out.join('\n') + '\n');
         out.length = 0;
       };
       for (const event of readEvents(db, trace, {
-        ...(args.from !== undefined ? { from: args.from } : {}),
-        ...(args.to !== undefined ? { to: args.to } : {}),
+        ...(typeof from === 'number' ? { from } : {}),
+        ...(typeof to === 'number' ? { to } : {}),
       })) {
         if (kinds && !kinds.has(event.kind)) continue;
         if (names && !names.has(event.name)) continue;

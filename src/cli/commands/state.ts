@@ -15,19 +15,19 @@ export const stateCommand = defineCommand({
     const { getPath } = await import('../../query/state-path.js');
     const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { renderState } = await import('../present/state-text.js');
+    const { seqIn } = await import('../../query/position.js');
     withStore(args, modeFor(args.trace), (db) => {
       const trace = openTrace(db, args.trace);
       const policies = policiesFrom(args);
-      const { state, step } = stateAt(db, trace, args.at, policies);
+      const at = seqIn(trace, args.at);
+      const { state, step } = stateAt(db, trace, at, policies);
       const value = args.path ? getPath(state, args.path) : state;
       if (args.path && value === undefined) {
-        throw new CliError(`state path '${args.path}' does not exist at @${args.at}`);
+        throw new CliError(`state path '${args.path}' does not exist at @${at}`);
       }
       emit(
         args.json,
-        args.path
-          ? value
-          : { trace: trace.name, at: args.at, policies: policies.key, event: step?.event, effects: step?.effects ?? [], state },
+        args.path ? value : { trace: trace.name, at, policies: policies.key, event: step?.event, effects: step?.effects ?? [], state },
         (v) => (args.path ? renderState(v, args.path) : renderState(state, '', step)),
       );
     });

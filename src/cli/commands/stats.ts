@@ -24,18 +24,21 @@ export const statsCommand = defineCommand({
     const { compareStats } = await import('../../query/stats/compare.js');
     const text = await import('../present/stats-text.js');
     const { eventProgress } = await import('../present/progress.js');
-    const to = args.at ?? args.to;
-    if (args.from !== undefined && to !== undefined && args.from > to) throw new CliError(`--from ${args.from} comes after --to ${to}`);
+    const { seqIn } = await import('../../query/position.js');
     withStore(args, modeFor(args.trace, args.other), (db) => {
       const policies = policiesFrom(args);
       const statsOf = (ref: string) => {
         const trace = openTrace(db, ref);
-        if (args.from !== undefined && args.from >= trace.eventCount)
-          throw new CliError(`--from ${args.from} is past the last event of '${trace.name}' (@${trace.eventCount - 1})`);
+        const atOrTo = args.at ?? args.to;
+        const from = args.from === undefined ? undefined : seqIn(trace, args.from);
+        const to = atOrTo === undefined ? undefined : seqIn(trace, atOrTo);
+        if (from !== undefined && to !== undefined && from > to) throw new CliError(`--from ${from} comes after --to ${to}`);
+        if (from !== undefined && from >= trace.eventCount)
+          throw new CliError(`--from ${from} is past the last event of '${trace.name}' (@${trace.eventCount - 1})`);
         const bar = eventProgress(`stats ${trace.name}`);
         try {
           return traceStats(db, trace, policies, {
-            ...(args.from !== undefined ? { from: args.from } : {}),
+            ...(from !== undefined ? { from } : {}),
             ...(to !== undefined ? { to } : {}),
             ...(args.vcpu !== undefined ? { vcpu: args.vcpu } : {}),
             onProgress: bar.update,

@@ -1,11 +1,13 @@
 import { findPolicy, isPolicyFile } from '../../engine/policy/registry.js';
 import { loadPolicyFiles } from '../../query/policy-files.js';
+import { parsePosition, seqAt } from '../../query/position.js';
 import { valueText } from '../present/diff-text.js';
 import { table } from '../present/output.js';
 import { memslotTable, renderState, renderValue, vcpuTable, vmTable } from '../present/state-text.js';
 import { diffValues } from '../../query/state-diff.js';
 import { getPath } from '../../query/state-path.js';
 import { DebugInputError } from './errors.js';
+import { EVENT_BREAK_KINDS } from './stop-points.js';
 import { positionLine, whereLines } from './format.js';
 import type { DebugSession, Outcome } from './session.js';
 
@@ -64,10 +66,18 @@ function continueCommand(direction: 1 | -1) {
   };
 }
 
+/** `break KIND NAME` on an event this trace never has can never stop: say so, as gdb warns of a location it cannot find. */
+function cannotHit(session: DebugSession, what: string): string[] {
+  const [kind, name, ...rest] = what.split(/\s+/);
+  if (!kind || !name || rest.length > 0 || !(EVENT_BREAK_KINDS as readonly string[]).includes(kind)) return [];
+  return session.hasEvent(kind, name) ? [] : [`warning: no event of '${session.trace.name}' is ${kind} ${name}: the breakpoint cannot hit`];
+}
+
 function gotoCommand(session: DebugSession, rest: string): Answer {
   const where = rest.trim();
-  const seq = where === 'start' ? 0 : where === 'end' ? session.last : /^@?\d+$/.test(where) ? Number(where.replace('@', '')) : NaN;
-  if (Number.isNaN(seq)) throw new DebugInputError(`goto takes an event number, 'start' or 'end', not '${where}'`);
+  const position = parsePosition(where);
+  if (position === undefined) throw new DebugInputError(`goto takes an event number, 'start' or 'end', not '${where}'`);
+  const seq = seqAt(position, session.last);
   if (seq > session.last) throw new DebugInputError(`event ${seq} is outside the trace (events 0 to ${session.last})`);
   session.goto(seq);
   return [positionLine(session.here)];
@@ -84,12 +94,23 @@ function printCommand(session: DebugSession, rest: string): Answer {
   return (path ? `${path} = ${renderValue(value)}` : renderState(state, '')).split('\n');
 }
 
+/**
+ * State fields that change for the engine's own accounting, not because the machine changed: the
+ * position and clock, and the marks that keep one exit from being counted twice.
+ */
+const BOOKKEEPING = new Set(['seq', 'now', 'countedExit', 'schedTraced']);
+
+function withoutBookkeeping(found: ReturnType<typeof diffValues>): ReturnType<typeof diffValues> {
+  const differences = found.differences.filter((d) => !BOOKKEEPING.has(d.path.split('.').at(-1)!));
+  return { ...found, differences };
+}
+
 function diffCommand(session: DebugSession, rest: string): Answer {
   const path = rest.trim();
   const { before, step } = session.here;
   const a = path ? getPath(before, path) : before;
   const b = path ? getPath(step.state, path) : step.state;
-  const found = diffValues(a, b);
+  const found = withoutBookkeeping(diffValues(a, b));
   const lines = [
     `@${session.seq} changed ${found.differences.length + found.omitted === 0 ? 'nothing' : `${found.differences.length + found.omitted} path${found.differences.length + found.omitted === 1 ? '' : 's'}`}${path ? ` under ${path}` : ''}`,
   ];
@@ -179,7 +200,7 @@ export function commandTable(notice: (line: string) => void = () => {}): Command
       help: 'stop at events of that kind and name, exits to userspace with that reason, events with that predicted effect, or where the predicate holds',
       run: (session, rest) => {
         const p = session.addPoint('breakpoint', rest);
-        return [`Breakpoint ${p.id}: ${p.what}`];
+        return [`Breakpoint ${p.id}: ${p.what}`, ...cannotHit(session, p.what)];
       },
     },
     {
@@ -189,7 +210,12 @@ export function commandTable(notice: (line: string) => void = () => {}): Command
       run: (session, rest) => {
         if (!rest.trim()) throw new DebugInputError('watch needs a state path, e.g. vms[0].vcpus[0].lastExit');
         const p = session.addPoint('watch', rest);
-        return [`Watch ${p.id}: ${p.what} = ${valueText(getPath(session.here.step.state, p.what))}`];
+        const now = getPath(session.here.step.state, p.what);
+        const absent = now === undefined && getPath(session.finalState, p.what) === undefined;
+        return [
+          `Watch ${p.id}: ${p.what} = ${valueText(now)}`,
+          ...(absent ? [`warning: ${p.what} exists neither here nor after the last event (@${session.last}): the watch cannot hit`] : []),
+        ];
       },
     },
     {
@@ -234,18 +260,38 @@ export function commandTable(notice: (line: string) => void = () => {}): Command
       help: "switch one area's policy, keeping the position (no id: list the active ones)",
       run: (s, r) => policyCommand(s, r, notice),
     },
-    { names: ['help', 'h'], usage: 'help', help: 'this list', run: () => helpLines() },
+    { names: ['help', 'h'], usage: 'help', help: 'this list', run: () => helpLines(process.stdout.columns ?? 100) },
     { names: ['quit', 'q'], usage: 'quit', help: 'leave (Ctrl-D too)', run: () => QUIT },
   ];
 }
 
-export function helpLines(): string[] {
-  const lines = commandTable().map((c) => [c.usage, c.names.length > 1 ? `(${c.names.slice(1).join(', ')})` : '', c.help]);
+/** The commands, each with its aliases and what it does, wrapped at word boundaries to `width` columns. */
+export function helpLines(width = 100): string[] {
+  const lines: string[] = [];
+  for (const c of commandTable()) {
+    const aliases = c.names.length > 1 ? ` (${c.names.slice(1).join(', ')})` : '';
+    lines.push(...wrapWords(`${c.usage}${aliases}`, width, ''), ...wrapWords(c.help, width, '    '));
+  }
   return [
-    ...table(['COMMAND', 'ALIASES', 'WHAT'], lines).split('\n'),
+    ...lines,
     '',
-    '@N is the state after event N. An empty line repeats the last command (interactive only).',
+    ...wrapWords('@N is the state after event N. An empty line repeats the last command (interactive only).', width, ''),
   ];
+}
+
+/** Words filled into lines of at most `width` columns (a word longer than a line stays whole), each line after `indent`. */
+export function wrapWords(text: string, width: number, indent: string): string[] {
+  const room = Math.max(20, width - indent.length);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > room) {
+      out.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out;
 }
 
 export function commandNames(): string[] {

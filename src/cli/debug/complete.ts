@@ -31,6 +31,15 @@ export function completePath(state: MachineState, token: string): string[] {
     .map((key) => (containerPath ? `${containerPath}.${key}` : key));
 }
 
+/** `break exit` takes KVM_EXIT_MMIO or mmio: complete in the form the user started (mm -> mmio, KVM_EXIT_M -> KVM_EXIT_MMIO). */
+function exitReasons(token: string): string[] {
+  if (token === '' || /^kvm_/i.test(token) || 'KVM_EXIT_'.startsWith(token.toUpperCase()))
+    return KVM_EXIT_REASONS.filter((r) => r.startsWith(token.toUpperCase()));
+  const short = KVM_EXIT_REASONS.map((r) => r.slice('KVM_EXIT_'.length));
+  const lower = token === token.toLowerCase();
+  return short.filter((r) => r.startsWith(token.toUpperCase())).map((r) => (lower ? r.toLowerCase() : r));
+}
+
 function words(list: readonly string[], token: string): string[] {
   return list.filter((w) => w.startsWith(token));
 }
@@ -58,7 +67,7 @@ export function complete(line: string, state: MachineState): [string[], string] 
   if (command === 'break' || command === 'b') {
     if (token.startsWith('state.')) return [completePath(state, token.slice('state.'.length)).map((p) => 'state.' + p), token];
     if (argIndex === 1) return [words(['exit', 'effect', ...EVENT_BREAK_KINDS, 'state.', 'event.', 'effects.'], token), token];
-    if (argIndex === 2 && parts[1] === 'exit') return [words(KVM_EXIT_REASONS, token.toUpperCase()), token];
+    if (argIndex === 2 && parts[1] === 'exit') return [exitReasons(token), token];
     if (argIndex === 2 && parts[1] === 'effect') return [words(EFFECT_KINDS, token), token];
   }
   return [[], token];

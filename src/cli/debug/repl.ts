@@ -91,6 +91,7 @@ export function runInteractive(session: DebugSession, input: Readable, output: W
   let last = '';
   const queue: string[] = [];
   let busy = false;
+  let quitting = false;
   return new Promise<number>((resolve) => {
     const show = (): void => {
       rl.setPrompt(prompt(session));
@@ -113,6 +114,7 @@ export function runInteractive(session: DebugSession, input: Readable, output: W
         try {
           const answer = await runLine(session, line, notice);
           if (answer === QUIT) {
+            quitting = true;
             rl.close();
             return;
           }
@@ -141,6 +143,8 @@ export function runInteractive(session: DebugSession, input: Readable, output: W
       show();
     });
     rl.on('close', () => {
+      // Ctrl-D leaves the cursor after the prompt: end the line, so the shell's prompt starts on its own.
+      if (!quitting) output.write('\n');
       session.interrupt();
       resolve(0);
     });

@@ -8,7 +8,8 @@ import { MAX_GAP } from '../../query/snapshots/spacing.js';
 import { readEvents } from '../../store/event-reader.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import { StringTable } from '../../store/strings.js';
-import type { TraceRecord } from '../../store/traces.js';
+import { hasEventNamed, type TraceRecord } from '../../store/traces.js';
+import type { MachineState } from '../../model/state.js';
 import { DebugInputError } from './errors.js';
 import { InterruptedError } from '../../errors.js';
 import { locate, scanBackward$, scanForward$, type Hit, type Located, type ScanNote, type ScanSource } from './scan.js';
@@ -98,6 +99,16 @@ export class DebugSession {
       here = { step: { event, state, effects }, before: here.step.state };
     }
     this.here = here;
+  }
+
+  /** Whether the trace has any event of this kind and name (a breakpoint on one it has not can never hit). */
+  hasEvent(kind: string, name: string): boolean {
+    return hasEventNamed(this.db, this.trace.id, kind, name);
+  }
+
+  /** The state after the last event, where a path that exists nowhere else might still appear. */
+  get finalState(): MachineState {
+    return this.src.seeker.stateAt(this.last);
   }
 
   addPoint(kind: StopKind, what: string): StopPoint {

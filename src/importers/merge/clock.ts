@@ -54,6 +54,11 @@ export function toRealtime(alignment: ClockAlignment, ts: number): number {
   return alignment.realAt + (ts - alignment.traceAt) * alignment.rate;
 }
 
+/** A moment of the recording on both clocks, so an offset of 1.8e9 s reads as a date: `trace clock 605.815 s is 2026-11-21T08:01:53.085Z`. */
+export function whenOf(alignment: ClockAlignment, ts: number): string {
+  return `trace clock ${ts.toFixed(3)} s is ${new Date(toRealtime(alignment, ts) * 1000).toISOString()}`;
+}
+
 /** The same alignment moved by `shift` seconds at `at` (trace clock), its rate changed by `dRate`. */
 export function adjusted(alignment: ClockAlignment, shift: number, at = alignment.traceAt, dRate = 0): ClockAlignment {
   const realAt = toRealtime(alignment, at) + shift;

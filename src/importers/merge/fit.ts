@@ -1,4 +1,13 @@
-import { adjusted, alignFromMarkers, driftMatters, identityAlignment, noAlignment, toRealtime, type ClockAlignment } from './clock.js';
+import {
+  adjusted,
+  alignFromMarkers,
+  driftMatters,
+  identityAlignment,
+  noAlignment,
+  toRealtime,
+  whenOf,
+  type ClockAlignment,
+} from './clock.js';
 import { fitShift, pairThread, quantile, type CallSample, type Pair } from './pair-fit.js';
 import type { HeadTail } from './sample.js';
 import type { FtraceScan, StraceScan } from './scan.js';
@@ -149,7 +158,7 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   else {
     const start = fromMarkers ? fromMarkers.how : `no hvsync markers in ${file}`;
     notes.push(
-      `${start}; one offset satisfies ${all.satisfied} of ${pairs.length} ${described.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s${drift}`,
+      `${start}; one offset satisfies ${all.satisfied} of ${pairs.length} ${described.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s (${whenOf(alignment, pairs[0]!.ts)})${drift}`,
     );
     alignment = { ...alignment, method: fromMarkers ? fromMarkers.method : 'kvm_run_pairs' };
   }

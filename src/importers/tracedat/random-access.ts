@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { SourceError } from '../../errors.js';
 import { badTraceDat, ByteView } from './byte-view.js';
+import { unreadable } from '../read-error.js';
 
 // A trace.dat is read by offsets: v7 keeps its options at the end and points to every section;
 // both versions place each CPU's ring-buffer pages at an offset given in the metadata. Reads are
@@ -19,7 +19,7 @@ export class RandomAccess {
       this.fd = openSync(path, 'r');
       this.size = fstatSync(this.fd).size;
     } catch (error) {
-      throw new SourceError(`${label}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw unreadable(label, error);
     }
   }
 

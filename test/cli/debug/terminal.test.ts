@@ -93,7 +93,15 @@ describe('hvreplay debug in a terminal', { skip: hasTmux ? false : 'tmux is not 
     await waitFor(/^error: predicate .* ran past its budget of 1 s/m);
     await waitFor(new RegExp(`\\(hvreplay @${at}/29781\\) $`, 'm'));
 
-    type('quit', 'Enter');
-    await waitFor(/^EXITED 0$/m);
+    // Exit reasons complete in the form begun: mm -> mmio.
+    type('delete', 'Enter');
+    type('break exit mm', 'Tab');
+    await waitFor(/\) break exit mmio$/m);
+    type('', 'C-u');
+
+    // Ctrl-D at the prompt leaves, ending the prompt's line so the shell's output starts on its own.
+    type('', 'C-d');
+    const end = await waitFor(/^EXITED 0$/m);
+    assert.doesNotMatch(end, /\) EXITED 0/);
   });
 });
