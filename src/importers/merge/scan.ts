@@ -1,7 +1,7 @@
 import { tokenizeFtraceLine } from '../ftrace/tokenizer.js';
 import { decodeKvmUserspaceExit, decodeSchedSwitch } from '../ftrace/payload.js';
 import { eventBatches } from '../parse-source.js';
-import { openSource } from '../source.js';
+import { openSource, type LineSource } from '../source.js';
 import { ImportStats } from '../stats.js';
 import { parseMarker, type SyncMarker } from './clock.js';
 import { CpuClockCheck, type CpuClockReport } from './cpu-clocks.js';
@@ -69,86 +69,105 @@ export async function scanStrace(path: string): Promise<StraceScan> {
   return { path, sha256: source.info.sha256, bytes: source.info.bytes, range, tids, runs };
 }
 
+/** What a kernel-side scan keeps, whether it reads ftrace text or a trace.dat's decoded events. */
+class KernelScan {
+  readonly markers: SyncMarker[] = [];
+  readonly exits = new Map<number, HeadTail<ExitSample>>();
+  readonly tids = new Set<number>();
+  readonly clocks = new CpuClockCheck();
+  range: FileScan['range'];
+
+  /** Any event of a task at `ts`: the file's time range and the threads it shows. */
+  seen(ts: number, pid: number | undefined): void {
+    this.range = widen(this.range, ts);
+    if (pid !== undefined && this.tids.size < TIDS_KEPT) this.tids.add(pid);
+  }
+
+  marker(payload: string, line: number, ts: number): void {
+    const marker = parseMarker(payload, line, ts);
+    if (marker) this.markers.push(marker);
+  }
+
+  exit(pid: number, sample: ExitSample): void {
+    let list = this.exits.get(pid);
+    if (!list) this.exits.set(pid, (list = new HeadTail(SAMPLE)));
+    list.push(sample);
+  }
+
+  switched(cpu: number, ts: number, prev: number, next: number, line: number): void {
+    if (this.tids.size < TIDS_KEPT) this.tids.add(next);
+    this.clocks.see(cpu, ts, prev, next, line);
+  }
+
+  result(source: LineSource): FtraceScan {
+    const { markers, exits, tids, range } = this;
+    return {
+      path: source.info.path,
+      sha256: source.info.sha256,
+      bytes: source.info.bytes,
+      range,
+      tids,
+      markers,
+      exits,
+      cpuClocks: this.clocks.result(),
+    };
+  }
+}
+
 /** Only the lines that matter are tokenized: markers, kvm_userspace_exit, sched_switch; and the timestamps of the rest. */
 export async function scanFtrace(path: string): Promise<FtraceScan> {
   const source = openSource(path);
-  const markers: SyncMarker[] = [];
-  const exits = new Map<number, HeadTail<ExitSample>>();
-  const tids = new Set<number>();
-  const clocks = new CpuClockCheck();
-  let range: FileScan['range'];
+  const scan = new KernelScan();
   let lastLine = '';
   for await (const batch of source.batches()) {
     for (let i = 0; i < batch.lines.length; i++) {
       const text = batch.lines[i]!;
       const line = batch.first + i;
       if (
-        range === undefined ||
+        scan.range === undefined ||
         text.indexOf('hvsync ') >= 0 ||
         text.indexOf(' kvm_userspace_exit:') >= 0 ||
         text.indexOf(' sched_switch:') >= 0
       ) {
         const f = tokenizeFtraceLine(text);
         if (!f) continue;
-        range = widen(range, f.ts);
-        if (tids.size < TIDS_KEPT) tids.add(f.pid);
-        if (f.event === 'tracing_mark_write') {
-          const marker = parseMarker(f.payload, line, f.ts);
-          if (marker) markers.push(marker);
-        } else if (f.event === 'kvm_userspace_exit') {
-          let list = exits.get(f.pid);
-          if (!list) exits.set(f.pid, (list = new HeadTail(SAMPLE)));
+        scan.seen(f.ts, f.pid);
+        if (f.event === 'tracing_mark_write') scan.marker(f.payload, line, f.ts);
+        else if (f.event === 'kvm_userspace_exit') {
           const d = decodeKvmUserspaceExit(f.payload);
           const outcome = d?.result?.errno !== undefined ? `errno ${d.result.errno}` : d?.result?.exit;
-          list.push({ ts: f.ts, outcome, line });
+          scan.exit(f.pid, { ts: f.ts, outcome, line });
         } else if (f.event === 'sched_switch') {
           const s = decodeSchedSwitch(f.payload);
-          if (!s) continue;
-          const prev = Number(s.args.prev_pid);
-          const next = Number(s.args.next_pid);
-          if (tids.size < TIDS_KEPT) tids.add(next);
-          clocks.see(f.cpu, f.ts, prev, next, line);
+          if (s) scan.switched(f.cpu, f.ts, Number(s.args.prev_pid), Number(s.args.next_pid), line);
         }
       } else if (text.charCodeAt(0) !== 0x23 /* # */) lastLine = text;
     }
   }
   const last = lastLine ? tokenizeFtraceLine(lastLine) : undefined;
-  if (last) range = widen(range, last.ts);
-  return { path, sha256: source.info.sha256, bytes: source.info.bytes, range, tids, markers, exits, cpuClocks: clocks.result() };
+  if (last) scan.seen(last.ts, undefined);
+  return scan.result(source);
 }
 
 /** The same scan of a trace.dat, from its decoded events; "lines" are event numbers (trace-cmd report's lines). */
 export async function scanTraceDat(path: string): Promise<FtraceScan> {
   const source = openSource(path);
-  const markers: SyncMarker[] = [];
-  const exits = new Map<number, HeadTail<ExitSample>>();
-  const tids = new Set<number>();
-  const clocks = new CpuClockCheck();
-  let range: FileScan['range'];
+  const scan = new KernelScan();
   const { dat, file } = await openTraceDatSource(source, false);
   try {
     for await (const batch of dat.events(new ImportStats()))
       for (const e of batch) {
         if (e.ts === undefined) continue;
         const line = e.src?.line ?? 0;
-        range = widen(range, e.ts);
-        if (e.pid !== undefined && tids.size < TIDS_KEPT) tids.add(e.pid);
-        if (e.kind === 'marker' && typeof e.args.text === 'string') {
-          const marker = parseMarker(e.args.text, line, e.ts);
-          if (marker) markers.push(marker);
-        } else if (e.name === 'kvm_userspace_exit' && e.pid !== undefined) {
-          let list = exits.get(e.pid);
-          if (!list) exits.set(e.pid, (list = new HeadTail(SAMPLE)));
-          list.push({ ts: e.ts, outcome: outcomeOf(e), line });
-        } else if (e.name === 'sched_switch' && e.cpu !== undefined) {
-          const next = Number(e.args.next_pid);
-          if (tids.size < TIDS_KEPT) tids.add(next);
-          clocks.see(e.cpu, e.ts, Number(e.args.prev_pid), next, line);
-        }
+        scan.seen(e.ts, e.pid);
+        if (e.kind === 'marker' && typeof e.args.text === 'string') scan.marker(e.args.text, line, e.ts);
+        else if (e.name === 'kvm_userspace_exit' && e.pid !== undefined) scan.exit(e.pid, { ts: e.ts, outcome: outcomeOf(e), line });
+        else if (e.name === 'sched_switch' && e.cpu !== undefined)
+          scan.switched(e.cpu, e.ts, Number(e.args.prev_pid), Number(e.args.next_pid), line);
       }
   } finally {
     dat.close();
     file.remove();
   }
-  return { path, sha256: source.info.sha256, bytes: source.info.bytes, range, tids, markers, exits, cpuClocks: clocks.result() };
+  return scan.result(source);
 }
