@@ -1,4 +1,5 @@
-import { capName } from '../../model/kvm-abi.js';
+import { toBig } from '../../model/address.js';
+import { capName, PAGE_SIZE } from '../../model/kvm-abi.js';
 import type { Vm } from '../../model/state.js';
 import { x86Capability } from '../kvm/capabilities.js';
 import type { VmCreateDecision } from '../policy/define.js';
@@ -13,6 +14,20 @@ const KVM_API_VERSION = 12;
 
 export const getApiVersion = onFd<'ioctl:KVM_GET_API_VERSION'>(['kvm'], (state, _event, ctx) => {
   ctx.effects.push({ kind: 'result', ret: KVM_API_VERSION });
+  return state;
+});
+
+/**
+ * kvm_dev_ioctl() (virt/kvm/kvm_main.c, 6.18.2 lines 5539-5549): a non-zero argument is EINVAL; else one
+ * page for struct kvm_run, one for the PIO data on x86, one for the coalesced MMIO ring where the
+ * architecture selects KVM_MMIO (arch/x86/kvm/Kconfig does). Other architectures are left unpredicted.
+ */
+export const getVcpuMmapSize = onFd<'ioctl:KVM_GET_VCPU_MMAP_SIZE'>(['kvm'], (state, event, ctx) => {
+  const arg = toBig(event.args.arg ?? event.args.raw);
+  if (arg === undefined) ctx.effects.push({ kind: 'unmodelled', reason: 'KVM_GET_VCPU_MMAP_SIZE without its argument' });
+  else if (arg !== 0n) ctx.effects.push({ kind: 'result', errno: 'EINVAL' });
+  else if (state.host.arch === 'x86_64') ctx.effects.push({ kind: 'result', ret: 3 * Number(PAGE_SIZE) });
+  else ctx.effects.push({ kind: 'unmodelled', reason: `the kvm_run mmap size on ${state.host.arch} is not modelled` });
   return state;
 });
 
