@@ -3,6 +3,7 @@ import { PolicyError } from '../../errors.js';
 import type { Area, Policy } from './define.js';
 import { kvmMemslotArea } from './kvm-memslot/index.js';
 import { kvmReadonlyArea } from './kvm-readonly/index.js';
+import { kvmX86IobusArea } from './kvm-x86-iobus/index.js';
 import { mipsVmtypeArea } from './mips-vmtype/index.js';
 import { policyLabel, PolicySet } from './policy-set.js';
 import { s390PgsteArea } from './s390-pgste/index.js';
@@ -14,6 +15,7 @@ import { xenRunstateArea } from './xen-runstate/index.js';
 export const AREAS: readonly Area[] = [
   kvmMemslotArea as Area,
   kvmReadonlyArea as Area,
+  kvmX86IobusArea as Area,
   mipsVmtypeArea as Area,
   s390PgsteArea as Area,
   xenRunstateArea as Area,
