@@ -75,7 +75,7 @@ export type { Divergence, PolicyDiffReport } from './query/diff-policies.js';
 export type { Hunk, TraceDiffReport } from './query/diff-traces.js';
 export { bisectTrace, predicateOracle, type BisectResult, type Verdict } from './query/bisect.js';
 export { compilePredicate, type Predicate } from './query/predicate.js';
-export { conformTrace, type ConformReport, type Mismatch } from './query/conform.js';
+export { conformTrace, type ConformReport, type Mismatch } from './query/conform/conform.js';
 export { checkExpectations, type ExpectationResult } from './query/expectations.js';
 
 // Errors: each carries the exit status the CLI gives it.
