@@ -4,6 +4,7 @@ import type { Area, Policy } from './define.js';
 import { kvmMemslotArea } from './kvm-memslot/index.js';
 import { kvmReadonlyArea } from './kvm-readonly/index.js';
 import { kvmX86IobusArea } from './kvm-x86-iobus/index.js';
+import { kvmX86SetupArea } from './kvm-x86-setup/index.js';
 import { mipsVmtypeArea } from './mips-vmtype/index.js';
 import { policyLabel, PolicySet } from './policy-set.js';
 import { s390PgsteArea } from './s390-pgste/index.js';
@@ -16,6 +17,7 @@ export const AREAS: readonly Area[] = [
   kvmMemslotArea as Area,
   kvmReadonlyArea as Area,
   kvmX86IobusArea as Area,
+  kvmX86SetupArea as Area,
   mipsVmtypeArea as Area,
   s390PgsteArea as Area,
   xenRunstateArea as Area,
