@@ -102,6 +102,8 @@ export interface Vm {
 /** Facts about the host no trace shows (a kernel config option, a CPU feature): areas declare theirs here. */
 export interface HostFacts {
   [fact: string]: unknown;
+  /** KVM_CHECK_EXTENSION answers of the host's build, CPU and machine, by fd kind (model/events/host.ts CORE_HOST_FACTS). */
+  kvm_caps?: { system?: Record<string, number>; vm?: Record<string, number> };
 }
 
 export interface CpuState {

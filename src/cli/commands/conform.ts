@@ -7,13 +7,21 @@ export const conformCommand = defineCommand({
   command: 'conform <trace>',
   describe:
     'Replay a real trace and compare each predicted return value, KVM_RUN exit and exit port/address with what the kernel did; report coverage (exit 1 on any mismatch)',
-  builder: (y) => withPolicies(withTrace(y)),
+  builder: (y) =>
+    withPolicies(withTrace(y)).option('host', {
+      type: 'string',
+      describe:
+        "a host profile (`hvreplay profile TRACE -o FILE`): the recorded host's build, CPU and machine answers stand in for this trace's",
+    }),
   handler: async (args) => {
     const { conformTrace } = await import('../../query/conform/conform.js');
     const { withStore, openTrace, policiesFrom } = await import('../session.js');
     const { eventBody, sourceRef } = await import('../present/event-line.js');
     const { conformText } = await import('../present/conform-text.js');
-    const report = withStore(args, (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args)));
+    const { readHostProfile } = await import('../../query/profile/read.js');
+    const { hostFactsOf } = await import('../../query/profile/profile.js');
+    const host = args.host !== undefined ? hostFactsOf(readHostProfile(args.host)) : undefined;
+    const report = withStore(args, (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args), host));
     const mismatches = report.mismatches.map((m) => ({
       seq: m.seq,
       what: m.what,

@@ -1,6 +1,6 @@
 import type { Effect } from '../../model/effect.js';
 import type { TraceEvent } from '../../model/event.js';
-import type { MachineState } from '../../model/state.js';
+import type { HostFacts, MachineState } from '../../model/state.js';
 import type { PolicySet } from '../../engine/policy/policy-set.js';
 import { fold } from '../../engine/replay.js';
 import { vcpuOf } from '../../engine/lookup.js';
@@ -65,7 +65,8 @@ const describeDetail = (d: Record<string, number | string> | ExitDetail | undefi
         .join(', ')
     : 'nothing';
 
-export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: PolicySet): ConformReport {
+/** `host`: the facts of a host profile (src/query/profile/), for a trace whose host answers were recorded elsewhere. */
+export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: PolicySet, host?: HostFacts): ConformReport {
   const report: ConformReport = {
     trace: trace.name,
     policies: policies.key,
@@ -92,7 +93,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
   /** vCPUs whose current KVM_RUN return the kernel reported already (kvm_userspace_exit): strace's line is the same return. */
   const kernelSaw = new Set<string>();
   const details = new ExitDetails();
-  let previous: MachineState = initialStateFor(trace);
+  let previous: MachineState = initialStateFor(trace, host);
 
   const holdExit = (event: TraceEvent, key: string, seen: string, predicted: ExitEffect | undefined, predictedAt?: number): void => {
     const options = predicted ? [predicted.reason, ...(predicted.alternatives ?? [])] : [];
