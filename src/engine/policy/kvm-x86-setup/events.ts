@@ -28,8 +28,15 @@ export const SETUP_EVENTS = {
   'ioctl:KVM_SET_TSC_KHZ': { ...fdArgs, khz: address.optional() },
 } satisfies Record<string, EventShape>;
 
-/** tsc_khz: what a new vCPU's TSC runs at on this host (kvm->arch.default_tsc_khz); tsc_control: KVM_CAP_TSC_CONTROL. */
-export const SETUP_HOST_FACTS = { tsc_khz: int.positive().optional(), tsc_control: z.boolean().optional() } satisfies EventShape;
+/**
+ * tsc_khz: what a new vCPU's TSC runs at on this host (kvm->arch.default_tsc_khz); tsc_control:
+ * KVM_CAP_TSC_CONTROL; tsc_tolerance_ppm: kvm.ko's module parameter (default 250).
+ */
+export const SETUP_HOST_FACTS = {
+  tsc_khz: int.positive().optional(),
+  tsc_control: z.boolean().optional(),
+  tsc_tolerance_ppm: int.nonnegative().optional(),
+} satisfies EventShape;
 
 declare module '../../../model/events/index.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds this area's events
@@ -40,6 +47,7 @@ declare module '../../../model/state.js' {
   interface HostFacts {
     tsc_khz?: number;
     tsc_control?: boolean;
+    tsc_tolerance_ppm?: number;
   }
   interface Vcpu {
     /** vcpu->arch.virtual_tsc_khz after a KVM_SET_TSC_KHZ; the host's default before. */

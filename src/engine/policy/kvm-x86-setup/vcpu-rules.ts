@@ -46,18 +46,23 @@ export const getTscKhz = vcpuIoctl<'ioctl:KVM_GET_TSC_KHZ'>((state, _vm, vcpu) =
 
 /**
  * KVM_SET_TSC_KHZ (lines 6502-6522), kvm_set_tsc_khz() and set_tsc_khz() (lines 2516-2590): 0 means
- * the host's rate; a rate within the tolerance of the host's needs no scaling and is 0; without TSC
- * scaling (KVM_CAP_TSC_CONTROL 0) a faster one catches up (0) and a slower one fails (-EINVAL).
+ * the host's rate; a rate within tsc_tolerance_ppm of the host's needs no scaling and is 0; without TSC
+ * scaling (KVM_CAP_TSC_CONTROL 0) a faster one catches up (0) and a slower one beyond the tolerance
+ * fails (-EINVAL). tsc_tolerance_ppm is a module parameter (default 250): without the host fact, a
+ * slower rate is not predicted.
  */
 export const setTscKhz = onFd<'ioctl:KVM_SET_TSC_KHZ'>(['vcpu'], (state, event, ctx, on) => {
   const host = state.host.features?.tsc_khz;
   const asked = toBig(event.args.khz);
   const khz = asked === 0n ? host : asked === undefined ? undefined : Number(asked);
   const control = state.host.features?.tsc_control;
+  const tolerance = state.host.features?.tsc_tolerance_ppm;
   let answer: Answer;
   if (host === undefined || khz === undefined) answer = { unmodelled: "the host's TSC rate (host fact tsc_khz not given)" };
   else if (khz === host) answer = { ret: 0 };
-  else if (control === false) answer = khz > host ? { ret: 0 } : { errno: 'EINVAL' };
+  else if (control === false && khz > host) answer = { ret: 0 };
+  else if (control === false && tolerance !== undefined)
+    answer = khz >= Math.floor((host * (1e6 - tolerance)) / 1e6) ? { ret: 0 } : { errno: 'EINVAL' };
   else answer = { unmodelled: 'a rate the host would scale to: the scaling ratio limits and tsc_tolerance_ppm are not modelled' };
   ctx.effects.push('unmodelled' in answer ? { kind: 'unmodelled', reason: answer.unmodelled } : { kind: 'result', ...answer });
   // vcpu->arch.virtual_tsc_khz is set once kvm_set_tsc_khz() has a rate, whether it then scales or not.
