@@ -100,10 +100,10 @@ export function onAccess(
       return save(next, vm, bus, vcpu, { ...io, accesses: 1 });
     }
   }
-  // An access after a write only a hidden registration could have taken: it was taken.
+  // An access after a write only a hidden registration (or an unseen LAPIC) could have taken: it was taken.
   if (io.undecided) {
     bus = learn(bus, io.undecided, 'kernel');
-    io = { ...io, undecided: undefined };
+    io = { ...io, undecided: undefined, ...(io.undecided.key.startsWith('lapic:') ? { apicBase: LEARNED_APIC_BASE } : {}) };
   }
   // An exit predicted at an earlier access of this run did not come: the guest went on (conform counts it).
   if (vcpu.pendingExit) {
@@ -125,7 +125,7 @@ export function onAccess(
     return save(next, vm, bus, vcpu, io);
   }
   if ('unknown' in outcome) {
-    const seen = bus.learned[outcome.key];
+    const seen = outcome.key.startsWith('lapic:') ? undefined : bus.learned[outcome.key];
     // Writes a hidden registration took may have gone into the coalesced ring, which can fill unseen.
     const usable = seen === 'userspace' || (seen === 'kernel' && bus.ringWrites < COALESCED_RING_ENTRIES - 1);
     if (!usable) {

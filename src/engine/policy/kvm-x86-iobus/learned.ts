@@ -10,7 +10,8 @@ import type { AfterReturn, VmIoBus } from './state.js';
 // does again there until a registration comes or goes (registrations.ts forgets it all then).
 
 export function learn(bus: VmIoBus, at: { key: string }, outcome: 'kernel' | 'userspace'): VmIoBus {
-  if (bus.learned[at.key] === outcome) return bus;
+  // The LAPIC's place is the vCPU's (VcpuIo.apicBase), which access.ts sets from what the kernel took.
+  if (at.key.startsWith('lapic:') || bus.learned[at.key] === outcome) return bus;
   return { ...bus, learned: { ...bus.learned, [at.key]: outcome } };
 }
 
