@@ -23,10 +23,19 @@ const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 export function coverageTable(d: Pick<ConformReport, 'coverage' | 'exitsInFull'>): string {
   const rows = COVERAGE_KINDS.map((kind) => {
     const r = d.coverage[kind];
-    return [kind, r.observed, r.matched + r.mismatched, percent(predictedShare(r)), r.matched, r.mismatched, r.unpredicted];
+    return [
+      kind,
+      r.observed,
+      r.matched + r.mismatched,
+      r.observed ? percent(predictedShare(r)) : '-',
+      r.matched,
+      r.mismatched,
+      r.unpredicted,
+    ];
   });
   const exits = d.coverage['KVM_RUN exit'];
-  rows.push(['exit in full', exits.observed, '', '', d.exitsInFull, '', exits.observed - d.exitsInFull]);
+  const full = exits.observed ? percent(d.exitsInFull / exits.observed) : '-';
+  rows.push(['exit in full', exits.observed, d.exitsInFull, full, d.exitsInFull, '', exits.observed - d.exitsInFull]);
   return table(['KIND', 'OBSERVED', 'PREDICTED', 'SHARE', 'MATCHED', 'MISMATCHED', 'UNPREDICTED'], rows);
 }
 
