@@ -48,10 +48,7 @@ export function conformText(d: ConformData): string {
   const notes: string[] = [];
   if (d.exitsMatchedOneOf)
     notes.push(`${d.exitsMatchedOneOf} exits matched one of several predicted reasons (kvm_run inputs no trace shows)`);
-  if (d.exitsOnLearned)
-    notes.push(
-      `${d.exitsOnLearned} exit predictions rest on what the kernel did at the same place before (registrations strace did not decode)`,
-    );
+  for (const [basis, n] of Object.entries(d.exitBases)) notes.push(`${n} exit predictions rest on ${basis}`);
   if (notes.length) lines.push(...notes.map((n) => `  ${n}`));
   if (d.mismatches.length) lines.push('mismatches (predicted, observed):');
   for (const m of d.mismatches) {

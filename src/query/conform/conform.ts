@@ -39,8 +39,8 @@ export interface ConformReport {
   exitsInFull: number;
   /** Exits predicted as one of several reasons (kvm_run inputs no trace shows), and matched. */
   exitsMatchedOneOf: number;
-  /** Exit predictions that rest on what the kernel did at the same place before (a registration strace did not decode). */
-  exitsOnLearned: number;
+  /** Exit predictions by what they rest on beyond the rules and the decoded trace (PredictedExit.basis). */
+  exitBases: Record<string, number>;
   matches: number;
   /** Matches by `NAME result` / `KVM_RUN exit`, so a reader sees which predictions were put to the test. */
   matchesBy: Record<string, number>;
@@ -74,7 +74,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
     coverage: emptyCoverage(),
     exitsInFull: 0,
     exitsMatchedOneOf: 0,
-    exitsOnLearned: 0,
+    exitBases: {},
     matches: 0,
     matchesBy: {},
     mismatches: [],
@@ -109,7 +109,7 @@ export function conformTrace(db: SqlDatabase, trace: TraceRecord, policies: Poli
         ...(predictedAt !== undefined ? { predictedAt } : {}),
       });
     if (ok && options.length > 1) report.exitsMatchedOneOf++;
-    if (predicted?.basis) report.exitsOnLearned++;
+    if (predicted?.basis) bump(report.exitBases, predicted.basis);
     // The port or address, once the trace tells it: certain, ambiguous, or not shown at all.
     details.returned(key, event.name === 'kvm_userspace_exit' ? seen : undefined, (observed) => {
       const shown = observed !== undefined && observed !== 'ambiguous' && (observed.port !== undefined || observed.gpa !== undefined);

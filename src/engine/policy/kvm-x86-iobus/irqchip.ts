@@ -1,6 +1,6 @@
 import type { EventKey, EventOf } from '../../../model/event.js';
 import type { MachineState, Vm } from '../../../model/state.js';
-import type { ReduceContext } from '../../context.js';
+import { pushAnswer, type Answer } from '../../reducers/answer.js';
 import { onFd } from '../../reducers/ioctl-target.js';
 import type { EnableCapDecision, EnableCapRequest, EventReducer } from '../define.js';
 import { lapicInKernel } from './devices.js';
@@ -14,17 +14,10 @@ import type { VmIoBus } from './state.js';
 // built, so they are predicted only where the host fact `kvm_ioapic` says (a scenario, or a profile).
 // Where the model cannot tell, the kernel's answer decides the state (mode.ts resolve()).
 
-type Outcome = { errno: string } | { ret: number } | { unmodelled: string };
-
 const built = (state: MachineState): boolean | undefined => state.host.features?.kvm_ioapic;
 
-function push(ctx: ReduceContext, outcome: Outcome): void {
-  if ('unmodelled' in outcome) ctx.effects.push({ kind: 'unmodelled', reason: outcome.unmodelled });
-  else ctx.effects.push({ kind: 'result', ...outcome });
-}
-
 /** What the call returned: the prediction where there is one, else what the trace observed. */
-function returned(outcome: Outcome, event: { result?: { ret?: number | string; errno?: string } }): 'ok' | string | undefined {
+function returned(outcome: Answer, event: { result?: { ret?: number | string; errno?: string } }): 'ok' | string | undefined {
   if ('ret' in outcome) return 'ok';
   if ('errno' in outcome) return outcome.errno;
   return event.result?.errno ?? (event.result?.ret === 0 ? 'ok' : undefined);
@@ -32,14 +25,14 @@ function returned(outcome: Outcome, event: { result?: { ret?: number | string; e
 
 /** A VM ioctl of this area: decide, push, and apply what came back. */
 function vmIoctl<K extends EventKey>(
-  decide: (state: MachineState, vm: Vm, bus: VmIoBus, event: EventOf<K>) => Outcome,
+  decide: (state: MachineState, vm: Vm, bus: VmIoBus, event: EventOf<K>) => Answer,
   apply: (vm: Vm, bus: VmIoBus, answer: string, event: EventOf<K>) => VmIoBus,
 ): EventReducer<K> {
   return onFd<K>(['vm'], (state, event, ctx, on) => {
     const vm = on.vm!;
     const bus = busOf(vm);
     const outcome = decide(state, vm, bus, event);
-    push(ctx, outcome);
+    pushAnswer(ctx, outcome);
     const answer = returned(outcome, event);
     const next = answer === undefined ? bus : apply(vm, bus, answer, event);
     return next === vm.iobus ? state : withBus(state, vm, next);
@@ -128,19 +121,19 @@ export function enableSplitIrqchip(request: EnableCapRequest, _state: MachineSta
 
 /** A vCPU ioctl that needs an in-kernel LAPIC (`r = -EINVAL; if (!lapic_in_kernel(vcpu))`, lines 6221-6260, 6341). */
 export function needsLapic<K extends 'ioctl:KVM_GET_LAPIC' | 'ioctl:KVM_SET_LAPIC'>(
-  withLapic: (vm: Vm, event: EventOf<K>, vcpuId: number) => Outcome,
+  withLapic: (vm: Vm, event: EventOf<K>, vcpuId: number) => Answer,
 ): EventReducer<K> {
   return onFd<K>(['vcpu'], (state, event, ctx, on) => {
     const vm = on.vm!;
     const bus = busOf(vm);
     const present = lapicInKernel(bus);
-    const outcome: Outcome =
+    const outcome: Answer =
       present === false
         ? { errno: 'EINVAL' }
         : present === 'unknown'
           ? { unmodelled: 'whether the VM has in-kernel LAPICs (an unseen KVM_ENABLE_CAP)' }
           : withLapic(vm, event, on.vcpu!.id);
-    push(ctx, outcome);
+    pushAnswer(ctx, outcome);
     if (present !== 'unknown') return state;
     const answer = returned(outcome, event);
     return answer === 'ok'

@@ -31,12 +31,13 @@ function hide(bus: VmIoBus, change: UnseenChange): VmIoBus {
   return { ...bus, devices, hidden: bus.hidden + maybeGone.length + (change.adds ? 1 : 0), learned: {} };
 }
 
-/** eventfd_ctx_fdget(args->fd): -EBADF for a closed fd, -EINVAL for a file that is no eventfd; undefined where the fd table does not say. */
-function eventfdError(process: Process, fd: number | undefined): string | undefined | 'unknown' {
-  if (fd === undefined) return 'unknown';
-  const target = process.fds[fd];
-  if (!target) return 'unknown';
-  return target.type === 'file' && target.path === 'anon_inode:[eventfd]' ? undefined : 'EINVAL';
+/** eventfd_ctx_fdget(args->fd): -EBADF for a closed fd, -EINVAL for a file that is no eventfd; unpredicted where the fd table does not say. */
+function eventfdProblem(process: Process, fd: number | undefined): Outcome | undefined {
+  const target = fd === undefined ? undefined : process.fds[fd];
+  if (!target) return { unmodelled: `fd ${fd} is not known to be an eventfd` };
+  return target.type === 'file' && target.path === 'anon_inode:[eventfd]'
+    ? undefined
+    : { errno: 'EINVAL', why: `fd ${fd} is not an eventfd` };
 }
 
 function ioeventfd(bus: VmIoBus, process: Process, args: EventOf<'ioctl:KVM_IOEVENTFD'>['args']): Outcome {
@@ -47,9 +48,8 @@ function ioeventfd(bus: VmIoBus, process: Process, args: EventOf<'ioctl:KVM_IOEV
   const match = flags & FLAG_DATAMATCH ? hex(toBig(datamatch) ?? 0n) : undefined;
   if (flags & FLAG_DEASSIGN) {
     // kvm_deassign_ioeventfd_idx(): same bus, eventfd, address, length, wildcard-ness and datamatch, or -ENOENT.
-    const bad = eventfdError(process, eventfd);
-    if (bad === 'unknown') return { unmodelled: `fd ${eventfd} is not known to be an eventfd` };
-    if (bad) return { errno: bad, why: `fd ${eventfd} is not an eventfd` };
+    const bad = eventfdProblem(process, eventfd);
+    if (bad) return bad;
     const i = bus.devices.findIndex(
       (d) =>
         d.kind === 'ioeventfd' &&
@@ -69,9 +69,8 @@ function ioeventfd(bus: VmIoBus, process: Process, args: EventOf<'ioctl:KVM_IOEV
   if (start + BigInt(len) >= 1n << 64n) return { errno: 'EINVAL', why: 'addr + len wraps' };
   if (flags & ~VALID_FLAGS) return { errno: 'EINVAL', why: `flags 0x${flags.toString(16)} has unknown bits` };
   if (len === 0 && flags & FLAG_DATAMATCH) return { errno: 'EINVAL', why: 'a length-0 ioeventfd cannot have DATAMATCH' };
-  const bad = eventfdError(process, eventfd);
-  if (bad === 'unknown') return { unmodelled: `fd ${eventfd} is not known to be an eventfd` };
-  if (bad) return { errno: bad, why: `fd ${eventfd} is not an eventfd` };
+  const bad = eventfdProblem(process, eventfd);
+  if (bad) return bad;
   // ioeventfd_check_collision() (line 835): same bus and address, and a length 0 on either side, or equal lengths and either wildcard or equal datamatch.
   const clash = bus.devices.find(
     (d) =>

@@ -4,7 +4,7 @@ import { withVcpu, withVm } from '../../update.js';
 import { lapicInKernel, picInKernel } from './devices.js';
 import { learn, noCompletion } from './learned.js';
 import { busOf } from './mode.js';
-import type { AfterReturn, VmIoBus } from './state.js';
+import type { AfterReturn, VcpuIo, VmIoBus } from './state.js';
 
 // A KVM_RUN return as the I/O bus sees it (the core's runReturn hook, at ftrace's kvm_userspace_exit).
 // An exit with a traced cause was predicted at that access (access.ts). An exit with none is the one
@@ -29,40 +29,54 @@ function untracedExit(bus: VmIoBus): { exit: PredictedExit; after: AfterReturn }
   return { exit, after: { kind: 'pio-in' } };
 }
 
-export function runReturn(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, returned: RunReturn): RunReturnDecision {
-  const { vm, vcpu } = ref;
-  const io = vcpu.io ?? { accesses: 0 };
-  let bus = busOf(vm);
-  // A run with no access at all completed nothing the last return left.
-  if (io.accesses === 0) bus = noCompletion(io.after, bus);
-  let exit: PredictedExit | undefined;
-  let after: AfterReturn | undefined;
-  if (io.unexplained) {
-    // Nothing predicted for a run the model could not follow.
-  } else if (returned === 'errno') {
-    // No exit: a write that only a hidden registration could have taken was taken.
-    if (io.undecided) bus = learn(bus, io.undecided, 'kernel');
-  } else if (vcpu.pendingExit) {
+/** What an exit prediction rests on beyond the rules and the decoded trace (conform counts them by it). */
+const LEARNED = 'what the kernel did at the same place before, under registrations strace did not decode';
+const UNDECODED = 'a write only a registration strace did not decode could have taken';
+
+interface Closed {
+  exit?: PredictedExit;
+  after?: AfterReturn;
+  bus: VmIoBus;
+}
+
+/** What the run that just returned says, given what it traced; `after` is what the next run is to complete or tell. */
+function close(vcpu: Vcpu, io: VcpuIo, bus: VmIoBus, returned: RunReturn): Closed {
+  // Nothing predicted for a run the model could not follow.
+  if (io.unexplained) return { bus };
+  // No exit: a write that only a hidden registration could have taken was taken.
+  if (returned === 'errno') return { bus: io.undecided ? learn(bus, io.undecided, 'kernel') : bus };
+  if (vcpu.pendingExit) {
     const detail = vcpu.pendingExitDetail;
-    if (vcpu.pendingExit === 'KVM_EXIT_MMIO' && detail?.is_write === 0 && typeof detail.gpa === 'string')
-      after = { kind: 'mmio-read', gpa: detail.gpa };
+    const read = vcpu.pendingExit === 'KVM_EXIT_MMIO' && detail?.is_write === 0 && typeof detail.gpa === 'string';
+    const after: AfterReturn | undefined = read ? { kind: 'mmio-read', gpa: String(detail.gpa) } : undefined;
     // Where the prediction rests on what the kernel did at that place before, it says so (conform counts it apart).
-    if (io.exitBasis)
-      exit = { reason: vcpu.pendingExit, ...(detail ? { detail } : {}), basis: `learned: ${io.exitBasis} went to userspace before` };
-  } else if (io.undecided) {
+    const basis = io.exitBasis ? LEARNED : undefined;
+    const exit = basis ? { reason: vcpu.pendingExit, ...(detail ? { detail } : {}), basis } : undefined;
+    return { bus, ...(exit ? { exit } : {}), ...(after ? { after } : {}) };
+  }
+  if (io.undecided) {
     // The write went to userspace, or it was taken and an exit with no trace followed: which, the next run shows.
     const others = untracedOthers(bus);
-    exit =
+    const exit: PredictedExit =
       io.undecided.bus === 'pio'
         ? { reason: 'KVM_EXIT_IO', ...(others.length ? { alternatives: others } : {}) }
         : { reason: 'KVM_EXIT_MMIO', detail: io.undecided.detail, alternatives: ['KVM_EXIT_IO', ...others] };
-    exit = { ...exit, basis: 'a write only a registration strace did not decode could have taken' };
-    after = { kind: 'undecided', write: io.undecided };
-  } else {
-    ({ exit, after } = untracedExit(bus));
+    return {
+      bus,
+      exit: { ...exit, basis: UNDECODED },
+      after: { kind: 'undecided', write: io.undecided },
+    };
   }
-  const apicBase = io.apicBase !== undefined ? { apicBase: io.apicBase } : {};
-  const next = bus === vm.iobus ? state : withVm(state, { ...vm, iobus: bus });
-  const kept = { accesses: 0, ...apicBase, ...(after ? { after } : {}) };
-  return { state: withVcpu(next, vm.id, { ...vcpu, io: kept }), ...(exit ? { exit } : {}) };
+  return { bus, ...untracedExit(bus) };
+}
+
+export function runReturn(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, returned: RunReturn): RunReturnDecision {
+  const { vm, vcpu } = ref;
+  const io = vcpu.io ?? { accesses: 0 };
+  // A run with no access at all completed nothing the last return left.
+  const bus = io.accesses === 0 ? noCompletion(io.after, busOf(vm)) : busOf(vm);
+  const { exit, after, bus: next } = close(vcpu, io, bus, returned);
+  const withBus = next === vm.iobus ? state : withVm(state, { ...vm, iobus: next });
+  const kept: VcpuIo = { accesses: 0, ...(io.apicBase !== undefined ? { apicBase: io.apicBase } : {}), ...(after ? { after } : {}) };
+  return { state: withVcpu(withBus, vm.id, { ...vcpu, io: kept }), ...(exit ? { exit } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { MachineState, Vm } from '../../../model/state.js';
+import { pushAnswer, type Answer } from '../../reducers/answer.js';
 import { onFd } from '../../reducers/ioctl-target.js';
 import type { EnableCapDecision, EnableCapRequest } from '../define.js';
 import type { MsrExitParams } from './params.js';
@@ -27,8 +28,6 @@ export function enableUserSpaceMsr(params: MsrExitParams, request: EnableCapRequ
   return { accept: true, vm: { userSpaceMsrMask: Number(mask) }, why: `MSR exits to userspace for reasons 0x${mask.toString(16)}` };
 }
 
-type Answer = { ret: 0 } | { errno: string } | { unmodelled: string };
-
 function filterAnswer(
   params: MsrExitParams,
   flags: number | undefined,
@@ -52,7 +51,7 @@ function filterAnswer(
 export const setMsrFilter = (params: MsrExitParams) =>
   onFd<'ioctl:KVM_X86_SET_MSR_FILTER'>(['vm'], (state, event, ctx) => {
     const answer = filterAnswer(params, event.args.flags, event.args.ranges);
-    ctx.effects.push('unmodelled' in answer ? { kind: 'unmodelled', reason: answer.unmodelled } : { kind: 'result', ...answer });
+    pushAnswer(ctx, answer);
     return state;
   });
 

@@ -1,10 +1,10 @@
 import { toBig } from '../../../model/address.js';
 import type { EventKey, EventOf } from '../../../model/event.js';
 import type { MachineState, Vcpu, Vm } from '../../../model/state.js';
+import { pushAnswer, type Answer } from '../../reducers/answer.js';
 import { onFd } from '../../reducers/ioctl-target.js';
 import { withVcpu } from '../../update.js';
 import type { EventReducer } from '../define.js';
-import type { Answer } from './vm-rules.js';
 
 // What each vCPU state ioctl needs: kvm_arch_vcpu_ioctl() (arch/x86/kvm/x86.c, Linux 6.18.2). For a
 // default VM (type KVM_X86_DEFAULT_VM) no vCPU has protected state, so the getters copy the state out
@@ -17,7 +17,7 @@ function vcpuIoctl<K extends EventKey>(decide: (state: MachineState, vm: Vm, vcp
   return onFd<K>(['vcpu'], (state, event, ctx, on) => {
     const answer =
       on.vm!.type === 0 ? decide(state, on.vm!, on.vcpu!, event) : { unmodelled: `VM type ${on.vm!.type} may protect vCPU state` };
-    ctx.effects.push('unmodelled' in answer ? { kind: 'unmodelled', reason: answer.unmodelled } : { kind: 'result', ...answer });
+    pushAnswer(ctx, answer);
     return state;
   });
 }
@@ -64,7 +64,7 @@ export const setTscKhz = onFd<'ioctl:KVM_SET_TSC_KHZ'>(['vcpu'], (state, event, 
   else if (control === false && tolerance !== undefined)
     answer = khz >= Math.floor((host * (1e6 - tolerance)) / 1e6) ? { ret: 0 } : { errno: 'EINVAL' };
   else answer = { unmodelled: 'a rate the host would scale to: the scaling ratio limits and tsc_tolerance_ppm are not modelled' };
-  ctx.effects.push('unmodelled' in answer ? { kind: 'unmodelled', reason: answer.unmodelled } : { kind: 'result', ...answer });
+  pushAnswer(ctx, answer);
   // vcpu->arch.virtual_tsc_khz is set once kvm_set_tsc_khz() has a rate, whether it then scales or not.
   const set = 'errno' in answer || event.result?.errno ? undefined : khz;
   return set === undefined ? state : withVcpu(state, on.vm!.id, { ...on.vcpu!, tscKhz: set });

@@ -1,6 +1,7 @@
 import { toBig } from '../../../model/address.js';
 import type { EventKey, EventOf } from '../../../model/event.js';
 import type { MachineState, Vm } from '../../../model/state.js';
+import { pushAnswer, type Answer } from '../../reducers/answer.js';
 import { onFd } from '../../reducers/ioctl-target.js';
 import type { EventReducer } from '../define.js';
 
@@ -8,12 +9,10 @@ import type { EventReducer } from '../define.js';
 // Linux 6.18.2). Only the upstream vendor modules are modelled (vmx, svm): an out-of-tree one (the
 // recordings' kvm_pvm) answers its own ops.
 
-export type Answer = { ret: number } | { errno: string } | { unmodelled: string };
-
 export function vmIoctl<K extends EventKey>(decide: (state: MachineState, vm: Vm, event: EventOf<K>) => Answer): EventReducer<K> {
   return onFd<K>(['vm'], (state, event, ctx, on) => {
     const answer = decide(state, on.vm!, event);
-    ctx.effects.push('unmodelled' in answer ? { kind: 'unmodelled', reason: answer.unmodelled } : { kind: 'result', ...answer });
+    pushAnswer(ctx, answer);
     return state;
   });
 }

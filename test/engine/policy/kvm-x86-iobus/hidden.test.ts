@@ -47,7 +47,7 @@ describe('registrations whose arguments the trace does not show', () => {
     const last = exitsOf(events).at(-1)!;
     assert.equal(last.reason, 'KVM_EXIT_IO');
     assert.equal(last.detail?.port, 0x3f8);
-    assert.match(last.basis ?? '', /^learned: pio:0x3f8:1 went to userspace before/);
+    assert.match(last.basis ?? '', /^what the kernel did at the same place before/);
   });
 
   it('given another unseen registration, what the kernel showed is forgotten', () => {
