@@ -38,6 +38,9 @@ export type {
   AreaHooks,
   Arch,
   CapabilityAnswer,
+  EnableCapAnswer,
+  EnableCapDecision,
+  EnableCapRequest,
   EventReducer,
   EventReducers,
   NewMmCause,
@@ -45,7 +48,10 @@ export type {
   Policy,
   PolicyOrigin,
   PolicySource,
+  PredictedExit,
   Releases,
+  RunReturn,
+  RunReturnDecision,
   VmCreateDecision,
 } from './engine/policy/define.js';
 export type { ReduceContext } from './engine/context.js';
@@ -76,6 +82,9 @@ export type { Hunk, TraceDiffReport } from './query/diff-traces.js';
 export { bisectTrace, predicateOracle, type BisectResult, type Verdict } from './query/bisect.js';
 export { compilePredicate, type Predicate } from './query/predicate.js';
 export { conformTrace, type ConformReport, type Mismatch } from './query/conform/conform.js';
+export type { Coverage, CoverageRow } from './query/conform/tally.js';
+export { buildProfile } from './query/profile/build.js';
+export { hostFactsOf, hostProfileSchema, type HostProfile } from './query/profile/profile.js';
 export { checkExpectations, type ExpectationResult } from './query/expectations.js';
 
 // Errors: each carries the exit status the CLI gives it.
