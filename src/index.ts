@@ -56,10 +56,13 @@ export type {
   Policy,
   PolicyOrigin,
   PolicySource,
+  PredictedExit,
   ReleaseGap,
   ReleaseRange,
   Releases,
   ReleaseSystem,
+  RunReturn,
+  RunReturnDecision,
   VmCreateDecision,
 } from './engine/policy/define.js';
 export { releaseChoices, type AreaChoice, type Release } from './engine/policy/release/resolve.js';
@@ -91,7 +94,10 @@ export type { Divergence, PolicyDiffReport } from './query/diff-policies.js';
 export type { Hunk, TraceDiffReport } from './query/diff-traces.js';
 export { bisectTrace, predicateOracle, type BisectResult, type Verdict } from './query/bisect.js';
 export { compilePredicate, type Predicate } from './query/predicate.js';
-export { conformTrace, type ConformReport, type Mismatch } from './query/conform.js';
+export { conformTrace, type ConformReport, type Mismatch } from './query/conform/conform.js';
+export type { Coverage, CoverageRow } from './query/conform/tally.js';
+export { buildProfile } from './query/profile/build.js';
+export { hostFactsOf, hostProfileSchema, type HostProfile } from './query/profile/profile.js';
 export { checkExpectations, type ExpectationResult } from './query/expectations.js';
 
 // Errors: each carries the exit status the CLI gives it.

@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
 import { policiesCommand } from './commands/policies.js';
+import { profileCommand } from './commands/profile.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { stateCommand } from './commands/state.js';
@@ -41,6 +42,7 @@ const COMMAND_MODULES = [
   policiesCommand,
   checkCommand,
   conformCommand,
+  profileCommand,
   recordCommand,
   diffCommand,
   bisectCommand,

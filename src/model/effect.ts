@@ -4,8 +4,20 @@
 export type Effect =
   /** The return of a syscall, ioctl or hypercall: a value, a new fd, or an errno. */
   | { kind: 'result'; ret?: number; errno?: string; newFd?: 'vm' | 'vcpu' | 'gmem' }
-  /** KVM_RUN returns to userspace with this exit reason. */
-  | { kind: 'exit'; vm: number; vcpu: number; reason: string; detail?: Record<string, number | string> }
+  /**
+   * KVM_RUN returns to userspace with this exit reason and `detail`, or one of `alternatives` where the
+   * kernel's choice hangs on something no trace shows; `basis` names what the prediction rests on beyond
+   * the decoded trace.
+   */
+  | {
+      kind: 'exit';
+      vm: number;
+      vcpu: number;
+      reason: string;
+      detail?: Record<string, number | string>;
+      alternatives?: readonly string[];
+      basis?: string;
+    }
   /** The VM can no longer run (a fault pfn on the page-fault path, say). */
   | { kind: 'crash'; vm: number; reason: string }
   /** A memslot changed, as kvm_set_memory_region() classifies it (KVM_MR_*). */

@@ -72,6 +72,8 @@ export interface Vcpu {
   pendingExit?: string;
   /** An exit already counted from ftrace's kvm_userspace_exit, so strace's KVM_RUN return of it is not counted twice. */
   countedExit?: string;
+  /** The counted exit was predicted, so strace's KVM_RUN return of it is predicted too (0). */
+  countedPredicted?: true;
   guestMode?: 'kernel' | 'user';
   /** What the predicted exit carries (kvm_run.mmio: gpa, len, data; internal.suberror), for KVM_RUN to report. */
   pendingExitDetail?: Record<string, number | string>;
@@ -95,11 +97,15 @@ export interface Vm {
   createdAt?: number;
   memslots: Memslot[];
   vcpus: Vcpu[];
+  /** KVM_ENABLE_CAP calls the kernel accepted whose capability the trace does not show (strace prints an address). */
+  unseenEnableCaps?: number;
 }
 
 /** Facts about the host no trace shows (a kernel config option, a CPU feature): areas declare theirs here. */
 export interface HostFacts {
   [fact: string]: unknown;
+  /** KVM_CHECK_EXTENSION answers of the host's build, CPU and machine, by fd kind (model/events/host.ts CORE_HOST_FACTS). */
+  kvm_caps?: { system?: Record<string, number>; vm?: Record<string, number> };
 }
 
 export interface CpuState {

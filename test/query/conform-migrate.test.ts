@@ -6,7 +6,7 @@ import { defaultPolicies } from '../../src/engine/policy/registry.js';
 import { importFiles } from '../../src/importers/import.js';
 import type { Effect } from '../../src/model/effect.js';
 import type { TraceEvent } from '../../src/model/event.js';
-import { conformTrace } from '../../src/query/conform.js';
+import { conformTrace } from '../../src/query/conform/conform.js';
 import { replayTrace } from '../../src/query/replay-trace.js';
 import { openStore } from '../../src/store/open.js';
 import { tempDir } from '../helpers/temp.js';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { defaultPolicies } from '../../src/engine/policy/registry.js';
 import { importFiles } from '../../src/importers/import.js';
-import { conformTrace } from '../../src/query/conform.js';
+import { conformTrace } from '../../src/query/conform/conform.js';
 import { replayTrace } from '../../src/query/replay-trace.js';
 import { openStore } from '../../src/store/open.js';
 import { tempDir } from '../helpers/temp.js';
@@ -34,14 +34,21 @@ describe('conform on real merged traces', () => {
     const { trace } = await importFiles(db, { files: [fixture('mini.strace'), fixture('mini.ftrace')], name: 'mini' });
     const report = conformTrace(db, trace, defaultPolicies());
     assert.deepEqual(report.mismatches, []);
-    const predictedExits: string[] = [];
+    const predictedExits: { reason: string; gpa?: string | number }[] = [];
     replayTrace(db, trace, defaultPolicies(), ({ effects }) => {
-      for (const e of effects) if (e.kind === 'exit') predictedExits.push(e.reason);
+      for (const e of effects)
+        if (e.kind === 'exit') predictedExits.push({ reason: e.reason, ...(e.detail?.gpa ? { gpa: e.detail.gpa } : {}) });
     });
-    assert.deepEqual(predictedExits, ['KVM_EXIT_MMIO']);
-    // One prediction, seen by both observers: ftrace's kvm_userspace_exit and strace's KVM_RUN return.
-    assert.equal(report.matchesBy['kvm_userspace_exit exit'], 1, JSON.stringify(report.matchesBy));
-    assert.equal(report.matchesBy['KVM_RUN exit'], 1, JSON.stringify(report.matchesBy));
+    // The OUT to the serial port, the write into the ROM slot, and an exit nothing traced before it.
+    assert.deepEqual(predictedExits, [{ reason: 'KVM_EXIT_IO' }, { reason: 'KVM_EXIT_MMIO', gpa: '0x1000' }, { reason: 'KVM_EXIT_IO' }]);
+    // Each exit counted once, though ftrace's kvm_userspace_exit and strace's KVM_RUN return both show it.
+    assert.deepEqual(report.coverage['KVM_RUN exit'], { observed: 3, matched: 3, mismatched: 0, unpredicted: 0 });
+    // The last was predicted as an IN served by userspace, or a HLT or an interrupt window (no irqchip in the kernel): the HLT.
+    assert.equal(report.exitsMatchedOneOf, 1);
+    // The port and the address, which the kernel traced before each of the first two exits.
+    assert.deepEqual(report.coverage['exit port/gpa'], { observed: 2, matched: 2, mismatched: 0, unpredicted: 0 });
+    // strace's KVM_RUN returns of exits the kernel's trace predicted return 0.
+    assert.equal(report.matchesBy['KVM_RUN result'], 3);
   });
 
   it('mini: a corrupted observed result in a COPY of the strace is a mismatch with its seq and line', async () => {

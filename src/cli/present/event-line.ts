@@ -33,6 +33,14 @@ const IOCTL_ARG: Record<string, (args: Args) => string | undefined> = {
   KVM_CHECK_EXTENSION: (a) => String(a.cap),
   KVM_RUN: () => '0',
   KVM_GET_API_VERSION: () => '0',
+  KVM_SET_TSS_ADDR: (a) => cHex(a.addr),
+  KVM_SET_TSC_KHZ: (a) => cHex(a.khz),
+  KVM_GET_VCPU_MMAP_SIZE: (a) => String(a.arg ?? 0),
+  KVM_CREATE_IRQCHIP: (a) => String(a.arg ?? 0),
+  KVM_GET_TSC_KHZ: (a) => String(a.arg ?? 0),
+  KVM_KVMCLOCK_CTRL: (a) => String(a.arg ?? 0),
+  KVM_SET_CPUID2: (a) => (a.nent === undefined ? String(a.raw) : `{nent=${a.nent}, entries=[...]}`),
+  KVM_GET_SUPPORTED_CPUID: (a) => (a.nent === undefined ? String(a.raw) : `{nent=${a.nent}, entries=[...]}`),
 };
 
 function callResult(event: TraceEvent): string {

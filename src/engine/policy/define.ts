@@ -1,6 +1,6 @@
 import type { EventShape } from '../../model/events/index.js';
 import type { EventKey, EventOf } from '../../model/event.js';
-import type { MachineState, Process, Vcpu, Vm } from '../../model/state.js';
+import type { MachineState, Memslot, Process, Vcpu, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 
 // What a policy area is made of (DESIGN.md, "PolicySet"): the event keys it reduces, the schemas of
@@ -53,12 +53,42 @@ export type EnableCapDecision = { errno: string; why: string } | { accept: true;
 
 export type EnableCapAnswer = (request: EnableCapRequest, state: MachineState, vm: Vm) => EnableCapDecision | undefined;
 
+/**
+ * An exit an area predicts for a KVM_RUN: one reason, or one of several where the kernel's choice hangs
+ * on something no trace shows (kvm_run.request_interrupt_window, say). `detail` is what comes with
+ * `reason` (kvm_run.io or kvm_run.mmio fields), not with an alternative; `basis` says what the
+ * prediction rests on when it is more than the decoded trace (a registration strace did not print).
+ */
+export interface PredictedExit {
+  reason: string;
+  detail?: Record<string, number | string>;
+  alternatives?: readonly string[];
+  basis?: string;
+}
+
+/** A KVM_RUN return the kernel traced: `exit` when the call returned with an exit reason, `errno` otherwise. */
+export type RunReturn = 'exit' | 'errno';
+
+/** The area's view of a KVM_RUN return: the exit it predicts when none is pending, and the state as the next run starts. */
+export interface RunReturnDecision {
+  exit?: PredictedExit;
+  state: MachineState;
+}
+
 /** Decision points of the core reducers that an area may own. */
 export interface AreaHooks {
   /** KVM_CHECK_EXTENSION answers, by capability name: undefined means "not predicted here". */
   capabilities?: Readonly<Record<string, CapabilityAnswer>>;
   /** KVM_ENABLE_CAP on a VM fd, by capability name: undefined means "not predicted here". */
   enableCap?: Readonly<Record<string, EnableCapAnswer>>;
+  /**
+   * A KVM_RUN return that ftrace's kvm_userspace_exit shows. Called before the exit reason is looked
+   * at: the area is told only whether the call returned an exit or an errno (a signal's EINTR is no
+   * guest event), predicts which exit when the vCPU has none pending, and closes its run bookkeeping.
+   */
+  runReturn?(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, returned: RunReturn): RunReturnDecision;
+  /** How a guest write into this memslot is handled: through to memory, or emulated and handed on as MMIO. */
+  memslotWrite?(slot: Memslot): 'memory' | 'mmio';
   /** KVM_CREATE_VM on the area's architectures. */
   vmCreate?(type: number, state: MachineState, process: Process): VmCreateDecision | undefined;
   /** Memslot flag bits this area's kernel accepts, or 'unchecked' for a kernel that stored any flags as given. */

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../../model/event.js';
-import type { MachineState, Process, Vcpu, Vm } from '../../model/state.js';
+import type { MachineState, Memslot, Process, Vcpu, Vm } from '../../model/state.js';
 import type { ReduceContext } from '../context.js';
 import { CORE_CLAIMS, CORE_REDUCERS } from '../reducers/core.js';
 import { PolicyError } from '../../errors.js';
@@ -11,6 +11,8 @@ import type {
   NewMmCause,
   NewMmDecision,
   Policy,
+  RunReturn,
+  RunReturnDecision,
   VmCreateDecision,
 } from './define.js';
 import { guardUserPolicy } from './user-failure.js';
@@ -67,6 +69,8 @@ export class PolicySet {
   private readonly routes = new Claims<Handler>();
   private readonly capabilities = new Claims<(state: MachineState, vm: Vm | undefined) => number | undefined>();
   private readonly enableCaps = new Claims<EnableCapAnswer>();
+  private readonly runReturns = new Claims<(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, returned: RunReturn) => RunReturnDecision>();
+  private readonly memslotWrites = new Claims<(slot: Memslot) => 'memory' | 'mmio'>();
   private readonly vmCreators = new Claims<(type: number, state: MachineState, process: Process) => VmCreateDecision | undefined>();
   private readonly newMms = new Claims<(caller: Process, state: MachineState, how: NewMmCause) => NewMmDecision | undefined>();
   private readonly guestModes = new Claims<(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, ctx: ReduceContext) => MachineState>();
@@ -99,6 +103,9 @@ export class PolicySet {
       this.capabilities.add('capability', cap, { owner, arches, value: guard(answer) });
     for (const [cap, answer] of Object.entries(hooks.enableCap ?? {}))
       this.enableCaps.add('KVM_ENABLE_CAP of', cap, { owner, arches, value: guard(answer) });
+    if (hooks.runReturn) this.runReturns.add('a KVM_RUN return on', 'runReturn', { owner, arches, value: guard(hooks.runReturn) });
+    if (hooks.memslotWrite)
+      this.memslotWrites.add('a guest write into a memslot on', 'memslotWrite', { owner, arches, value: guard(hooks.memslotWrite) });
     if (hooks.vmCreate) this.vmCreators.add('KVM_CREATE_VM on', 'vmCreate', { owner, arches, value: guard(hooks.vmCreate) });
     if (hooks.newMm) this.newMms.add('a new mm on', 'newMm', { owner, arches, value: guard(hooks.newMm) });
     if (hooks.guestMode) this.guestModes.add('a guest mode switch on', 'guestMode', { owner, arches, value: guard(hooks.guestMode) });
@@ -129,6 +136,16 @@ export class PolicySet {
   enableCap(cap: string, request: EnableCapRequest, state: MachineState, vm: Vm): { decision: EnableCapDecision | undefined } | undefined {
     const claim = this.enableCaps.find(cap, state.host.arch);
     return claim ? { decision: claim.value(request, state, vm) } : undefined;
+  }
+
+  /** What the area that follows KVM_RUN returns on this architecture makes of one; undefined when none does. */
+  runReturn(state: MachineState, ref: { vm: Vm; vcpu: Vcpu }, returned: RunReturn): RunReturnDecision | undefined {
+    return this.runReturns.find('runReturn', state.host.arch)?.value(state, ref, returned);
+  }
+
+  /** How a guest write into `slot` is handled on this architecture; undefined when no area says. */
+  memslotWrite(slot: Memslot, arch: string): 'memory' | 'mmio' | undefined {
+    return this.memslotWrites.find('memslotWrite', arch)?.value(slot);
   }
 
   /** The area that decides KVM_CREATE_VM on this architecture; undefined when the core does. */

@@ -3,6 +3,10 @@ import { PolicyError } from '../../errors.js';
 import type { Area, Policy } from './define.js';
 import { kvmMemslotArea } from './kvm-memslot/index.js';
 import { kvmReadonlyArea } from './kvm-readonly/index.js';
+import { kvmX86CapsArea } from './kvm-x86-caps/index.js';
+import { kvmX86IobusArea } from './kvm-x86-iobus/index.js';
+import { kvmX86MsrExitArea } from './kvm-x86-msr-exit/index.js';
+import { kvmX86SetupArea } from './kvm-x86-setup/index.js';
 import { mipsVmtypeArea } from './mips-vmtype/index.js';
 import { policyLabel, PolicySet } from './policy-set.js';
 import { s390PgsteArea } from './s390-pgste/index.js';
@@ -14,6 +18,10 @@ import { xenRunstateArea } from './xen-runstate/index.js';
 export const AREAS: readonly Area[] = [
   kvmMemslotArea as Area,
   kvmReadonlyArea as Area,
+  kvmX86CapsArea as Area,
+  kvmX86IobusArea as Area,
+  kvmX86MsrExitArea as Area,
+  kvmX86SetupArea as Area,
   mipsVmtypeArea as Area,
   s390PgsteArea as Area,
   xenRunstateArea as Area,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CORE_EVENTS, type EventShape } from '../../model/events/index.js';
+import { CORE_HOST_FACTS } from '../../model/events/host.js';
 import { AREAS } from './registry.js';
 
 // The whole vocabulary: the core's event schemas and those of every built-in area, each key declared
@@ -38,9 +39,9 @@ export function argsSchema(key: string, mode: 'importer' | 'scenario'): z.ZodTyp
   return schema;
 }
 
-/** The host facts (a scenario's `host:`) every built-in area reads, each checked by its area's schema. */
+/** The host facts (a scenario's `host:`) the core and every built-in area read, each checked by its owner's schema. */
 export function hostFactsSchema(): z.ZodType<Record<string, unknown>> {
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodType> = { ...CORE_HOST_FACTS };
   for (const area of AREAS) Object.assign(shape, area.spec.hostFacts ?? {});
   return z.strictObject(shape);
 }

@@ -3,7 +3,7 @@ import { X86_CORE_CAPABILITIES } from '../kvm/capabilities.js';
 import { guestMode } from './guest.js';
 import { kvmExit, kvmUserspaceExit } from './exits.js';
 import { runVcpu } from './kvm-run.js';
-import { checkExtension, createVm, getApiVersion } from './kvm-system.js';
+import { checkExtension, createVm, getApiVersion, getVcpuMmapSize } from './kvm-system.js';
 import { createVcpu } from './kvm-vcpu.js';
 import { enableCap } from './enable-cap.js';
 import { execve, forkProcess, hostReclaim, sysctlWrite, taskExit } from './process.js';
@@ -20,6 +20,7 @@ export const CORE_REDUCERS: EventReducers = {
   'ioctl:KVM_CREATE_VCPU': createVcpu,
   'ioctl:KVM_RUN': runVcpu,
   'ioctl:KVM_ENABLE_CAP': enableCap,
+  'ioctl:KVM_GET_VCPU_MMAP_SIZE': getVcpuMmapSize,
   'syscall:mmap': mmap,
   'syscall:munmap': munmap,
   'syscall:mprotect': mprotect,

@@ -14,7 +14,8 @@ export const enableCap = onFd<'ioctl:KVM_ENABLE_CAP'>(['vm'], (state, event, ctx
       kind: 'unmodelled',
       reason: 'KVM_ENABLE_CAP without the capability (strace prints struct kvm_enable_cap as an address)',
     });
-    return state;
+    // Without a prediction the observation decides: the areas whose state an unseen capability may have changed read this count.
+    return event.result?.ret === 0 ? withVm(state, { ...vm, unseenEnableCaps: (vm.unseenEnableCaps ?? 0) + 1 }) : state;
   }
   const cap = capName(event.args.cap);
   const request = { flags: event.args.flags ?? 0, args: (event.args.args ?? []).map((a) => toBig(a)!) };

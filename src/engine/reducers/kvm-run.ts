@@ -22,8 +22,10 @@ export const runVcpu = onFd<'ioctl:KVM_RUN'>(['vcpu'], (state, event, ctx, on) =
 
 function kvmRun(state: MachineState, event: EventOf<'ioctl:KVM_RUN'>, ctx: ReduceContext, vm: Vm, vcpu: Vcpu): MachineState {
   let next = runningOn(vcpu, event.tid, state.now);
-  const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, ...rest } = next;
+  const { pendingExit: predicted, pendingExitDetail: detail, pendingErrno: errno, countedExit, countedPredicted, ...rest } = next;
   next = rest;
+  // The kernel's kvm_userspace_exit of this same return was predicted: an exit to userspace returns 0.
+  if (countedExit !== undefined && countedPredicted && !predicted && !errno) ctx.effects.push({ kind: 'result', ret: 0 });
   // A policy that saw the guest do something KVM_RUN cannot survive (a fault pfn, say) predicts an
   // errno; alone, or with the one exit that comes with -1 (KVM_EXIT_MEMORY_FAULT: "unique among all
   // KVM exit reasons in that it accompanies a return code of '-1', not '0'", api.rst).

@@ -206,6 +206,28 @@ export function createStraceParser(ctx: ParserContext): LineParser {
       case 'KVM_CREATE_VCPU':
         args.id = num(third);
         return;
+      // Scalar arguments: an address or a value, not a pointer to a struct.
+      case 'KVM_SET_TSS_ADDR':
+        args.addr = num(third);
+        return;
+      case 'KVM_SET_TSC_KHZ':
+        args.khz = num(third);
+        return;
+      case 'KVM_GET_VCPU_MMAP_SIZE':
+      case 'KVM_CREATE_IRQCHIP':
+      case 'KVM_GET_TSC_KHZ':
+      case 'KVM_KVMCLOCK_CTRL':
+        args.arg = num(third);
+        return;
+      // struct kvm_cpuid2 as strace 6.1 prints it, `{nent=19, entries=[...]}`: only the count is kept.
+      // KVM_GET_SUPPORTED_CPUID is printed after the call (the kernel's count), and only when it succeeded.
+      case 'KVM_SET_CPUID2':
+      case 'KVM_GET_SUPPORTED_CPUID': {
+        const nent = third.startsWith('{') ? structFields(third).find(([key]) => key === 'nent') : undefined;
+        if (!nent) break;
+        args.nent = num(nent[1]);
+        return;
+      }
       case 'KVM_CHECK_EXTENSION': {
         const n = parseInteger(third);
         args.cap = n ?? third;

@@ -28,3 +28,12 @@ export const HOST_EVENTS = {
   /** The guest switches between kernel and user mode (with KPTI, between page tables). */
   'guest:guest_mode': { mode: z.enum(['user', 'kernel'], { error: "expected 'user' or 'kernel'" }) },
 };
+
+/**
+ * Host facts the core reads: KVM_CHECK_EXTENSION answers of the host's build, CPU and machine (never
+ * the release's, which are the policies'), on /dev/kvm (`system`) and on a VM fd (`vm`), as a host
+ * profile gives them (src/query/profile/).
+ */
+export const CORE_HOST_FACTS = {
+  kvm_caps: z.strictObject({ system: z.record(z.string(), int).optional(), vm: z.record(z.string(), int).optional() }).optional(),
+};

@@ -24,4 +24,6 @@ export const IOCTL_EVENTS = {
     flags: int.nonnegative().optional(),
     args: z.array(address).max(4, { error: 'struct kvm_enable_cap has 4 args' }).optional(),
   },
+  /** `KVM_GET_VCPU_MMAP_SIZE, 0`: the argument must be 0 (kvm_dev_ioctl()). */
+  'ioctl:KVM_GET_VCPU_MMAP_SIZE': { ...fdArgs, arg: address.optional() },
 };

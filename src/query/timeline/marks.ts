@@ -2,7 +2,7 @@ import type { PolicySet } from '../../engine/policy/policy-set.js';
 import type { SqlDatabase } from '../../store/sql.js';
 import type { TraceRecord } from '../../store/traces.js';
 import { bisectTrace, predicateOracle } from '../bisect.js';
-import { conformTrace } from '../conform.js';
+import { conformTrace } from '../conform/conform.js';
 import { diffTracePolicies } from '../diff-stored.js';
 import { compilePredicate } from '../predicate.js';
 import { Seeker } from '../seek.js';

@@ -3,7 +3,7 @@ import { defineArea, type EnableCapDecision, type EnableCapRequest } from '../de
 import { memslotFlag, memslotFlag318, memslotFlag37 } from './memslot-flag.js';
 import type { ReadonlyParams } from './params.js';
 import { protRead } from './prot-read.js';
-import { ftraceMmioWrite, guestAccess } from './rules.js';
+import { guestAccess } from './rules.js';
 import './state.js';
 
 // kvm-readonly: read-only guest memory (seed 004). The thread and 4d8b81abc47b are about x86's MMU
@@ -18,7 +18,6 @@ export const kvmReadonlyArea = defineArea<ReadonlyParams>({
   behaviour: (params) => ({
     reducers: {
       'fault:guest_access': (state, event, ctx) => guestAccess(params, state, event, ctx),
-      ...(params.readonlyFlag ? { 'fault:kvm_mmio': ftraceMmioWrite } : {}),
     },
     hooks: {
       // KVM_CAP_READONLY_MEM (81) is 1 for default VMs on x86 (kvm_vm_ioctl_check_extension()); before
@@ -31,6 +30,9 @@ export const kvmReadonlyArea = defineArea<ReadonlyParams>({
       enableCap: { KVM_CAP_EXIT_ON_EMULATION_FAILURE: (request) => enableExitOnEmulationFailure(params, request) },
       // Whether a kernel checked the flags at all is kvm-memslot's (3.6 did not); this says whether the bit exists.
       memslotFlags: params.readonlyFlag ? KVM_MEM_READONLY : 0,
+      // 4d8b81abc47b: a guest write into a KVM_MEM_READONLY slot is emulated and handed to userspace as
+      // MMIO (what ftrace's kvm_mmio then shows is the I/O bus area's to read); before 3.7 the bit meant nothing.
+      memslotWrite: (slot) => (params.readonlyFlag && slot.flags & KVM_MEM_READONLY ? 'mmio' : 'memory'),
     },
   }),
   variants: [protRead, memslotFlag37, memslotFlag318, memslotFlag],

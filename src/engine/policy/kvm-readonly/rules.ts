@@ -5,14 +5,14 @@ import type { MachineState } from '../../../model/state.js';
 import type { ReduceContext } from '../../context.js';
 import { crashVm, guestMemoryAt, writable } from '../../kvm/guest-memory.js';
 import { vcpuOf } from '../../lookup.js';
-import { vcpuForTraceEvent } from '../../reducers/vcpu-thread.js';
 import { withProcess, withVcpu } from '../../update.js';
 import { emulationFailure } from './emulation-failure.js';
 import type { ReadonlyParams } from './params.js';
 
 // The rules both kvm-readonly policies share; they differ only in the two facts of ReadonlyParams.
-// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?, cpl?, nested?} (scenarios) and ftrace's
-// `kvm_mmio` {type, len, gpa, val}; the pages the host reclaimed are the core's (`fault: host_reclaim`).
+// Events: `fault: guest_access` {gpa, len, write, data?, emulatable?, cpl?, nested?} (scenarios); the pages
+// the host reclaimed are the core's (`fault: host_reclaim`). ftrace's `kvm_mmio` is kvm-x86-iobus's, which
+// asks this area (memslotWrite) whether a write into a slot goes to userspace.
 
 export function guestAccess(
   policy: ReadonlyParams,
@@ -101,22 +101,4 @@ function die(state: MachineState, ctx: ReduceContext, vmId: number, vcpuId: numb
 
 function mmioDetail(gpa: bigint, len: number, write: boolean, data: unknown): Record<string, number | string> {
   return { gpa: hex(gpa), len, is_write: write ? 1 : 0, ...(typeof data === 'number' || typeof data === 'string' ? { data } : {}) };
-}
-
-/**
- * ftrace's kvm_mmio write inside a KVM_MEM_READONLY slot: the emulator is completing a write that
- * 4d8b81abc47b sends to userspace, so the KVM_RUN in progress returns KVM_EXIT_MMIO.
- */
-export function ftraceMmioWrite(state: MachineState, event: EventOf<'fault:kvm_mmio'>): MachineState {
-  const gpa = toBig(event.args.gpa);
-  if (event.args.type !== 'write' || gpa === undefined) return state;
-  const { state: next, ref } = vcpuForTraceEvent(state, event);
-  const hit = guestMemoryAt(next, ref.vm, gpa);
-  if (!hit || !(hit.slot.flags & KVM_MEM_READONLY)) return state;
-  const len = event.args.len;
-  return withVcpu(next, ref.vm.id, {
-    ...ref.vcpu,
-    pendingExit: 'KVM_EXIT_MMIO',
-    pendingExitDetail: mmioDetail(gpa, len, true, event.args.val),
-  });
 }

@@ -1,0 +1,68 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultPolicies } from '../../../src/engine/policy/registry.js';
+import { conformTrace, type ConformReport } from '../../../src/query/conform/conform.js';
+import { predictedShare } from '../../../src/query/conform/tally.js';
+import { storedFixture } from '../../helpers/stored-fixture.js';
+
+// Issue 16's figures on every real recording in the repository (test/fixtures/traces/README.md): at
+// least 90% of KVM_RUN exits predicted in full (reason, and the port or address wherever the kernel's
+// trace shows it), at least 80% of the ioctl results, no mismatch. cpu-host-abort, which QEMU aborts
+// before any KVM_RUN, falls short of the ioctl figure, and the test says why.
+
+const RECORDINGS = ['qemu-pc-64m', 'qemu-isapc', 'q35-virtio-split', 'migrate', 'migrate-dirty-ring', 'qemu-kvm', 'q35-smp2-mono'];
+
+async function conform(name: string): Promise<ConformReport> {
+  const gz = name === 'mini' ? '' : '.gz';
+  const { db, trace } = await storedFixture(name, [`${name}.strace${gz}`, `${name}.ftrace${gz}`]);
+  try {
+    return conformTrace(db, trace, defaultPolicies());
+  } finally {
+    db.close();
+  }
+}
+
+describe('conform coverage on the real recordings', () => {
+  for (const name of [...RECORDINGS, 'mini'])
+    it(`${name}: no mismatch, >= 90% of exits in full, >= 80% of ioctl results`, async () => {
+      const r = await conform(name);
+      assert.deepEqual(
+        r.mismatches.map((m) => `@${m.seq} ${m.what} ${m.predicted} / ${m.observed}`),
+        [],
+      );
+      const exits = r.coverage['KVM_RUN exit'];
+      assert.ok(exits.observed > 0);
+      assert.equal(exits.unpredicted, 0, 'every exit has a prediction');
+      assert.ok(r.exitsInFull / exits.observed >= 0.9, `${r.exitsInFull} of ${exits.observed} exits in full`);
+      const ioctls = r.coverage['ioctl result'];
+      assert.ok(predictedShare(ioctls) >= 0.8, `${ioctls.matched} of ${ioctls.observed} ioctl results`);
+    });
+
+  it('cpu-host-abort: no mismatch; every ioctl left unpredicted is one whose struct strace prints as an address, or a host answer', async () => {
+    const r = await conform('cpu-host-abort');
+    assert.deepEqual(r.mismatches, []);
+    const undecoded = new Set([
+      'KVM_IOEVENTFD', // struct kvm_ioeventfd
+      'KVM_ENABLE_CAP', // struct kvm_enable_cap
+      'KVM_GET_SUPPORTED_CPUID', // kvm_cpuid2.nent going in
+      'KVM_GET_MSRS', // struct kvm_msrs
+      'KVM_SET_MSRS',
+      'KVM_GET_MSR_INDEX_LIST', // kvm_msr_list.nmsrs going in
+      'KVM_GET_MSR_FEATURE_INDEX_LIST',
+      'KVM_GET_DEVICE_ATTR', // struct kvm_device_attr
+      'KVM_X86_SETUP_MCE', // the MCG_CAP value
+      'KVM_X86_SET_MSR_FILTER', // struct kvm_msr_filter
+      'KVM_SET_CPUID2', // the entries
+      'KVM_CHECK_EXTENSION', // the host's build and CPU: a host profile predicts them (profile.test.ts)
+      'KVM_GET_TSC_KHZ',
+      'KVM_CREATE_IRQCHIP', // CONFIG_KVM_IOAPIC: a host profile says
+    ]);
+    const left = Object.keys(r.notPredicted)
+      .filter((k) => k.endsWith(' result') && k.startsWith('KVM_'))
+      .map((k) => k.replace(/ result$/, ''));
+    assert.deepEqual(
+      left.filter((n) => !undecoded.has(n)),
+      [],
+    );
+  });
+});
