@@ -30,7 +30,7 @@ export const linux36: VariantSpec<MemslotParams> = {
       kind: 'source',
       ref: 'arch/x86/include/asm/kvm_host.h (3.6): KVM_MEMORY_SLOTS 32; arch/x86/kvm/x86.c: KVM_CAP_NR_MEMSLOTS answers it',
     },
-    { kind: 'doc', ref: '/work/research/issue12.md section 4', note: 'releases before 3.6 were not read (an explained gap)' },
+    { kind: 'doc', ref: 'docs/upstream/releases-issue12.md section 4', note: 'releases before 3.6 were not read (an explained gap)' },
   ],
   releases: { linux: { from: '3.6', to: '3.6' } },
   params: { ...era3, flagsCheck: false, userMemSlots: 32, modify: '3.6' },
@@ -47,7 +47,7 @@ export const linux37: VariantSpec<MemslotParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 4d',
+      ref: 'docs/upstream/releases-issue12.md section 4d',
       note: 'came with the 3.7 readonly-memslot series (4d8b81abc47b); which commit of it added the check is not known',
     },
   ],

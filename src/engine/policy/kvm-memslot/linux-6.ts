@@ -35,7 +35,7 @@ export const linux64: VariantSpec<MemslotParams> = {
   sources: [
     signBit,
     { kind: 'source', ref: 'virt/kvm/kvm_main.c (6.4.6, 6.6.87): no KVM_SET_USER_MEMORY_REGION2' },
-    { kind: 'doc', ref: '/work/research/issue12.md section 5', note: '6.6.y read up to 6.6.87, which still has the sign-bit rule' },
+    { kind: 'doc', ref: 'docs/upstream/releases-issue12.md section 5', note: '6.6.y read up to 6.6.87, which still has the sign-bit rule' },
   ],
   releases: { linux: { from: '6.4', to: '6.7' } },
   params: { ...era6, accessOk: 'sign-bit', region2: false, guestMemfd: false },

@@ -34,7 +34,7 @@ export const kvmX86CapsArea = defineArea<CapsParams>({
     {
       system: 'linux',
       to: '6.0',
-      why: 'only 6.1.192 and 6.18 were read: which answers came or changed before 6.1 was not followed back (/work/research/issue16.md, point 4)',
+      why: 'only 6.1.192 and 6.18 were read: which answers came or changed before 6.1 was not followed back (docs/upstream/x86-issue16.md, point 4)',
     },
   ],
 });

@@ -4,7 +4,7 @@ import type { CapsParams } from './index.js';
 /**
  * Linux 6.1 and later, as kvm_vm_ioctl_check_extension() and kvm_vm_ioctl_check_extension_generic()
  * answer in 6.18.2 (arch/x86/kvm/x86.c lines 4816-4920, virt/kvm/kvm_main.c lines 4867-4923). Every
- * answer below is also in the 6.1 release import (research/issue16.md, section 4: X86_TRIPLE_FAULT_EVENT
+ * answer below is also in the 6.1 release import (docs/upstream/x86-issue16.md, section 4: X86_TRIPLE_FAULT_EVENT
  * and SYS_ATTRIBUTES present in 6.1 and absent in 5.14, KVM_GUESTDBG_BLOCKIRQ in 6.1's
  * KVM_GUESTDBG_VALID_MASK, KVM_CLOCK_VALID_FLAGS 14 from 6.1).
  */
@@ -16,7 +16,7 @@ export const linux61: VariantSpec<CapsParams> = {
   sources: [
     { kind: 'source', ref: 'arch/x86/kvm/x86.c kvm_vm_ioctl_check_extension() (6.18.2 lines 4816-4920)' },
     { kind: 'source', ref: 'virt/kvm/kvm_main.c kvm_vm_ioctl_check_extension_generic() (6.18.2 lines 4867-4923)' },
-    { kind: 'doc', ref: 'research/issue16.md section 4 (release imports 4.2.8 ... 6.18.2): when each answer first appears' },
+    { kind: 'doc', ref: 'docs/upstream/x86-issue16.md section 4 (release imports 4.2.8 ... 6.18.2): when each answer first appears' },
   ],
   params: {
     answers: {

@@ -3,7 +3,7 @@ import type { MsrExitParams } from './params.js';
 
 const research = {
   kind: 'doc' as const,
-  ref: 'research/issue16.md section 3: absent in the 5.9.1 release import, present in 5.12.9 and later',
+  ref: 'docs/upstream/x86-issue16.md section 3: absent in the 5.9.1 release import, present in 5.12.9 and later',
 };
 
 /** Before 5.10: neither the capability nor the filter ioctl exists. */

@@ -20,7 +20,7 @@ export const linux412: VariantSpec<MipsParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 7',
+      ref: 'docs/upstream/releases-issue12.md section 7',
       note: 'ends where the renumbering reached each stable series: 4.14.199, 4.19.147, 5.4.67 (2020-09-23); 5.8.y took 01edc5e76ecf at 5.8.6 first',
     },
   ],

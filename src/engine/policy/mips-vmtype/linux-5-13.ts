@@ -19,7 +19,7 @@ export const linux513: VariantSpec<MipsParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 7',
+      ref: 'docs/upstream/releases-issue12.md section 7',
       note: 'release bound: T&E present in the 5.12.9 import, absent in 5.14; KVM_VM_MIPS_TE 2 stays in the uapi header (6.1)',
     },
   ],

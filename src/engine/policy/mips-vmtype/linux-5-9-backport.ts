@@ -18,7 +18,7 @@ export const linux59Backport: VariantSpec<MipsParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 7',
+      ref: 'docs/upstream/releases-issue12.md section 7',
       note: 'no 4.14/4.19/5.4 stable mail for 01edc5e76ecf was found, and 4.19.222 lacks it',
     },
   ],

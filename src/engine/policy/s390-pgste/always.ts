@@ -23,7 +23,7 @@ export const always: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'the removal is in 6.15, 6.16 or 6.17 (no 6.15/6.16 tree read): 6.15-6.16 is an explained gap; 6.19 likewise (6.18.2 read, then 7.0.0)',
     },
   ],

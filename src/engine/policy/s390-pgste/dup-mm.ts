@@ -18,7 +18,7 @@ export const dupMm: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'first release of the era not verified: releases before 3.6 were not read',
     },
   ],

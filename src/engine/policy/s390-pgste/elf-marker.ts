@@ -16,7 +16,7 @@ export const elfMarker: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'read in 6.1, 6.4.6, 6.6.87, 6.11.11, 6.12.19, 6.13.7 and 6.14.0; gone by 6.17.0',
     },
   ],

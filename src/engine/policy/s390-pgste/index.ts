@@ -30,7 +30,7 @@ export const s390PgsteArea = defineArea<PgsteParams>({
     },
   }),
   variants: [dupMm, realloc, sysctlOnly, elfMarker, always, noHostPgste, lateMmapRfc],
-  // From /work/research/issue12.md section 8: each gap lies between two release imports that disagree.
+  // From docs/upstream/releases-issue12.md section 8: each gap lies between two release imports that disagree.
   releaseGaps: [
     { system: 'linux', to: '3.5', why: 'no s390 source before 3.6 was read' },
     {

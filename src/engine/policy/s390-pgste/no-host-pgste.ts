@@ -13,7 +13,7 @@ export const noHostPgste: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'arch/s390/kvm/dat.c and gmap.c (7.0.0 to 7.1.5): the guest mapping lives in KVM',
     },
   ],

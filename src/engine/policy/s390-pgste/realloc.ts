@@ -17,7 +17,7 @@ export const realloc: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'the commit that replaced dup_mm (3.12 or 3.13) was not identified; 3.12 is an explained gap',
     },
   ],

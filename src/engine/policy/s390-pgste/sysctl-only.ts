@@ -14,7 +14,7 @@ export const sysctlOnly: VariantSpec<PgsteParams> = {
     },
     {
       kind: 'doc',
-      ref: '/work/research/issue12.md section 8',
+      ref: 'docs/upstream/releases-issue12.md section 8',
       note: 'the sysctl arrived in 4.0 or 4.1 (3.19.8 reallocates, 4.1.15 refuses; 4.0 not read, its commit not verified): 4.0 is an explained gap',
     },
     {

@@ -5,7 +5,7 @@ import { host, RAM, req, ROM } from './slots.js';
 import { kvmMemslotArea } from '../../../../src/engine/policy/kvm-memslot/index.js';
 import type { Memslot } from '../../../../src/model/state.js';
 
-// Where kvm_set_memory_region() of one release differs from another's (/work/research/issue12.md
+// Where kvm_set_memory_region() of one release differs from another's (docs/upstream/releases-issue12.md
 // sections 4 and 5): each row is a call on which two eras part.
 
 const params = (variant: string) => kvmMemslotArea.policies.find((p) => p.variant === variant)!.params;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { given, type Ev } from '../given.js';
 
-// s390_enable_sie() at KVM_CREATE_VM in its five eras (/work/research/issue12.md section 8).
+// s390_enable_sie() at KVM_CREATE_VM in its five eras (docs/upstream/releases-issue12.md section 8).
 
 const HOST = { pgste_binaries: ['/usr/bin/qemu-pgste'] };
 const exec = (marked = false): Ev => ({
