@@ -21,7 +21,11 @@ export const protRead: VariantSpec<ReadonlyParams> = {
       ref: 'arch/x86/kvm/x86.c handle_emulation_failure() (3.6)',
       note: 'exits outside guest mode at any CPL, as 3.7-3.17; without KVM_MEM_READONLY it is not reached by a ROM write',
     },
-    { kind: 'doc', ref: 'docs/upstream/releases-issue12.md section 4', note: 'only 3.6 was read: releases before 3.6 are an explained gap' },
+    {
+      kind: 'doc',
+      ref: 'docs/upstream/releases-issue12.md section 4',
+      note: 'only 3.6 was read: releases before 3.6 are an explained gap',
+    },
   ],
   releases: { linux: { from: '3.6', to: '3.6' } },
   params: { readonlyFlag: false, asyncFaultWithoutVmWrite: false, emulationFailure: 'any-cpl' },
