@@ -127,11 +127,16 @@ export function alignFromMarkers(file: string, all: SyncMarker[]): ClockAlignmen
   const driftPpm = (rate - 1) * 1e6;
   // A clock pair is read within err_ns; a shell's marker lands up to MARKER_JITTER_S late.
   const jitter = first.clock ? (first.clock.errNs + last.clock!.errNs) / 1e9 + 2e-6 : MARKER_JITTER_S;
-  if (!driftMatters(driftPpm, span, jitter))
+  if (!driftMatters(driftPpm, span, jitter)) {
+    const why =
+      Math.abs(driftPpm) > MAX_SLEW_PPM
+        ? `more than the ${MAX_SLEW_PPM} ppm NTP may slew CLOCK_REALTIME, so a marker was late`
+        : `within the markers' own jitter (${(jitter * 1e6).toFixed(0)} us)`;
     return {
       ...base,
-      how: `${base.how}; their rates differ by ${driftPpm.toFixed(1)} ppm over ${span.toFixed(3)} s, ${(Math.abs(driftPpm) * span).toFixed(1)} us, within the markers' own jitter (${(jitter * 1e6).toFixed(0)} us): no drift correction`,
+      how: `${base.how}; their rates differ by ${driftPpm.toFixed(1)} ppm over ${span.toFixed(3)} s, ${(Math.abs(driftPpm) * span).toFixed(1)} us, ${why}: no drift correction`,
     };
+  }
   return { ...base, rate, driftPpm, how: `${base.how}, drift ${driftPpm.toFixed(3)} ppm over ${span.toFixed(3)} s` };
 }
 

@@ -15,8 +15,8 @@ import type { FtraceScan, StraceScan } from './scan.js';
 // One ftrace file's clock against strace's: the markers give a first alignment; then each vCPU
 // thread's KVM_RUN calls and kvm_userspace_exits are paired in order, and the offset that satisfies
 // the most pairs is taken (unless the markers carry both clocks, which is exact). Drift comes from
-// two markers, or without them from the first and the last pairs, and is applied only when it moves
-// the offset by more than their jitter over the recording. What is left is how late strace sees a
+// two markers where the pairs bear it out, or else from the first and the last pairs, and is applied
+// only when it moves the offset by more than their jitter over the recording. What is left is how late strace sees a
 // return after the kernel's exit (the lag) and how much that varies (the tolerance): the merge pairs
 // calls and exits with them (src/importers/merge/placement.ts).
 
@@ -106,8 +106,10 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
     return { fit: { alignment: fromMarkers }, notes: [fromMarkers.how] };
   }
   const runs = allRuns(straces);
-  const base = fromMarkers ?? anchor(file, runs, ftrace);
-  const pairs = [...samplePairs('head', runs, ftrace, base), ...samplePairs('tail', runs, ftrace, base)].sort((a, b) => a.ts - b.ts);
+  const pairsOn = (on: ClockAlignment) =>
+    [...samplePairs('head', runs, ftrace, on), ...samplePairs('tail', runs, ftrace, on)].sort((a, b) => a.ts - b.ts);
+  let base = fromMarkers ?? anchor(file, runs, ftrace);
+  let pairs = pairsOn(base);
   if (pairs.length === 0) {
     if (!fromMarkers) noAlignment(file);
     return {
@@ -115,15 +117,30 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
       notes: [`${fromMarkers.how}; no thread has both KVM_RUN calls and kvm_userspace_exits, so no pairs refine it`],
     };
   }
-  const all = fitted(pairs);
   const exact = base.method === 'hvsync_clock_pairs';
+  // Two shell-written markers measure drift only as well as their own delay, which grows under load
+  // (migrate: the last one landed about 0.4 ms late, a false 104 ppm): the pairs, hundreds of them,
+  // decide whether the markers' drift is kept.
+  let markerDrift = '';
+  if (!exact && fromMarkers && fromMarkers.driftPpm !== 0) {
+    const level = adjusted(fromMarkers, 0, fromMarkers.traceAt, -(fromMarkers.rate - 1));
+    const levelPairs = pairsOn(level);
+    const withDrift = fitted(pairs).satisfied;
+    const without = fitted(levelPairs).satisfied;
+    if (without > withDrift) {
+      markerDrift = `; the markers' drift of ${fromMarkers.driftPpm.toFixed(1)} ppm is not borne out by the pairs (one offset satisfies ${withDrift} with it, ${without} without): not applied`;
+      base = level;
+      pairs = levelPairs;
+    }
+  }
+  const all = fitted(pairs);
   let alignment = exact ? base : adjusted(base, all.shift, all.at);
   // Drift: two markers a whole recording apart measure it best (alignFromMarkers decides whether it
   // is more than their jitter). Without them, the first third of the pairs against the last third,
   // believed only where it moves the offset by more than twice the pairs' jitter.
   let drift = '';
   const third = Math.floor(pairs.length / 3);
-  if (!exact && (fromMarkers?.markers.length ?? 0) < 2 && third >= 8) {
+  if (!exact && ((fromMarkers?.markers.length ?? 0) < 2 || markerDrift !== '') && third >= 8) {
     const early = fitted(pairs.slice(0, third));
     const late = fitted(pairs.slice(-third));
     // The pairs' own scatter within each third (drift would widen one spread over the whole).
@@ -156,7 +173,7 @@ export function fitClock(file: string, straces: readonly StraceScan[], ftrace: F
   const described = `${pairs.length} KVM_RUN/kvm_userspace_exit pairs of ${threads.length} vCPU thread${threads.length === 1 ? '' : 's'}`;
   if (exact) notes.push(`${base.how}; ${described}, ${inside} exits inside their call's strace window`);
   else {
-    const start = fromMarkers ? fromMarkers.how : `no hvsync markers in ${file}`;
+    const start = fromMarkers ? fromMarkers.how + markerDrift : `no hvsync markers in ${file}`;
     notes.push(
       `${start}; one offset satisfies ${all.satisfied} of ${pairs.length} ${described.replace(/^\d+ /, '')} (exit inside its call's strace window): realtime = trace clock + ${alignment.offsetS.toFixed(6)} s (${whenOf(alignment, pairs[0]!.ts)})${drift}`,
     );

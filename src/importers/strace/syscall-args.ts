@@ -7,6 +7,7 @@ import { splitArgs } from './tokenizer.js';
 // them with -y (test/fixtures/traces/vmm-fds.strace):
 //   openat(AT_FDCWD</tmp/x>, "/dev/kvm", O_RDWR|O_CLOEXEC) = 3</dev/kvm>
 //   close(3</dev/kvm>) = 0
+//   close(3</memfd:test>(deleted)) = 0   (a file unlinked while open: q35-virtio-split.strace.gz:397)
 //   dup(4<anon_inode:kvm-vm>) = 7<anon_inode:kvm-vm>
 //   dup2(5<anon_inode:[eventfd]>, 21) = 21<anon_inode:[eventfd]>
 //   dup3(3</dev/kvm>, 20, O_CLOEXEC) = 20</dev/kvm>
@@ -15,7 +16,7 @@ import { splitArgs } from './tokenizer.js';
 //     (the environment as its address `envp` and its count `envc`)
 // A call whose arguments do not have the expected shape keeps its text as `raw`.
 
-const FD = /^(-?\d+)(?:<(.*)>)?$/;
+const FD = /^(-?\d+)(?:<(.*)>(?:\(deleted\))?)?$/;
 const VCPU = /^anon_inode:kvm-vcpu:(\d+)$/;
 
 export function num(text: string): ArgValue {
