@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffTracePolicies, importFiles, openStore, resolvePolicies, stateAt } from 'hvreplay';
+import { diffTracePolicies, importFiles, openStore, releaseChoices, resolvePolicies, stateAt } from 'hvreplay';
 
 const store = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'hvreplay-script-')), 'script.db');
 const db = openStore(store);
@@ -20,8 +20,10 @@ try {
   for (const slot of state.vms[0]?.memslots ?? [])
     console.log(`  slot ${slot.slot}: gpa ${slot.guestPhysAddr} size ${slot.memorySize} flags ${slot.flags}`);
 
-  // Linux before 3.7 against today's: where does the read-only BIOS slot first part them?
-  const report = diffTracePolicies(db, trace, resolvePolicies(['kvm-readonly/prot-read']), resolvePolicies(['kvm-readonly/memslot-flag']));
+  // Linux 3.6 against 6.12, each as the variant of every area that release runs (`--kernel`): where
+  // do they first part on this recording, and how often?
+  const kernel = (/** @type {string} */ linux) => resolvePolicies(releaseChoices({ linux }).map((c) => c.policy.id));
+  const report = diffTracePolicies(db, trace, kernel('3.6'), kernel('6.12'));
   const first = report.first;
   console.log(
     first

@@ -39,7 +39,9 @@ export function mergeNote(s: MergeSummary): string {
 
 export function clockMeta(plan: MergePlan, summary: MergeSummary | undefined): Record<string, unknown> {
   return {
-    reference: plan.clocks.length > 0 || plan.format.includes('strace') ? 'CLOCK_REALTIME' : 'trace clock',
+    // CLOCK_REALTIME once strace's times or a marker put it there; files aligned to nothing (a guest moved
+    // onto such a host's clock included) stay on their trace clock.
+    reference: plan.format.includes('strace') || plan.clocks.some((c) => c.alignment.method !== 'none') ? 'CLOCK_REALTIME' : 'trace clock',
     alignments: plan.clocks.map(({ alignment: a, pairing: p, cpuClocks: c }) => ({
       file: a.file,
       method: a.method,

@@ -22,7 +22,7 @@ export function formatPath(path: Path): string {
 }
 
 class Reporter {
-  readonly problems: string[] = [];
+  private readonly found: { line: number; text: string }[] = [];
   constructor(
     private readonly file: string,
     readonly lineOf: (path: Path) => number | undefined,
@@ -30,7 +30,15 @@ class Reporter {
 
   add(path: Path, message: string): void {
     const line = this.lineOf(path);
-    this.problems.push(`${this.file}${line ? `:${line}` : ''}: ${path.length ? formatPath(path) + ': ' : ''}${message}`);
+    this.found.push({
+      line: line ?? 0,
+      text: `${this.file}${line ? `:${line}` : ''}: ${path.length ? formatPath(path) + ': ' : ''}${message}`,
+    });
+  }
+
+  /** In the order of the file, as an editor would walk them. */
+  get problems(): string[] {
+    return [...this.found].sort((a, b) => a.line - b.line).map((p) => p.text);
   }
 
   check<T extends z.ZodType>(schema: T, value: unknown, at: Path): z.infer<T> | undefined {

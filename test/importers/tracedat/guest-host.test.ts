@@ -45,6 +45,8 @@ describe('a guest trace.dat beside its host trace.dat', () => {
         const result = await importFiles(db, { files: [fixturePath(HOST), fixturePath(GUEST)], name: 'pair' });
         assert.ok(result.clockNotes?.some((n) => n.includes("times moved to the host's clock by its TIME_SHIFT samples")));
         const trace = getTrace(db, 'pair');
+        // No strace and no marker: the host's trace clock stays the reference, and the import says so.
+        assert.equal((trace.meta.clock as { reference: string }).reference, 'trace clock');
         const events = [...readEvents(db, trace)];
         const want = oracle.map((l) => ({ guest: l.trimStart().startsWith(`${GUEST}:`), r: parseReportLine(l) })).filter((w) => w.r);
         assert.equal(events.length, want.length);
