@@ -1,5 +1,6 @@
 import type { NewEvent } from '../model/event.js';
 import { BLOCK_EVENTS, encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BlockInserter } from './block-insert.js';
 import { BlockSealer } from './event-blocks.js';
 import { BlockText } from './page-row-text.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
@@ -43,7 +44,7 @@ export class TraceWriter {
   private seq = 0;
   private t0: number | null = null;
   private readonly insertOne: SqlStatement;
-  private readonly insertMany: SqlStatement;
+  private readonly blocks: BlockInserter;
   /** Parameters of the next multi-row INSERT: encoded columns of the rows not yet inserted. */
   private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
   private pendingRows = 0;
@@ -84,7 +85,7 @@ export class TraceWriter {
       throw error;
     }
     this.insertOne = db.prepare(insertSql(this.traceId, 1));
-    this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
+    this.blocks = new BlockInserter(db, this.traceId, db.prepare(insertSql(this.traceId, ROWS_PER_INSERT)));
     this.strings = new StringTable(db);
     this.insertProblem = db.prepare(
       `INSERT INTO problems (trace_id, n, stat, finding, file, line, message, text) VALUES (${this.traceId}, ?, ?, ?, ?, ?, ?, ?)`,
@@ -108,7 +109,7 @@ export class TraceWriter {
     encodeEventInto(this.pending, at, this.seq++, event, this.t0, this.strings);
     this.blockText.addRow(this.pending, at);
     if (++this.pendingRows === ROWS_PER_INSERT) {
-      this.insertMany.run(this.pending);
+      this.blocks.insert(this.pending, this.seq - ROWS_PER_INSERT);
       this.pendingRows = 0;
       this.sealBlock(this.seq / BLOCK_EVENTS - 1);
     }
