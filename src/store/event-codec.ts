@@ -72,8 +72,19 @@ function rawOnly(args: Args): string | undefined {
   return raw;
 }
 
-/** The JSON of args objects that events share (a trace.dat's repeated payloads), made once each. */
+/**
+ * The JSON of args objects that events share (a trace.dat's repeated payloads), made once each. Only
+ * objects an importer said it shares are remembered: a WeakMap entry for every event's own args made
+ * the collector's work grow with the import (strace: a quarter of its time).
+ */
 const jsonOf = new WeakMap<Args, string>();
+const shared = new WeakSet<Args>();
+
+/** Says that many events will carry this very args object, unchanged: its JSON is made once. */
+export function shareArgs(args: Args): Args {
+  shared.add(args);
+  return args;
+}
 
 export function encodeArgs(args: Args, strings: StringTable): string | bigint | null {
   const raw = rawOnly(args);
@@ -82,7 +93,7 @@ export function encodeArgs(args: Args, strings: StringTable): string | bigint | 
   if (json === undefined) {
     if (!hasKeys(args)) return null;
     json = JSON.stringify(args);
-    jsonOf.set(args, json);
+    if (shared.has(args)) jsonOf.set(args, json);
   }
   return strings.idIfRepeated(json) ?? json;
 }
