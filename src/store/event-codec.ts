@@ -98,13 +98,14 @@ export function encodeArgs(args: Args, strings: StringTable): string | bigint | 
   return strings.idIfRepeated(json) ?? json;
 }
 
+function argsOfText(text: string): Args {
+  return text.charCodeAt(0) === OPEN_BRACE ? JSON.parse(text) : { raw: text };
+}
+
 export function decodeArgs(value: string | number | bigint | null, strings: StringTable): Args {
   if (value === null) return {};
-  if (typeof value !== 'string') {
-    const text = strings.text(Number(value));
-    return text.charCodeAt(0) === OPEN_BRACE ? JSON.parse(text) : { raw: text };
-  }
-  return value.charCodeAt(0) === OPEN_BRACE ? JSON.parse(value) : { raw: value };
+  if (typeof value !== 'string') return strings.argsOf(Number(value), argsOfText);
+  return argsOfText(value);
 }
 
 // Times are stored as integer nanoseconds after the trace's t0 (traces.t0, seconds), and must read back
