@@ -1,18 +1,19 @@
 import { defineCommand } from '../define-command.js';
 import { EXIT } from '../exit-codes.js';
-import { withPolicies, withTrace } from '../options.js';
+import { withPolicies, withTraceOrAll } from '../options.js';
 import { emit, table } from '../present/output.js';
 
 export const conformCommand = defineCommand({
-  command: 'conform <trace>',
+  command: 'conform [trace]',
   describe:
     'Replay a real trace and compare each predicted return value and KVM_RUN exit with what the kernel did (exit 1 on any mismatch)',
-  builder: (y) => withPolicies(withTrace(y)),
+  builder: (y) => withPolicies(withTraceOrAll(y)),
   handler: async (args) => {
+    if (args.all || args.trace === undefined) return (await import('../all-traces.js')).runForAllTraces('conform', args);
     const { conformTrace } = await import('../../query/conform.js');
     const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventBody, sourceRef } = await import('../present/event-line.js');
-    const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args)));
+    const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace!), policiesFrom(args)));
     const mismatches = report.mismatches.map((m) => ({
       seq: m.seq,
       what: m.what,
