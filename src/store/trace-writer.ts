@@ -1,6 +1,7 @@
 import type { NewEvent } from '../model/event.js';
 import { BLOCK_EVENTS, encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
 import { BlockInserter } from './block-insert.js';
+import { encodeEvent, type EncodedEvent } from './encoded-event.js';
 import { BlockSealer } from './event-blocks.js';
 import { BlockText } from './page-row-text.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
@@ -104,6 +105,11 @@ export class TraceWriter {
   }
 
   append(event: NewEvent): void {
+    this.appendEncoded(encodeEvent(event));
+  }
+
+  /** An event already in its stored form (encoded-event.ts), made on this thread or another. */
+  appendEncoded(event: EncodedEvent): void {
     if (this.t0 === null && event.ts !== undefined) this.t0 = event.ts;
     const at = this.pendingRows * ROW_PARAMS;
     encodeEventInto(this.pending, at, this.seq++, event, this.t0, this.strings);

@@ -1,4 +1,4 @@
-import { shareArgs } from '../../store/event-codec.js';
+import { shareArgs } from '../../store/encoded-event.js';
 import type { ArgValue, Args } from '../../model/event.js';
 import type { EventFormat, FieldFormat } from './event-format.js';
 
