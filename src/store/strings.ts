@@ -15,7 +15,7 @@ const REPEATED_LIMIT = 1 << 18;
  * A copy of `text` that does not point into the string it was sliced from: V8 keeps a whole parsed
  * chunk (a megabyte of trace text) alive for as long as one slice of it is a key of a long-lived map.
  */
-function unshared(text: string): string {
+export function unshared(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
