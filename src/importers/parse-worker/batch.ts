@@ -1,28 +1,31 @@
-import { EVENT_KINDS, type EventKind } from '../../model/event.js';
-import type { EncodedEvent } from '../../store/encoded-event.js';
+import { EVENT_KINDS, type EventKind, type NewEvent } from '../../model/event.js';
+import { argsText, type EncodedEvent } from '../../store/encoded-event.js';
 import { unshared } from '../../store/strings.js';
 
 // Encoded events in a form that crosses between threads cheaply: the numbers of every event in one
 // Float64Array (handed over, not copied), texts that repeat (names, comms, file names) as numbers into
-// a dictionary that only grows (each batch carries its new entries), and the texts of each event
-// (args, result, label) in one array. Structured cloning an object per event cost as much as making
-// them.
+// a dictionary that only grows (each batch carries its new entries), and the other texts of each
+// event (args, result, label) joined in one string, their lengths among the numbers. Structured
+// cloning an object per event cost as much as making them, and an array of strings a tenth of an
+// strace import.
 
-/** Numbers per event: kind, name, ts, pid, tid, comm, cpu, vm, vcpu, src_file, src_line, args (a word, when it repeats). */
-const NUMBERS = 12;
+/**
+ * Numbers per event: kind, name, ts, pid, tid, comm, cpu, vm, vcpu, src_file, src_line, args (a word,
+ * when it repeats), then the lengths of args, result and label in `texts` (-1: none).
+ */
+const NUMBERS = 15;
 /** Args texts remembered as seen once, to send the second and later ones as words (the store interns those too). */
 const SEEN_ONCE_LIMIT = 1 << 16;
 /** Words at most: a trace of all-distinct payloads sends them as texts. */
 const WORDS_LIMIT = 1 << 18;
-/** Texts per event: args, result, label. */
-const TEXTS = 3;
 /** An absent number; no event's field is NaN. */
 const NONE = NaN;
 
 export interface PackedBatch {
   count: number;
   numbers: Float64Array;
-  texts: (string | null)[];
+  /** The texts of the batch's events, one after another. */
+  texts: string;
   /** Dictionary entries first used in this batch, in order. */
   newWords: string[];
 }
@@ -64,9 +67,14 @@ export class BatchPacker {
     return id;
   }
 
-  pack(events: readonly EncodedEvent[]): PackedBatch {
+  /** The events as the store will take them (encoded-event.ts), packed. */
+  pack(events: readonly NewEvent[]): PackedBatch {
     const numbers = new Float64Array(events.length * NUMBERS);
-    const texts = new Array<string | null>(events.length * TEXTS);
+    const texts: string[] = [];
+    const text = (at: number, t: string | null | undefined) => {
+      numbers[at] = t === null || t === undefined ? -1 : t.length;
+      if (t) texts.push(t);
+    };
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const n = i * NUMBERS;
@@ -79,16 +87,16 @@ export class BatchPacker {
       numbers[n + 6] = e.cpu ?? NONE;
       numbers[n + 7] = e.vm ?? NONE;
       numbers[n + 8] = e.vcpu ?? NONE;
-      numbers[n + 9] = this.word(e.srcFile);
-      numbers[n + 10] = e.srcLine ?? NONE;
-      const args = this.argsWord(e.argsText);
-      numbers[n + 11] = args;
-      const t = i * TEXTS;
-      texts[t] = Number.isNaN(args) ? e.argsText : null;
-      texts[t + 1] = e.resultText;
-      texts[t + 2] = e.label ?? null;
+      numbers[n + 9] = this.word(e.src?.file);
+      numbers[n + 10] = e.src?.line ?? NONE;
+      const a = argsText(e.args);
+      const word = this.argsWord(a);
+      numbers[n + 11] = word;
+      text(n + 12, Number.isNaN(word) ? a : null);
+      text(n + 13, e.result ? JSON.stringify(e.result) : null);
+      text(n + 14, e.label);
     }
-    const batch = { count: events.length, numbers, texts, newWords: this.newWords };
+    const batch = { count: events.length, numbers, texts: texts.join(''), newWords: this.newWords };
     this.newWords = [];
     return batch;
   }
@@ -104,9 +112,17 @@ export class BatchUnpacker {
     for (const w of batch.newWords) this.words.push(w);
     const { numbers, texts } = batch;
     const word = (v: number) => (Number.isNaN(v) ? undefined : this.words[v]);
+    let at = 0;
+    const text = (length: number): string | null => {
+      if (length < 0) return null;
+      at += length;
+      return texts.slice(at - length, at);
+    };
     for (let i = 0; i < batch.count; i++) {
       const n = i * NUMBERS;
-      const t = i * TEXTS;
+      const args = text(numbers[n + 12]!);
+      const result = text(numbers[n + 13]!);
+      const label = text(numbers[n + 14]!);
       each({
         kind: EVENT_KINDS[numbers[n]!]!,
         name: word(numbers[n + 1]!)!,
@@ -117,11 +133,11 @@ export class BatchUnpacker {
         cpu: number(numbers[n + 6]!),
         vm: number(numbers[n + 7]!),
         vcpu: number(numbers[n + 8]!),
-        argsText: word(numbers[n + 11]!) ?? texts[t]!,
-        resultText: texts[t + 1]!,
+        argsText: word(numbers[n + 11]!) ?? args,
+        resultText: result,
         srcFile: word(numbers[n + 9]!),
         srcLine: number(numbers[n + 10]!),
-        label: texts[t + 2] ?? undefined,
+        label: label ?? undefined,
       });
     }
   }

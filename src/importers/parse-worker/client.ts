@@ -20,6 +20,7 @@ import type { FromParser, ParseJob } from './messages.js';
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 /** Batches (a source chunk each, ~2,800 ftrace lines) the parser may be ahead: bounded memory. */
 const IN_FLIGHT = 4;
+const YOUNG_GENERATION_MB = 64;
 
 /** Parsing on a worker pays when there is a second core. HVREPLAY_IMPORT_THREADS=1 keeps it on one (bench/: import). */
 export function parseOnWorker(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -38,7 +39,9 @@ export async function parseElsewhere(
   store: (event: EncodedEvent) => void,
 ): Promise<SourceInfo> {
   const job: ParseJob = { path, format, inFlight: IN_FLIGHT };
-  const worker = new Worker(WORKER, { workerData: job });
+  // A young generation larger than V8's default: parsing makes a few short-lived objects per line,
+  // and with the default a fifth of the worker's time went to collecting them (strace).
+  const worker = new Worker(WORKER, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const unpacker = new BatchUnpacker();
   try {
     return await new Promise<SourceInfo>((resolve, reject) => {

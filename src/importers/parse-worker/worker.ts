@@ -4,7 +4,6 @@ import type { ImportProblem } from '../stats.js';
 import { ImportStats } from '../stats.js';
 import { eventBatches } from '../parse-source.js';
 import { onSourceProgress, openSource, type SourceProgress } from '../source.js';
-import { encodeEvent } from '../../store/encoded-event.js';
 import { BatchPacker } from './batch.js';
 import type { ParseJob, FromParser } from './messages.js';
 
@@ -33,7 +32,7 @@ async function run(): Promise<void> {
   for await (const events of eventBatches(source, stats, job.format)) {
     while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
     credit--;
-    const batch = packer.pack(events.map(encodeEvent));
+    const batch = packer.pack(events);
     send({ type: 'batch', batch, problems, progress }, [batch.numbers.buffer as ArrayBuffer]);
     problems = [];
   }
