@@ -31,9 +31,14 @@ export async function textBytes(path: string): Promise<number> {
 }
 
 /** `hvreplay import FILE --name NAME` into a new store `db`, in a child process. */
-export async function importChild(file: string, db: string, name: string): Promise<ChildRun & { events: number }> {
+export async function importChild(
+  file: string,
+  db: string,
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildRun & { events: number }> {
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
-  const r = await runChild(process.execPath, [CLI, '--db', db, '--json', 'import', file, '--name', name]);
+  const r = await runChild(process.execPath, [CLI, '--db', db, '--json', 'import', file, '--name', name], { env });
   return { ...r, events: (JSON.parse(r.stdout) as { events: number }).events };
 }
 
@@ -44,6 +49,7 @@ export async function importWorkload(trace: string, dir: string, runs: number): 
   const ours: number[] = [];
   const plains: number[] = [];
   const schemas: number[] = [];
+  const oneThread: number[] = [];
   let peak = 0;
   let events = 0;
   try {
@@ -58,6 +64,8 @@ export async function importWorkload(trace: string, dir: string, runs: number): 
       }
       plains.push(await plain.run());
       schemas.push(await schema.run());
+      // Whether parsing on a second thread pays: the same import on one.
+      oneThread.push((await importChild(trace, db, 'bench', { HVREPLAY_IMPORT_THREADS: '1' })).seconds);
     }
   } finally {
     plain.dispose();
@@ -90,6 +98,16 @@ export async function importWorkload(trace: string, dir: string, runs: number): 
         baseline: median(schemas),
         target: '<= 1.0x',
         met: seconds <= median(schemas),
+      }),
+      row({
+        workload: 'import',
+        measure: 'seconds',
+        value: seconds,
+        baselineName: 'the same on one thread',
+        baseline: median(oneThread),
+        target: '< 1.0x',
+        met: seconds < median(oneThread),
+        note: 'parsing on a worker thread while this one stores, against HVREPLAY_IMPORT_THREADS=1',
       }),
       row({
         workload: 'import',
