@@ -16,6 +16,11 @@ export interface EncodedEvent {
   vcpu: number | undefined;
   /** Args exactly { raw } (a payload not starting with '{'): the payload; other args: their JSON; no args: null. */
   argsText: string | null;
+  /**
+   * Whether these args were seen before, as a parsing thread that tracks it says (then the store interns
+   * them: true, or keeps them inline: false); undefined: the store's own table decides.
+   */
+  argsRepeat?: boolean;
   resultText: string | null;
   srcFile: string | undefined;
   srcLine: number | undefined;

@@ -103,7 +103,15 @@ export function encodeEventInto(out: unknown[], at: number, seq: number, e: Enco
   out[at + 8] = e.vm ?? null;
   out[at + 9] = e.vcpu ?? null;
   // Args that repeat are interned (an INTEGER naming their text), others are kept inline.
-  out[at + 10] = e.argsText === null ? null : (strings.idIfRepeated(e.argsText) ?? e.argsText);
+  const args = e.argsText;
+  out[at + 10] =
+    args === null
+      ? null
+      : e.argsRepeat === undefined
+        ? (strings.idIfRepeated(args) ?? args)
+        : e.argsRepeat
+          ? strings.repeatedId(args)
+          : args;
   out[at + 11] = e.resultText;
   out[at + 12] = e.srcFile === undefined ? null : strings.id(e.srcFile, 2);
   out[at + 13] = e.srcLine ?? null;

@@ -82,10 +82,17 @@ export class StringTable {
       return undefined;
     }
     this.seenOnce.delete(text);
+    return this.repeatedId(text);
+  }
+
+  /** The id of a text known to repeat (a parsing thread kept count), interning it now if need be. */
+  repeatedId(text: string): bigint {
+    let id = this.repeatedIds.get(text);
+    if (id !== undefined) return id;
     this.repeated++;
     // A bigint, so better-sqlite3 binds an INTEGER: a JS number is bound as a REAL, which a column
     // without affinity (events.args) would keep as an 8-byte float.
-    const id = BigInt(this.id(text));
+    id = BigInt(this.id(text));
     this.repeatedIds.set(unshared(text), id);
     return id;
   }

@@ -30,6 +30,17 @@ export interface PackedBatch {
   newWords: string[];
 }
 
+/**
+ * A text to keep in a long-lived map without keeping what it was cut from: a raw payload is a slice of
+ * its line, which is a slice of a 256 KiB chunk. Args JSON is a string of its own (JSON.stringify
+ * makes a new one) and is kept as it is, which saves a copy per strace call.
+ */
+function own(text: string): string {
+  return text.charCodeAt(0) === OPEN_BRACE ? text : unshared(text);
+}
+
+const OPEN_BRACE = 0x7b;
+
 const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 
 /** The worker's side: packs events, remembering the dictionary it has sent. */
@@ -39,17 +50,19 @@ export class BatchPacker {
   private seenOnce = new Set<string>();
 
   /**
-   * Args that repeat (a guest's instructions) go as words: the writing thread then gets one string
-   * object for all of them, whose hash V8 keeps, instead of a new string each time to hash again.
+   * Raw payloads that repeat (a guest's instructions) go as words: the writing thread then gets one
+   * string object for all of them, whose hash V8 keeps, instead of a new string each time to hash
+   * again. Args JSON (strace's calls) is left for the writing thread to count (EncodedEvent.argsRepeat
+   * undefined): there the parsing thread is the slower one.
    */
   private argsWord(text: string | null): number {
-    if (text === null) return NONE;
+    if (text === null || text.charCodeAt(0) === OPEN_BRACE) return NONE;
     const known = this.words.get(text);
     if (known !== undefined) return known;
     if (this.words.size >= WORDS_LIMIT) return NONE;
     if (!this.seenOnce.has(text)) {
       if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce = new Set();
-      this.seenOnce.add(unshared(text));
+      this.seenOnce.add(own(text));
       return NONE;
     }
     this.seenOnce.delete(text);
@@ -60,9 +73,9 @@ export class BatchPacker {
     if (text === undefined) return NONE;
     let id = this.words.get(text);
     if (id === undefined) {
-      const own = unshared(text);
-      this.words.set(own, (id = this.words.size));
-      this.newWords.push(own);
+      const kept = own(text);
+      this.words.set(kept, (id = this.words.size));
+      this.newWords.push(kept);
     }
     return id;
   }
@@ -121,6 +134,7 @@ export class BatchUnpacker {
     for (let i = 0; i < batch.count; i++) {
       const n = i * NUMBERS;
       const args = text(numbers[n + 12]!);
+      const argsWord = word(numbers[n + 11]!);
       const result = text(numbers[n + 13]!);
       const label = text(numbers[n + 14]!);
       each({
@@ -133,7 +147,12 @@ export class BatchUnpacker {
         cpu: number(numbers[n + 6]!),
         vm: number(numbers[n + 7]!),
         vcpu: number(numbers[n + 8]!),
-        argsText: word(numbers[n + 11]!) ?? args,
+        argsText: argsWord ?? args,
+        ...(argsWord !== undefined
+          ? { argsRepeat: true }
+          : args !== null && args.charCodeAt(0) !== OPEN_BRACE
+            ? { argsRepeat: false }
+            : {}),
         resultText: result,
         srcFile: word(numbers[n + 9]!),
         srcLine: number(numbers[n + 10]!),

@@ -114,11 +114,23 @@ export function createStraceParser(ctx: ParserContext): LineParser {
           openByTid.set(tok.tid, pending);
           return;
         }
-        if (!scanArgs(body.argsText).balanced) {
+        const scan = scanArgs(body.argsText);
+        if (!scan.balanced) {
           ctx.stats.problem(STRACE_STATS.unbalanced, ctx.file, lineNo, UNBALANCED, text);
           return;
         }
-        push(buildCall(base(tok, lineNo, 'syscall', body.name, {}), body.name, body.argsText, body.retText, body.duration, lineNo, text));
+        push(
+          buildCall(
+            base(tok, lineNo, 'syscall', body.name, {}),
+            body.name,
+            body.argsText,
+            scan.parts,
+            body.retText,
+            body.duration,
+            lineNo,
+            text,
+          ),
+        );
         return;
       }
       case 'resumed': {
@@ -141,7 +153,8 @@ export function createStraceParser(ctx: ParserContext): LineParser {
           ctx.stats.problem(STRACE_STATS.unparsed, ctx.file, lineNo, 'resumed call does not complete its start', text);
           return;
         }
-        if (!scanArgs(whole.argsText).balanced) {
+        const scan = scanArgs(whole.argsText);
+        if (!scan.balanced) {
           // Neither half is in the trace: the start line's event goes with its resumption.
           ctx.stats.problem(STRACE_STATS.unbalanced, ctx.file, lineNo, UNBALANCED, text);
           queue.splice(queue.indexOf(pending), 1);
@@ -152,6 +165,7 @@ export function createStraceParser(ctx: ParserContext): LineParser {
           pending.event!,
           body.name,
           whole.argsText,
+          scan.parts,
           whole.retText,
           whole.duration,
           pending.open.line,
@@ -173,7 +187,16 @@ export function createStraceParser(ctx: ParserContext): LineParser {
   function abandon(pending: Pending): void {
     const open = pending.open!;
     ctx.stats.finding(STRACE_STATS.neverResumed, ctx.file, open.line, `${open.name} never resumed`, open.text);
-    pending.event = buildCall(pending.event!, open.name, open.argsText, undefined, undefined, open.line, open.text);
+    pending.event = buildCall(
+      pending.event!,
+      open.name,
+      open.argsText,
+      splitArgs(open.argsText),
+      undefined,
+      undefined,
+      open.line,
+      open.text,
+    );
     delete pending.open;
   }
 
@@ -191,12 +214,13 @@ export function createStraceParser(ctx: ParserContext): LineParser {
     ev: NewEvent,
     name: string,
     argsText: string,
+    /** argsText split at its top-level commas (scanArgs), which the caller has checked. */
+    argv: string[],
     retText: string | undefined,
     duration: number | undefined,
     lineNo: number,
     text: string,
   ): NewEvent {
-    const argv = splitArgs(argsText);
     const result: ObservedResult = {};
     if (retText !== undefined) parseRet(retText, result);
     if (duration !== undefined) result.duration = duration;
