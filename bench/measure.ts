@@ -18,11 +18,15 @@ export interface ChildRun {
 const TIME = '/usr/bin/time';
 
 /** Runs `cmd args` to completion; throws with its stderr when it fails. */
-export async function runChild(cmd: string, args: readonly string[], options: { input?: string } = {}): Promise<ChildRun> {
+export async function runChild(
+  cmd: string,
+  args: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ChildRun> {
   const useTime = existsSync(TIME);
   const argv = useTime ? [TIME, '-f', 'HVBENCH_CPU_S=%U+%S HVBENCH_MAXRSS_KB=%M', cmd, ...args] : [cmd, ...args];
   const start = process.hrtime.bigint();
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

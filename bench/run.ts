@@ -1,5 +1,6 @@
 // npm run bench [-- TRACE] [--json] [--runs N] [--events N] [--only a,b] [--keep] [--dat FILE]
-// (workloads for --only: replay, seek, bisect, stats, export, debug, startup, tracedat; import always runs)
+// (workloads for --only: replay, seek, bisect, stats, export, debug, startup, tracedat, strace, scenario,
+// 10m; import always runs)
 //
 // Every workload next to a baseline run alongside it on the same machine, as a ratio, with its target.
 // Without TRACE a synthetic ftrace file with the size and event mix of the real 2.65M-event trace is
@@ -24,6 +25,8 @@ import { bisectWorkload, seekWorkload } from './workloads/seek.js';
 import { startupWorkload } from './workloads/startup.js';
 import { timelineWorkload } from './workloads/timeline.js';
 import { traceDatWorkload } from './workloads/tracedat.js';
+import { scenarioWorkload, straceWorkload } from './workloads/inputs.js';
+import { tenMillionWorkload } from './workloads/ten-million.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -64,7 +67,7 @@ try {
   }
   ensureSqlite3();
   const rows: BenchRow[] = [];
-  log(`import (${runs} run(s), with the sqlite3 .import floor alongside)`);
+  log(`import (${runs} run(s), with the sqlite3 .import floors alongside)`);
   const imported = await importWorkload(trace, dir, runs);
   rows.push(...imported.rows);
   const db = openStore(imported.db);
@@ -100,6 +103,18 @@ try {
     }
   } finally {
     db.close();
+  }
+  if (want('strace')) {
+    log('strace import, with the plain-table floor alongside');
+    rows.push(...(await straceWorkload(dir, runs, log)));
+  }
+  if (want('scenario')) {
+    log('scenario import, with the plain-table floor alongside');
+    rows.push(...(await scenarioWorkload(dir, runs, log)));
+  }
+  if (want('10m')) {
+    log('ten million events: import, first state --at, seek');
+    rows.push(...(await tenMillionWorkload(dir, log)));
   }
   if (want('tracedat')) {
     log('trace.dat import, with the text import of the same events alongside');

@@ -9,6 +9,7 @@ import { debugCommand } from './commands/debug.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { exportCommand } from './commands/export.js';
+import { parquetCommand } from './commands/parquet.js';
 import { importCommand } from './commands/import.js';
 import { logCommand } from './commands/log.js';
 import { policiesCommand } from './commands/policies.js';
@@ -49,6 +50,7 @@ const COMMAND_MODULES = [
   debugCommand,
   statsCommand,
   exportCommand,
+  parquetCommand,
   verifyCommand,
   demoCommand,
 ] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { parsePosition, type Position } from '../query/position.js';
+import { UsageError } from './exit-codes.js';
 
 // Options several commands share, declared once.
 
@@ -23,6 +24,23 @@ export function withTrace<T>(yargs: Argv<T>) {
     demandOption: true,
     describe: "a trace's name, #ID for its id, or a scenario file (imported first, reused while unchanged)",
   });
+}
+
+/** TRACE, or --all for every trace of the store (conform, stats): one of the two. */
+export function withTraceOrAll<T>(yargs: Argv<T>) {
+  return yargs
+    .positional('trace', {
+      type: 'string',
+      describe: "a trace's name, #ID for its id, or a scenario file (imported first, reused while unchanged)",
+    })
+    .option('all', { type: 'boolean', describe: 'every trace of the store, on worker threads (one per core): a row per trace' })
+    .check((argv) => {
+      const { all, trace, _ } = argv as { all?: boolean; trace?: unknown; _: unknown[] };
+      const command = typeof _[0] === 'string' ? _[0] : undefined;
+      if (all === true && trace !== undefined) throw new UsageError('give a trace or --all, not both', command);
+      if (all !== true && trace === undefined) throw new UsageError('give a trace, or --all', command);
+      return true;
+    });
 }
 
 export function withPolicies<T>(yargs: Argv<T>) {

@@ -16,6 +16,7 @@ import { mergeSources, type MergeOutcome } from './merge/merge.js';
 import { clockMeta, mergeNote, mergeSummary, type MergeSummary } from './merge/report.js';
 import { planMerge } from './merge/plan.js';
 import { unreadable } from './read-error.js';
+import { parseElsewhere, parseOnWorker } from './parse-worker/client.js';
 
 export interface ImportOptions {
   files: readonly string[];
@@ -154,19 +155,22 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
   });
   stats.onProblem = (p) => writer.problem(p);
   let format = options.format ?? 'text';
+  let info = source.info;
   try {
-    await lastValueFrom(
-      parseSource(source, stats, options.format).pipe(
-        tap((batch) => {
-          for (const event of batch) writer.append(event);
-        }),
-        defaultIfEmpty([]),
-      ),
-    );
+    if (!isStdin(path) && parseOnWorker()) info = await parseElsewhere(path, options.format, stats, (event) => writer.appendEncoded(event));
+    else
+      await lastValueFrom(
+        parseSource(source, stats, options.format).pipe(
+          tap((batch) => {
+            for (const event of batch) writer.append(event);
+          }),
+          defaultIfEmpty([]),
+        ),
+      );
     format = [...stats.counts.keys()].find((k) => k.startsWith('format.'))?.slice('format.'.length) ?? format;
     if (writer.count === 0)
       throw new SourceError(`${path}: no events found (${[...stats.counts].map(([k, v]) => `${k}=${v}`).join(', ') || 'empty input'})`);
-    writer.describeSources([source.info], source.info.sha256, format);
+    writer.describeSources([info], info.sha256, format);
     refuseUnreadable(options, stats);
     writer.commit(stats.toJSON());
   } catch (error) {

@@ -30,7 +30,9 @@ export const IMPORT_STATS = {
   'strace.unparsed_line': loss('a line that is not a strace call, signal or exit'),
   'strace.unbalanced_arguments': loss("a call whose argument list's brackets or quotes do not balance"),
   'strace.wallclock_time_of_day': info('times printed as a time of day (-t/-tt), with no date'),
-  'strace.never_resumed': error('an `<unfinished ...>` call the file never resumes (cut off by the end of the recording)'),
+  'strace.never_resumed': error(
+    'an `<unfinished ...>` call the file never resumes (its task exited or began another call first, or the recording was cut off)',
+  ),
   'strace.resumed_without_start': loss('a `<... resumed>` line whose start is not in the file'),
   'strace.unknown_memslot_flag': error('a KVM_SET_USER_MEMORY_REGION flag name this hvreplay does not know'),
 

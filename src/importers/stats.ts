@@ -51,6 +51,12 @@ export class ImportStats {
     this.add({ stat, file, line, message, text: kept(text), finding: true });
   }
 
+  /** A problem counted elsewhere (an import's parsing thread), as it was kept there. */
+  record(p: ImportProblem): void {
+    if (!p.finding) this.unreadable++;
+    this.add(p);
+  }
+
   private add(p: ImportProblem): void {
     this.count(p.stat as StatName);
     if (this.problems.length < KEPT_PROBLEMS) this.problems.push(p);

@@ -1,5 +1,5 @@
 import { eventKey, UNDECODED, type NewEvent } from '../model/event.js';
-import { argsSchema } from '../engine/policy/vocabulary.js';
+import { argsSchemaOf } from '../engine/policy/vocabulary.js';
 import type { ImportStats } from './stats.js';
 
 // The boundary between importers and the store: an event whose key the vocabulary declares must carry
@@ -13,7 +13,7 @@ import type { ImportStats } from './stats.js';
 export const VOCABULARY_STATS = { badArgs: 'vocabulary.bad_args', undecoded: 'vocabulary.undecoded_args' } as const;
 
 export function checkEvent(event: NewEvent, stats: ImportStats, file: string): NewEvent {
-  const schema = argsSchema(eventKey(event), 'importer');
+  const schema = argsSchemaOf(event.kind, event.name, 'importer');
   if (!schema) return event;
   const parsed = schema.safeParse(event.args);
   if (parsed.success) {

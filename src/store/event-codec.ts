@@ -1,4 +1,5 @@
-import { EVENT_KINDS, type Args, type EventKind, type NewEvent, type TraceEvent } from '../model/event.js';
+import { EVENT_KINDS, type Args, type EventKind, type TraceEvent } from '../model/event.js';
+import type { EncodedEvent } from './encoded-event.js';
 import type { StringTable } from './strings.js';
 
 // One event <-> one row of the events table. Column order is the insert statement's.
@@ -55,45 +56,14 @@ export type EventRow = [
 const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 const OPEN_BRACE = 0x7b;
 
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
-
-/** The raw text when args are exactly { raw: string }, else undefined. */
-function rawOnly(args: Args): string | undefined {
-  let raw: string | undefined;
-  for (const key in args) {
-    if (key !== 'raw' || raw !== undefined) return undefined;
-    const v = args[key];
-    if (typeof v !== 'string') return undefined;
-    raw = v;
-  }
-  return raw;
-}
-
-/** The JSON of args objects that events share (a trace.dat's repeated payloads), made once each. */
-const jsonOf = new WeakMap<Args, string>();
-
-export function encodeArgs(args: Args, strings: StringTable): string | bigint | null {
-  const raw = rawOnly(args);
-  if (raw !== undefined && raw.charCodeAt(0) !== OPEN_BRACE) return strings.idIfRepeated(raw) ?? raw;
-  let json = jsonOf.get(args);
-  if (json === undefined) {
-    if (!hasKeys(args)) return null;
-    json = JSON.stringify(args);
-    jsonOf.set(args, json);
-  }
-  return strings.idIfRepeated(json) ?? json;
+function argsOfText(text: string): Args {
+  return text.charCodeAt(0) === OPEN_BRACE ? JSON.parse(text) : { raw: text };
 }
 
 export function decodeArgs(value: string | number | bigint | null, strings: StringTable): Args {
   if (value === null) return {};
-  if (typeof value !== 'string') {
-    const text = strings.text(Number(value));
-    return text.charCodeAt(0) === OPEN_BRACE ? JSON.parse(text) : { raw: text };
-  }
-  return value.charCodeAt(0) === OPEN_BRACE ? JSON.parse(value) : { raw: value };
+  if (typeof value !== 'string') return strings.argsOf(Number(value), argsOfText);
+  return argsOfText(value);
 }
 
 // Times are stored as integer nanoseconds after the trace's t0 (traces.t0, seconds), and must read back
@@ -121,7 +91,7 @@ export function encodeTs(ts: number, t0: number): number {
  * The columns after trace_id (EVENT_COLUMNS[1..]) written into `out` from `at`: the trace writer
  * fills its multi-row INSERT's parameters in place, with no array per row.
  */
-export function encodeEventInto(out: unknown[], at: number, seq: number, e: NewEvent, t0: number | null, strings: StringTable): void {
+export function encodeEventInto(out: unknown[], at: number, seq: number, e: EncodedEvent, t0: number | null, strings: StringTable): void {
   out[at] = seq;
   out[at + 1] = KIND_IDS.get(e.kind)!;
   out[at + 2] = strings.id(e.name, 0);
@@ -132,10 +102,19 @@ export function encodeEventInto(out: unknown[], at: number, seq: number, e: NewE
   out[at + 7] = e.cpu ?? null;
   out[at + 8] = e.vm ?? null;
   out[at + 9] = e.vcpu ?? null;
-  out[at + 10] = encodeArgs(e.args, strings);
-  out[at + 11] = e.result ? JSON.stringify(e.result) : null;
-  out[at + 12] = e.src ? strings.id(e.src.file, 2) : null;
-  out[at + 13] = e.src?.line ?? null;
+  // Args that repeat are interned (an INTEGER naming their text), others are kept inline.
+  const args = e.argsText;
+  out[at + 10] =
+    args === null
+      ? null
+      : e.argsRepeat === undefined
+        ? (strings.idIfRepeated(args) ?? args)
+        : e.argsRepeat
+          ? strings.repeatedId(args)
+          : args;
+  out[at + 11] = e.resultText;
+  out[at + 12] = e.srcFile === undefined ? null : strings.id(e.srcFile, 2);
+  out[at + 13] = e.srcLine ?? null;
   out[at + 14] = e.label ?? null;
 }
 

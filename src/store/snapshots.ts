@@ -1,11 +1,12 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { CorruptStoreError } from '../errors.js';
 import type { MachineState } from '../model/state.js';
+import { isRefusedWrite } from './failures.js';
 import type { SqlDatabase } from './sql.js';
 
 // Persisted states (tables `snapshots` and `snapshot_sets`, migrations 001 and 002). A set is keyed by
-// what produced it: the trace, the policy set and the engine fingerprint. Its rows are written in one
-// transaction with its marker row, so a set is either complete or absent.
+// what produced it: the trace, the policy set and the engine fingerprint. Its rows become visible in one
+// transaction with its marker row (SnapshotSetWriter), so a set is either complete or absent.
 
 /**
  * JSON, then deflate at level 6. Measured on the 2.65M-event qemu-seabios-big ftrace trace (states of
@@ -91,40 +92,123 @@ export function nearestSnapshot(db: SqlDatabase, key: SnapshotKey, seq: number):
   return row && { seq: row.seq, state: decodeState(row.state, row.seq) };
 }
 
+/** Snapshots written together, in one short transaction, while a set is being built. */
+export const SNAPSHOT_BATCH = 256;
+
 /**
- * Writes a complete set in one IMMEDIATE transaction. Snapshots of the same trace and policies made by
- * another engine are deleted with it: no engine of this build can use them. Returns false when another
- * process finished the same set first.
+ * Writes a set as its snapshots are made, so that no process holds them all: every SNAPSHOT_BATCH of
+ * them go in one short IMMEDIATE transaction under a staging key (`building:` + engine + a build id),
+ * which no reader looks up. finish() then, in one transaction, re-keys them and writes the set's
+ * `snapshot_sets` row, so a set is still all there or not there: a build that dies leaves only
+ * staging rows, which the next set finished for the same trace and policies deletes, as it deletes
+ * the sets of other engines. A batch the store refuses (read-only media, a full disk, another writer
+ * past the wait) stays in memory and is tried again with the next one; what could not be written when
+ * the set ends is handed back to be used from memory.
  */
-export function writeSnapshotSet(
-  db: SqlDatabase,
-  set: Omit<SnapshotSet, 'codec' | 'count' | 'bytes' | 'builtAt'>,
-  snapshots: readonly PendingSnapshot[],
-): boolean {
-  const write = db.transaction(() => {
-    if (findSnapshotSet(db, set)) return false;
-    db.prepare('DELETE FROM snapshots WHERE trace_id = ? AND policy_key = ?').run(set.traceId, set.policyKey);
-    db.prepare('DELETE FROM snapshot_sets WHERE trace_id = ? AND policy_key = ?').run(set.traceId, set.policyKey);
-    const insert = db.prepare('INSERT INTO snapshots (trace_id, policy_key, engine, seq, state) VALUES (?, ?, ?, ?, ?)');
-    let bytes = 0;
-    for (const s of snapshots) {
-      insert.run(set.traceId, set.policyKey, set.engine, s.seq, s.blob);
-      bytes += s.blob.length;
+export class SnapshotSetWriter {
+  private readonly staging: string;
+  private pending: PendingSnapshot[] = [];
+  private written = 0;
+  private bytes = 0;
+  private refused = false;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly key: SnapshotKey,
+  ) {
+    this.staging = `building:${key.engine}:${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  /** A snapshot, in seq order. Its bytes are copied: zlib's result can be a view of a 16 KiB buffer. */
+  add(seq: number, blob: Buffer): void {
+    this.pending.push({ seq, blob: Buffer.from(blob) });
+    this.bytes += blob.length;
+    if (this.pending.length >= SNAPSHOT_BATCH) this.tryFlush();
+  }
+
+  private tryFlush(): void {
+    try {
+      const write = this.db.transaction(() => this.insertPending());
+      write.immediate();
+    } catch (error) {
+      if (!isRefusedWrite(error)) throw error;
+      this.refused = true;
     }
-    db.prepare(
-      'INSERT INTO snapshot_sets (trace_id, policy_key, engine, codec, count, bytes, max_gap, spacing, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      set.traceId,
-      set.policyKey,
-      set.engine,
-      SNAPSHOT_CODEC,
-      snapshots.length,
-      bytes,
-      set.maxGap,
-      JSON.stringify(set.spacing),
-      new Date().toISOString(),
-    );
-    return true;
-  });
-  return write.immediate() as boolean;
+  }
+
+  private insertPending(): void {
+    const insert = this.db.prepare('INSERT INTO snapshots (trace_id, policy_key, engine, seq, state) VALUES (?, ?, ?, ?, ?)');
+    for (const s of this.pending) insert.run(this.key.traceId, this.key.policyKey, this.staging, s.seq, s.blob);
+    this.written += this.pending.length;
+    this.pending = [];
+  }
+
+  /**
+   * The set is complete: its row and its snapshots become visible together. Returns whether it was
+   * stored (false when another process finished the same set first, or the store refused), and the
+   * snapshots not written, for a reader to use from memory.
+   */
+  finish(set: Pick<SnapshotSet, 'maxGap' | 'spacing'>): {
+    written: boolean;
+    unstored: readonly PendingSnapshot[];
+    count: number;
+    bytes: number;
+  } {
+    const count = this.written + this.pending.length;
+    const key = this.key;
+    const complete = this.db.transaction((): boolean => {
+      if (findSnapshotSet(this.db, key)) return false;
+      this.insertPending();
+      const stored = this.db
+        .prepare('SELECT count(*) FROM snapshots WHERE trace_id = ? AND policy_key = ? AND engine = ?')
+        .pluck()
+        .get(key.traceId, key.policyKey, this.staging) as number;
+      // Another build finished in between and deleted these rows as garbage: it has the set.
+      if (stored !== count) return false;
+      this.db
+        .prepare('DELETE FROM snapshots WHERE trace_id = ? AND policy_key = ? AND engine <> ?')
+        .run(key.traceId, key.policyKey, this.staging);
+      this.db.prepare('DELETE FROM snapshot_sets WHERE trace_id = ? AND policy_key = ?').run(key.traceId, key.policyKey);
+      this.db
+        .prepare('UPDATE snapshots SET engine = ? WHERE trace_id = ? AND policy_key = ? AND engine = ?')
+        .run(key.engine, key.traceId, key.policyKey, this.staging);
+      this.db
+        .prepare(
+          'INSERT INTO snapshot_sets (trace_id, policy_key, engine, codec, count, bytes, max_gap, spacing, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          key.traceId,
+          key.policyKey,
+          key.engine,
+          SNAPSHOT_CODEC,
+          count,
+          this.bytes,
+          set.maxGap,
+          JSON.stringify(set.spacing),
+          new Date().toISOString(),
+        );
+      return true;
+    });
+    try {
+      const written = complete.immediate() as boolean;
+      if (!written) this.abandon();
+      return { written, unstored: [], count, bytes: this.bytes };
+    } catch (error) {
+      if (!isRefusedWrite(error)) throw error;
+      return { written: false, unstored: this.pending, count, bytes: this.bytes };
+    }
+  }
+
+  /** Removes what this build wrote (a replay that did not reach the end); garbage otherwise, never read. */
+  abandon(): void {
+    this.pending = [];
+    if (this.written === 0 && !this.refused) return;
+    try {
+      this.db
+        .prepare('DELETE FROM snapshots WHERE trace_id = ? AND policy_key = ? AND engine = ?')
+        .run(this.key.traceId, this.key.policyKey, this.staging);
+    } catch (error) {
+      if (!isRefusedWrite(error)) throw error;
+    }
+  }
 }

@@ -1,6 +1,9 @@
 import type { NewEvent } from '../model/event.js';
 import { BLOCK_EVENTS, encodeEventInto, EVENT_COLUMNS } from './event-codec.js';
+import { BlockInserter } from './block-insert.js';
+import { encodeEvent, type EncodedEvent } from './encoded-event.js';
 import { BlockSealer } from './event-blocks.js';
+import { BlockText } from './page-row-text.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 import { StringTable } from './strings.js';
 import { checkTraceName, shownName } from './trace-names.js';
@@ -42,10 +45,12 @@ export class TraceWriter {
   private seq = 0;
   private t0: number | null = null;
   private readonly insertOne: SqlStatement;
-  private readonly insertMany: SqlStatement;
+  private readonly blocks: BlockInserter;
   /** Parameters of the next multi-row INSERT: encoded columns of the rows not yet inserted. */
   private readonly pending: unknown[] = new Array(ROWS_PER_INSERT * ROW_PARAMS);
   private pendingRows = 0;
+  /** The pending rows' text as the page reader will get it, for their block's CRC. */
+  private readonly blockText = new BlockText();
   private readonly strings: StringTable;
   private readonly insertProblem: SqlStatement;
   private problems = 0;
@@ -81,7 +86,7 @@ export class TraceWriter {
       throw error;
     }
     this.insertOne = db.prepare(insertSql(this.traceId, 1));
-    this.insertMany = db.prepare(insertSql(this.traceId, ROWS_PER_INSERT));
+    this.blocks = new BlockInserter(db, this.traceId, db.prepare(insertSql(this.traceId, ROWS_PER_INSERT)));
     this.strings = new StringTable(db);
     this.insertProblem = db.prepare(
       `INSERT INTO problems (trace_id, n, stat, finding, file, line, message, text) VALUES (${this.traceId}, ?, ?, ?, ?, ?, ?, ?)`,
@@ -100,18 +105,30 @@ export class TraceWriter {
   }
 
   append(event: NewEvent): void {
+    this.appendEncoded(encodeEvent(event));
+  }
+
+  /** An event already in its stored form (encoded-event.ts), made on this thread or another. */
+  appendEncoded(event: EncodedEvent): void {
     if (this.t0 === null && event.ts !== undefined) this.t0 = event.ts;
-    encodeEventInto(this.pending, this.pendingRows * ROW_PARAMS, this.seq++, event, this.t0, this.strings);
+    const at = this.pendingRows * ROW_PARAMS;
+    encodeEventInto(this.pending, at, this.seq++, event, this.t0, this.strings);
+    this.blockText.addRow(this.pending, at);
     if (++this.pendingRows === ROWS_PER_INSERT) {
-      this.insertMany.run(this.pending);
+      this.blocks.insert(this.pending, this.seq - ROWS_PER_INSERT);
       this.pendingRows = 0;
-      this.sealer.seal(this.seq / BLOCK_EVENTS - 1);
+      this.sealBlock(this.seq / BLOCK_EVENTS - 1);
     }
+  }
+
+  private sealBlock(block: number): void {
+    this.sealer.seal(block, this.blockText.exact ? this.blockText.view() : undefined);
+    this.blockText.reset();
   }
 
   private flush(): void {
     for (let i = 0; i < this.pendingRows; i++) this.insertOne.run(this.pending.slice(i * ROW_PARAMS, (i + 1) * ROW_PARAMS));
-    if (this.pendingRows > 0) this.sealer.seal(this.sealer.sealed);
+    if (this.pendingRows > 0) this.sealBlock(this.sealer.sealed);
     this.pendingRows = 0;
   }
 

@@ -3,9 +3,9 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { STRACE_STATS } from '../../src/importers/strace/parser.js';
+import { ImportStats } from '../../src/importers/stats.js';
 import { straceFormat } from '../../src/importers/strace/format.js';
 import { cString } from '../../src/importers/strace/syscall-args.js';
-import { ImportStats } from '../../src/importers/stats.js';
 import { checkEvent } from '../../src/importers/vocabulary-check.js';
 import { eventLine } from '../../src/cli/present/event-line.js';
 import { fixtureLines, named, parseFixture, parseLines, type Parsed } from './fixtures.js';
@@ -153,6 +153,29 @@ describe('strace: two threads (vmm-threads.strace)', () => {
     const tids = new Set(p.events.map((e) => e.tid));
     assert.equal(tids.size, 2);
     for (const e of p.events) assert.equal(e.pid, leader);
+  });
+
+  it('gives up on an unfinished call when its task exits, instead of holding every later event back until the end', () => {
+    const lines = [
+      '3172  1795260811.500000 ioctl(5<anon_inode:kvm-vcpu:0>, KVM_RUN <unfinished ...>',
+      '3172  1795260811.600000 +++ killed by SIGKILL +++',
+      '3170  1795260811.700000 close(7</dev/null>) = 0',
+      '3172  1795260811.800000 ioctl(5<anon_inode:kvm-vcpu:0>, KVM_RUN <unfinished ...>',
+      '3172  1795260811.900000 ioctl(5<anon_inode:kvm-vcpu:0>, KVM_RUN <unfinished ...>',
+    ];
+    const emitted: number[] = [];
+    const stats = new ImportStats();
+    const parser = straceFormat.createParser({ file: 'killed.strace', stats, emit: (e) => emitted.push(e.src!.line) });
+    lines.slice(0, 3).forEach((l, i) => parser.line(l, i + 1));
+    assert.deepEqual(emitted, [1, 2, 3], 'the close after the exit is emitted as it is read');
+    lines.slice(3).forEach((l, i) => parser.line(l, i + 4));
+    assert.deepEqual(emitted, [1, 2, 3, 4], 'a second unfinished call of the same task ends the first');
+    parser.end();
+    assert.deepEqual(emitted, [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      stats.problems.map((x) => x.line),
+      [1, 4, 5],
+    );
   });
 
   it('emits an unfinished call that never resumes, counted', () => {

@@ -1,19 +1,20 @@
 import { defineCommand } from '../define-command.js';
 import { EXIT } from '../exit-codes.js';
-import { withPolicies, withTrace } from '../options.js';
+import { withPolicies, withTraceOrAll } from '../options.js';
 import { emit } from '../present/output.js';
 
 export const conformCommand = defineCommand({
-  command: 'conform <trace>',
+  command: 'conform [trace]',
   describe:
     'Replay a real trace and compare each predicted return value, KVM_RUN exit and exit port/address with what the kernel did; report coverage (exit 1 on any mismatch)',
   builder: (y) =>
-    withPolicies(withTrace(y)).option('host', {
+    withPolicies(withTraceOrAll(y)).option('host', {
       type: 'string',
       describe:
         "a host profile (`hvreplay profile TRACE -o FILE`): the recorded host's build, CPU and machine answers stand in for this trace's",
     }),
   handler: async (args) => {
+    if (args.all || args.trace === undefined) return (await import('../all-traces.js')).runForAllTraces('conform', args);
     const { conformTrace } = await import('../../query/conform/conform.js');
     const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventBody, sourceRef } = await import('../present/event-line.js');
@@ -21,7 +22,7 @@ export const conformCommand = defineCommand({
     const { readHostProfile } = await import('../../query/profile/read.js');
     const { hostFactsOf } = await import('../../query/profile/profile.js');
     const host = args.host !== undefined ? hostFactsOf(readHostProfile(args.host)) : undefined;
-    const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace), policiesFrom(args), host));
+    const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace!), policiesFrom(args), host));
     const mismatches = report.mismatches.map((m) => ({
       seq: m.seq,
       what: m.what,

@@ -1,14 +1,14 @@
 import { defineCommand } from '../define-command.js';
 import { CliError } from '../exit-codes.js';
-import { seqOption, withPolicies, withTrace } from '../options.js';
+import { seqOption, withPolicies, withTraceOrAll } from '../options.js';
 import { emit } from '../present/output.js';
 
 export const statsCommand = defineCommand({
-  command: 'stats <trace> [other]',
+  command: 'stats [trace] [other]',
   describe:
     'perf kvm stat for a trace: exits by reason (count, share, time), ioctls, run-state time; with OTHER, the change from TRACE to OTHER',
   builder: (y) =>
-    withPolicies(withTrace(y))
+    withPolicies(withTraceOrAll(y))
       .positional('other', { type: 'string', describe: 'a second trace: per reason the change in count and time from TRACE (A) to it (B)' })
       .option('vcpu', { type: 'number', describe: 'only this vCPU (its id, in every VM)' })
       .option('by', { choices: ['reason', 'vcpu', 'ioctl'] as const, default: 'reason' as const, describe: 'what the table rows are' })
@@ -17,15 +17,18 @@ export const statsCommand = defineCommand({
       .option('from', seqOption('from', 'first event of the window'))
       .option('to', seqOption('to', 'last event of the window'))
       .conflicts('at', ['from', 'to'])
-      .conflicts('csv', 'json'),
+      .conflicts('csv', 'json')
+      .conflicts('all', ['other', 'at', 'from', 'to', 'vcpu', 'csv']),
   handler: async (args) => {
+    if (args.all || args.trace === undefined) return (await import('../all-traces.js')).runForAllTraces('stats', args);
+    const trace = args.trace;
     const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { traceStats } = await import('../../query/stats/trace-stats.js');
     const { compareStats } = await import('../../query/stats/compare.js');
     const text = await import('../present/stats-text.js');
     const { eventProgress } = await import('../present/progress.js');
     const { seqIn } = await import('../../query/position.js');
-    withStore(args, modeFor(args.trace, args.other), (db) => {
+    withStore(args, modeFor(trace, args.other), (db) => {
       const policies = policiesFrom(args);
       const statsOf = (ref: string) => {
         const trace = openTrace(db, ref);
@@ -47,7 +50,7 @@ export const statsCommand = defineCommand({
           bar.done();
         }
       };
-      const a = statsOf(args.trace);
+      const a = statsOf(trace);
       if (args.other === undefined) {
         if (args.csv) process.stdout.write(text.statsCsv(a, args.by) + '\n');
         else emit(args.json, a, (r) => text.statsText(r, args.by));

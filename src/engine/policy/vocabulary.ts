@@ -39,6 +39,25 @@ export function argsSchema(key: string, mode: 'importer' | 'scenario'): z.ZodTyp
   return schema;
 }
 
+/** Names remembered per kind, schema or none, before the memory of that kind is dropped and started again. */
+const NAMES_PER_KIND = 4096;
+const byKindName = {
+  importer: new Map<string, Map<string, z.ZodType | null>>(),
+  scenario: new Map<string, Map<string, z.ZodType | null>>(),
+};
+
+/**
+ * argsSchema of `kind:name`, remembered without making the key: an importer asks once per event, and
+ * most events (a guest's kvm_emulate_insn, say) have no schema, which argsSchema does not remember.
+ */
+export function argsSchemaOf(kind: string, name: string, mode: 'importer' | 'scenario'): z.ZodType | undefined {
+  let names = byKindName[mode].get(kind);
+  if (!names || names.size >= NAMES_PER_KIND) byKindName[mode].set(kind, (names = new Map()));
+  let schema = names.get(name);
+  if (schema === undefined) names.set(name, (schema = argsSchema(`${kind}:${name}`, mode) ?? null));
+  return schema ?? undefined;
+}
+
 /** The host facts (a scenario's `host:`) the core and every built-in area read, each checked by its owner's schema. */
 export function hostFactsSchema(): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = { ...CORE_HOST_FACTS };

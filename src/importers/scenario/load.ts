@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../model/event.js';
 import { ScenarioError } from '../../errors.js';
-import { argsSchema } from '../../engine/policy/vocabulary.js';
+import { argsSchemaOf } from '../../engine/policy/vocabulary.js';
 import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
 import { splitScenario } from './split.js';
 import { firstAliasLine, MAX_ALIAS_COUNT, readYaml, type Path, type YamlPart } from './yaml-doc.js';
@@ -112,7 +112,7 @@ export function parseScenario(file: string, text: string, byItem = true): Scenar
     }
     const kind = EVENT_KINDS.find((k) => (event as Record<string, unknown>)[k] !== undefined) as EventKind;
     const name = (event as Record<string, unknown>)[kind] as string;
-    const schema = argsSchema(`${kind}:${name}`, 'scenario');
+    const schema = argsSchemaOf(kind, name, 'scenario');
     const args = (schema ? report.check(schema, event.args, ['events', i, 'args']) : event.args) as Args | undefined;
     if (!args) continue;
     const pid = event.pid ?? defaults.pid ?? 1;
@@ -160,7 +160,7 @@ function checkArgsOf(report: Reporter, item: unknown, i: number): void {
   const fields = item as Record<string, unknown>;
   const kinds = EVENT_KINDS.filter((k) => typeof fields[k] === 'string');
   if (kinds.length !== 1) return;
-  const schema = argsSchema(`${kinds[0]}:${fields[kinds[0]!] as string}`, 'scenario');
+  const schema = argsSchemaOf(kinds[0]!, fields[kinds[0]!] as string, 'scenario');
   if (schema) report.check(schema, fields.args ?? {}, ['events', i, 'args']);
 }
 

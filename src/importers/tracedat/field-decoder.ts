@@ -1,3 +1,4 @@
+import { shareArgs } from '../../store/encoded-event.js';
 import type { ArgValue, Args } from '../../model/event.js';
 import type { EventFormat, FieldFormat } from './event-format.js';
 
@@ -130,8 +131,9 @@ export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDe
   const decoders = format.fields.map((f) => [f.name, fieldDecoder(f, bigEndian)] as const);
   // Records whose bytes after the common fields are equal have equal fields (every field, dynamic
   // ones too, lies in those bytes), and a guest in a loop repeats a few thousand of them millions
-  // of times (kvm_emulate_insn): such records share one args object, decoded once. Nothing
-  // downstream changes an event's args in place.
+  // of times (kvm_emulate_insn): such records share one args object, decoded once, and the store makes
+  // its JSON once (shareArgs). Nothing downstream changes an event's args but in the same way each time
+  // (EventBuilder.constantStrings, before the first event with them is stored).
   // They are found by a hash of those bytes (FNV-1a), then compared, so a repeat allocates nothing.
   const from = Math.min(...format.fields.map((f) => f.offset), Number.MAX_SAFE_INTEGER);
   let memo = new Map<number, { bytes: Buffer; args: Args }>();
@@ -150,7 +152,7 @@ export function recordDecoder(format: EventFormat, bigEndian: boolean): RecordDe
       const args: Args = {};
       for (const [name, decode] of decoders) args[name] = decode(buf, start, length);
       if (memo.size >= MEMO_LIMIT) memo = new Map();
-      memo.set(hash, { bytes: Buffer.from(buf.subarray(a, b)), args });
+      memo.set(hash, { bytes: Buffer.from(buf.subarray(a, b)), args: shareArgs(args) });
       return args;
     },
     pid: (buf, start, length) => (pidRead && pidAt + pidField!.size <= length ? (pidRead(buf, start + pidAt) as number) : 0),
