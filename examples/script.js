@@ -1,19 +1,21 @@
 // @ts-check
 // hvreplay as a library: import a recording into a store of your own, then ask what two kernels make
 // of it. Run from the repository root (after `npm ci`): node examples/script.js [STORE]
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffTracePolicies, importFiles, openStore, releaseChoices, resolvePolicies, stateAt } from 'hvreplay';
 
-const store = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'hvreplay-script-')), 'script.db');
+// Without STORE, a store of its own that goes when the script ends.
+const scratch = process.argv[2] === undefined ? mkdtempSync(join(tmpdir(), 'hvreplay-script-')) : undefined;
+const store = process.argv[2] ?? join(/** @type {string} */ (scratch), 'script.db');
 const db = openStore(store);
 try {
   const { trace } = await importFiles(db, {
     files: ['test/fixtures/traces/qemu-pc-64m.strace.gz', 'test/fixtures/traces/qemu-pc-64m.ftrace.gz'],
     name: 'pc',
   });
-  console.log(`imported '${trace.name}': ${trace.eventCount} events into ${store}`);
+  console.log(`imported '${trace.name}': ${trace.eventCount} events into ${scratch ? 'a scratch store' : store}`);
 
   // The state after the BIOS ROM slot is created, under today's defaults.
   const { state } = stateAt(db, trace, 4810, resolvePolicies([]));
@@ -32,4 +34,5 @@ try {
   );
 } finally {
   db.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 }
