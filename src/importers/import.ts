@@ -11,7 +11,7 @@ import { parseSource } from './parse-source.js';
 import { parseScenario } from './scenario/load.js';
 import { SourceError, StoreError } from '../errors.js';
 import { isStdin, openSource } from './source.js';
-import { ImportStats } from './stats.js';
+import { ImportStats, unreadLines } from './stats.js';
 import { mergeSources, type MergeOutcome } from './merge/merge.js';
 import { clockMeta, mergeNote, mergeSummary, type MergeSummary } from './merge/report.js';
 import { planMerge } from './merge/plan.js';
@@ -42,15 +42,17 @@ export function isScenarioPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-/** Under --strict an unreadable line is bad input: the import fails before anything is committed. */
+/**
+ * Under --strict a line that could not be read, wholly or in part (kept as a generic event), is bad
+ * input: the import fails before anything is committed.
+ */
 function refuseUnreadable(options: ImportOptions, stats: ImportStats): void {
-  if (!options.strict || stats.unreadable === 0) return;
+  if (!options.strict || stats.unreadable + stats.keptAsGeneric === 0) return;
   const first = stats.problems.filter((p) => !p.finding).slice(0, 10);
   throw new SourceError(
-    [
-      `${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read (--strict); nothing was stored:`,
-      ...first.map((p) => `  ${p.file}:${p.line}: ${p.message}: ${p.text}`),
-    ].join('\n'),
+    [`${unreadLines(stats)} (--strict); nothing was stored:`, ...first.map((p) => `  ${p.file}:${p.line}: ${p.message}: ${p.text}`)].join(
+      '\n',
+    ),
   );
 }
 

@@ -9,11 +9,14 @@ export type StatSeverity = 'info' | 'data_loss' | 'error';
 export interface StatSpec {
   severity: StatSeverity;
   description: string;
+  /** The event is in the trace, but only as a generic one with its text or fields: read in part. */
+  keptAsGeneric?: true;
 }
 
 const info = (description: string): StatSpec => ({ severity: 'info', description });
 const loss = (description: string): StatSpec => ({ severity: 'data_loss', description });
 const error = (description: string): StatSpec => ({ severity: 'error', description });
+const generic = (description: string): StatSpec => ({ severity: 'data_loss', description, keptAsGeneric: true });
 
 export const IMPORT_STATS = {
   'format.strace': info('a file read as strace output'),
@@ -39,12 +42,12 @@ export const IMPORT_STATS = {
   'ftrace.header_line': info('a header or comment line'),
   'ftrace.blank_line': info('an empty line'),
   'ftrace.unparsed_line': loss('a line that is not an ftrace event line'),
-  'ftrace.unrecognized_payload': loss('an event whose fields do not have its TP_printk shape; kept as a generic event with its text'),
+  'ftrace.unrecognized_payload': generic('an event whose fields do not have its TP_printk shape; kept as a generic event with its text'),
   'ftrace.timestamp_backwards': error('an event stamped earlier than the one before it in the same file'),
 
   'tracedat.unparsed_format': error('an event format description in the file that cannot be read; its records are kept as generic events'),
   'tracedat.unknown_event_id': error('a record whose type no event format in the file describes; kept with its bytes'),
-  'tracedat.unrecognized_fields': loss(
+  'tracedat.unrecognized_fields': generic(
     'an event whose decoded fields are not in the shape hvreplay maps; kept as a generic event with them',
   ),
   'tracedat.bad_page': loss('a ring-buffer page that cannot be read to its end; the rest of the page is skipped'),
@@ -55,7 +58,7 @@ export const IMPORT_STATS = {
   'jsonl.not_an_event': loss('a JSON value without a known "kind" and a "name"'),
   'jsonl.bad_field': loss('an event field of the wrong type, too deep, or a number beyond 2^53'),
 
-  'vocabulary.bad_args': loss('an event whose args do not meet its schema; kept as a generic event that no reducer reads'),
+  'vocabulary.bad_args': generic('an event whose args do not meet its schema; kept as a generic event that no reducer reads'),
   'vocabulary.undecoded_args': info('a call whose argument the source printed undecoded (a struct as its address); kept, unmodelled'),
 
   'merge.kvm_run_paired_with_exit': info("a KVM_RUN call paired with its vCPU thread's kvm_userspace_exit"),

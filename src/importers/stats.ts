@@ -40,9 +40,8 @@ export class ImportStats {
     this.counts.set(stat, (this.counts.get(stat) ?? 0) + n);
   }
 
-  /** Input the parser could not read: the line is not in the trace. */
+  /** Input the parser could not read: the line is not in the trace, or only as a generic event. */
   problem(stat: StatName, file: string, line: number, message: string, text: string): void {
-    this.unreadable++;
     this.add({ stat, file, line, message, text: kept(text) });
   }
 
@@ -53,11 +52,14 @@ export class ImportStats {
 
   /** A problem counted elsewhere (an import's parsing thread), as it was kept there. */
   record(p: ImportProblem): void {
-    if (!p.finding) this.unreadable++;
     this.add(p);
   }
 
   private add(p: ImportProblem): void {
+    if (!p.finding) {
+      if (IMPORT_STATS[p.stat as StatName].keptAsGeneric) this.keptAsGeneric++;
+      else this.unreadable++;
+    }
     this.count(p.stat as StatName);
     if (this.problems.length < KEPT_PROBLEMS) this.problems.push(p);
     const kind = this.kinds.get(p.stat);
@@ -73,8 +75,10 @@ export class ImportStats {
     this.onProblem?.(p);
   }
 
-  /** How many lines could not be read, all of them, however many problems are kept. */
+  /** How many lines could not be read and are not in the trace, however many problems are kept. */
   unreadable = 0;
+  /** How many were read only in part: in the trace as generic events that no reducer reads. */
+  keptAsGeneric = 0;
 
   /** Every problem counted, also those not kept in memory. */
   get problemCount(): number {
@@ -92,4 +96,17 @@ export class ImportStats {
   toJSON(): { counts: Record<string, number>; problemKinds: ProblemKind[] } {
     return { counts: Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b))), problemKinds: this.summary() };
   }
+}
+
+/** How many lines could not be read, and how many only in part, in words. */
+export function unreadLines(stats: ImportStats): string {
+  const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (stats.unreadable > 0)
+    parts.push(`${lines(stats.unreadable)} could not be read and ${stats.unreadable === 1 ? 'is' : 'are'} not in the trace`);
+  if (stats.keptAsGeneric > 0)
+    parts.push(
+      `${lines(stats.keptAsGeneric)} could be read only in part and ${stats.keptAsGeneric === 1 ? 'is' : 'are'} kept as generic events`,
+    );
+  return parts.join('; ');
 }

@@ -126,6 +126,23 @@ describe('hvreplay CLI, end to end on a temporary store', () => {
     assert.match(lenient.stdout, /29 events/);
   });
 
+  it('says a line read only in part is kept as a generic event, and --strict refuses it too', () => {
+    // A real kvm_mmio line whose length no u64 holds: the event is kept with its text, not decoded.
+    const text = readFileSync(join(REPO, 'test/fixtures/traces/mini.ftrace'), 'utf8').replace(
+      'mmio write len 1 gpa',
+      'mmio write len 18446744073709551616 gpa',
+    );
+    const odd = join(dir, 'odd-len.ftrace');
+    writeFileSync(odd, text);
+    const strict = hvreplay(db, ['import', odd, '--strict', '--name', 'odd-len']);
+    assert.equal(strict.status, 2);
+    assert.match(strict.stderr, /1 line could be read only in part and is kept as generic events \(--strict\); nothing was stored/);
+    const lenient = hvreplay(db, ['import', odd, '--name', 'odd-len']);
+    assert.equal(lenient.status, 0, lenient.stderr);
+    assert.match(lenient.stderr, /warning: 1 line could be read only in part and is kept as generic events \(first: .*odd-len\.ftrace:\d+/);
+    assert.doesNotMatch(lenient.stderr, /not in the trace/);
+  });
+
   it('names the line a truncated .gz breaks off at, and stores nothing of it', () => {
     const whole = readFileSync(join(REPO, 'test/fixtures/traces/qemu-pc-64m.ftrace.gz'));
     const cut = join(dir, 'cut.ftrace.gz');

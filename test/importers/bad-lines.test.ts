@@ -53,6 +53,8 @@ describe('bad lines are counted, never stored half-read', () => {
     assert.equal(len.count('ftrace.unrecognized_payload'), 1);
     assert.equal(len.events[0]?.kind, 'generic');
     assert.equal(len.events[0]?.args.raw, 'mmio write len 18446744073709551616 gpa 0x1000 val 0x1');
+    // The event is there, as a generic one: read in part, not a line missing from the trace.
+    assert.deepEqual([len.stats.unreadable, len.stats.keptAsGeneric], [0, 1]);
     const pid = parseLines(ftraceFormat, 'x', [sched.replace('next_pid=9884', 'next_pid=98840000000000000000000')]);
     assert.equal(pid.count('ftrace.unrecognized_payload'), 1);
   });

@@ -18,6 +18,7 @@ export const importCommand = defineCommand({
       .option('strict', { type: 'boolean', describe: 'refuse the import, storing nothing, if any line cannot be read' }),
   handler: async (args) => {
     const { importFiles } = await import('../../importers/import.js');
+    const { unreadLines } = await import('../../importers/stats.js');
     const { withStoreAsync } = await import('../session.js');
     const { onSourceProgress } = await import('../../importers/source.js');
     const bar = (await import('../present/progress.js')).progressBar();
@@ -40,10 +41,10 @@ export const importCommand = defineCommand({
     });
     const { trace, stats, reused } = result;
     for (const w of result.warnings ?? []) process.stderr.write(`hvreplay: warning: ${w}\n`);
-    if (stats.unreadable > 0) {
+    if (stats.unreadable + stats.keptAsGeneric > 0) {
       const first = stats.problems.find((p) => !p.finding);
       process.stderr.write(
-        `hvreplay: warning: ${stats.unreadable} line${stats.unreadable === 1 ? '' : 's'} could not be read and ${stats.unreadable === 1 ? 'is' : 'are'} not in the trace` +
+        `hvreplay: warning: ${unreadLines(stats)}` +
           `${first ? ` (first: ${first.file}:${first.line}: ${first.message})` : ''}; --strict refuses such input\n`,
       );
     }
