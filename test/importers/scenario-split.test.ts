@@ -40,6 +40,19 @@ describe('scenario events read item by item', () => {
     assert.deepEqual(problems('m.yaml', broken, true), problems('m.yaml', broken, false));
   });
 
+  it('names the lines of problems after the events as the file numbers them (the events are cut out of the head)', () => {
+    const mini = readFileSync(REPO + 'scenarios/mini-readonly-slot.yaml', 'utf8');
+    const wrong = mini.replace('  - at: readonly-slot', '  - at: no-such-label').replace(/^expect:$/m, 'expect:\n  - at: [1]');
+    const found = problems('m.yaml', wrong, true);
+    assert.equal(found.length, 2);
+    assert.match(found.join('\n'), /m\.yaml:63: expect\[0\]\.at: /);
+    assert.match(found.join('\n'), /m\.yaml:64: expect\[1\]\.at: no event is labelled 'no-such-label'/);
+    assert.deepEqual(found, problems('m.yaml', wrong, false));
+    const broken = wrong.replace(/^expect:$/m, 'expect:\n  - at: [unclosed');
+    assert.deepEqual(problems('m.yaml', broken, true), problems('m.yaml', broken, false));
+    assert.match(problems('m.yaml', broken, true).join('\n'), /m\.yaml:64: not valid YAML: .* at line 64,/);
+  });
+
   it('leaves files with anchors, aliases or flow-style events to the whole-document reading', () => {
     const text = readFileSync(REPO + 'scenarios/mini-readonly-slot.yaml', 'utf8');
     assert.equal(splitScenario(text.replace('args: { fd: 3, fdPath: /dev/kvm }', 'args: &a { fd: 3, fdPath: /dev/kvm }')), undefined);

@@ -3,13 +3,16 @@ import { EVENT_KINDS, type Args, type EventKind, type NewEvent } from '../../mod
 import { ScenarioError } from '../../errors.js';
 import { argsSchemaOf } from '../../engine/policy/vocabulary.js';
 import { expectation, scenarioEvent, scenarioFile, type Expectation, type ScenarioHeader } from './schema.js';
+import { readPlainItem } from './plain-item.js';
 import { splitScenario } from './split.js';
 import { firstAliasLine, MAX_ALIAS_COUNT, readYaml, type Path, type YamlPart } from './yaml-doc.js';
 import type { Document } from 'yaml';
 
 // A scenario file -> its header, its events, its expectations. Every problem in the file is reported
 // at once, each as `file:line: path: what was expected`, and nothing is returned when there is one.
-// Events are read one small document at a time where the file allows it (split.ts).
+// Events are read one small document at a time where the file allows it (split.ts), and an item in
+// the plain subset of YAML without the yaml library (plain-item.ts); the yaml library then reads it
+// only if its line numbers are wanted for a problem.
 
 export interface Scenario {
   header: Omit<ScenarioHeader, 'events' | 'expect'>;
@@ -67,14 +70,20 @@ function valueOf(file: string, text: string, doc: Document): unknown {
 
 export function parseScenario(file: string, text: string, byItem = true): Scenario {
   const pieces = byItem ? splitScenario(text) : undefined;
-  const main = readYaml(file, pieces?.head ?? text);
-  if (main.errors.length > 0) throw new ScenarioError(file, main.errors);
+  const main = pieces ? readYaml(file, pieces.head, pieces.headLine) : readYaml(file, text);
+  // yaml's messages quote the line of the text it read: for the head, the whole document says it.
+  if (main.errors.length > 0) {
+    if (pieces) return parseScenario(file, text, false);
+    throw new ScenarioError(file, main.errors);
+  }
   const raw = valueOf(file, text, main.doc) as Record<string, unknown> | null;
-  // The event item being read, when events are read one document at a time.
-  let current: { index: number; part: YamlPart } | undefined;
-  const report = new Reporter(file, (path) =>
-    current && path[0] === 'events' && path[1] === current.index ? current.part.lineOf([0, ...path.slice(2)]) : main.lineOf(path),
-  );
+  // The event item being read, when events are read one document at a time: its first line, and its
+  // document, read when a line inside it is wanted.
+  let current: { index: number; line: number; part: () => YamlPart } | undefined;
+  const report = new Reporter(file, (path) => {
+    if (!current || path[0] !== 'events' || path[1] !== current.index) return main.lineOf(path);
+    return path.length === 2 ? current.line : current.part().lineOf([0, ...path.slice(2)]);
+  });
   const itemCount = pieces ? pieces.items.length : Array.isArray(raw?.events) ? raw.events.length : 0;
   const top = report.check(scenarioFile, pieces && raw ? { ...raw, events: new Array(itemCount).fill(null) } : raw, []);
   // A bad header does not stop the events from being checked: every problem is reported at once.
@@ -90,13 +99,17 @@ export function parseScenario(file: string, text: string, byItem = true): Scenar
     let item: unknown = rawEvents[i];
     if (pieces) {
       const piece = pieces.items[i]!;
-      const part = readYaml(file, piece.text, piece.line);
-      if (part.errors.length > 0) {
-        yamlErrors.push(...part.errors);
-        continue;
+      let part: YamlPart | undefined;
+      const partOf = () => (part ??= readYaml(file, piece.text, (line) => line + piece.line - 1));
+      item = readPlainItem(piece.text);
+      if (item === undefined) {
+        if (partOf().errors.length > 0) {
+          yamlErrors.push(...partOf().errors);
+          continue;
+        }
+        item = (valueOf(file, piece.text, partOf().doc) as unknown[] | null)?.[0];
       }
-      current = { index: i, part };
-      item = (valueOf(file, piece.text, part.doc) as unknown[] | null)?.[0];
+      current = { index: i, line: piece.line, part: partOf };
     }
     const event = report.check(scenarioEvent, item, ['events', i]);
     if (!event) {
@@ -165,5 +178,7 @@ function checkArgsOf(report: Reporter, item: unknown, i: number): void {
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Partial<T> = {};
+  for (const key in fields) if (fields[key] !== undefined) out[key] = fields[key];
+  return out;
 }

@@ -16,19 +16,18 @@ export interface YamlPart {
   lineOf(path: Path): number | undefined;
 }
 
-/** `firstLine` is the file's line number of the text's first line. */
-export function readYaml(file: string, text: string, firstLine = 1): YamlPart {
+/** `fileLine` gives the file's line number of a line of the text (by default, they are the same). */
+export function readYaml(file: string, text: string, fileLine: (line: number) => number = (line) => line): YamlPart {
   const lines = new LineCounter();
   // merge: YAML 1.1's `<<: *anchor` merge keys, which scenario authors use for shared args.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, merge: true });
-  const offset = firstLine - 1;
   return {
     doc,
-    errors: doc.errors.map((e) => `${file}:${e.linePos ? e.linePos[0].line + offset : '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
+    errors: doc.errors.map((e) => `${file}:${e.linePos ? fileLine(e.linePos[0].line) : '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
     lineOf(path) {
       for (let n = path.length; n >= 0; n--) {
         const node = doc.getIn(path.slice(0, n) as unknown[], true);
-        if (isNode(node) && node.range) return lines.linePos(node.range[0]).line + offset;
+        if (isNode(node) && node.range) return fileLine(lines.linePos(node.range[0]).line);
       }
       return undefined;
     },
