@@ -30,7 +30,8 @@ echo >"$I/trace"
 		timeout 2 qemu-system-x86_64 -enable-kvm -nographic -nodefaults -no-reboot -serial none -monitor none \
 			-display none -machine pc -m 64 || true
 	done
-	echo "hvsync realtime_ns=$(date +%s%N)" >"$I/trace_marker"
+	# With the buffers full (the aim, and overwrite off) the kernel refuses the marker with EBADF.
+	echo "hvsync realtime_ns=$(date +%s%N)" >"$I/trace_marker" || true
 	echo 0 >"$I/tracing_on"
 )
 trace-cmd extract -B "$inst" -o "$dir/big.dat" >/dev/null 2>&1
