@@ -159,10 +159,7 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
   let format = options.format ?? 'text';
   let info = source.info;
   try {
-    // A trace.dat is read on this thread: its reader hashes the file on a worker already, and packing
-    // its events for another thread cost more than it saved (a 25M-event v7 file: 34.7 s and 362 MB
-    // on one thread, 37 s and 448 MB on two).
-    if (!isStdin(path) && parseOnWorker() && !(await readsAsTraceDat(source, options.format))) {
+    if (!isStdin(path) && parseOnWorker(await readsAsTraceDat(source, options.format))) {
       await source.close();
       info = await parseElsewhere(path, options.format, stats, (event) => writer.appendEncoded(event));
     } else
