@@ -53,6 +53,13 @@ describe('scenario events read item by item', () => {
     assert.match(problems('m.yaml', broken, true).join('\n'), /m\.yaml:64: not valid YAML: .* at line 64,/);
   });
 
+  it('gives an item whose dash stands alone on its line the line of its first key, as the whole document does', () => {
+    const mini = readFileSync(REPO + 'scenarios/mini-readonly-slot.yaml', 'utf8');
+    const dashAlone = mini.replace('  - ioctl: KVM_CREATE_VM', '  -\n    ioctl: KVM_CREATE_VM');
+    assert.notEqual(dashAlone, mini);
+    assert.deepEqual(parseScenario('m.yaml', dashAlone), parseScenario('m.yaml', dashAlone, false));
+  });
+
   it('leaves files with anchors, aliases or flow-style events to the whole-document reading', () => {
     const text = readFileSync(REPO + 'scenarios/mini-readonly-slot.yaml', 'utf8');
     assert.equal(splitScenario(text.replace('args: { fd: 3, fdPath: /dev/kvm }', 'args: &a { fd: 3, fdPath: /dev/kvm }')), undefined);

@@ -62,4 +62,18 @@ describe('every trace of a store', () => {
     assert.equal(hvreplay(path, ['stats']).status, 2);
     assert.equal(hvreplay(path, ['conform', 'qemu-kvm', '--all']).status, 2);
   });
+
+  it('conform --all --host: a host profile stands in for every trace, as conform TRACE --host does for one', () => {
+    const host = join(dir, 'host.json');
+    assert.equal(hvreplay(path, ['profile', 'qemu-kvm', '-o', host]).status, 0);
+    const all = hvreplay(path, ['conform', '--all', '--host', host, '--json']);
+    assert.equal(all.status, 0, all.stderr);
+    const rows = (JSON.parse(all.stdout) as { traces: { trace: string; matches: number }[] }).traces;
+    for (const name of ['qemu-kvm', 'q35-smp2-mono']) {
+      const one = JSON.parse(hvreplay(path, ['conform', name, '--host', host, '--json']).stdout) as { matches: number };
+      const plain = JSON.parse(hvreplay(path, ['conform', name, '--json']).stdout) as { matches: number };
+      assert.equal(rows.find((r) => r.trace === name)?.matches, one.matches, name);
+      assert.ok(one.matches > plain.matches, `${name}: the profile's answers are predicted (${one.matches} against ${plain.matches})`);
+    }
+  });
 });

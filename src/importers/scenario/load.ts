@@ -77,12 +77,12 @@ export function parseScenario(file: string, text: string, byItem = true): Scenar
     throw new ScenarioError(file, main.errors);
   }
   const raw = valueOf(file, text, main.doc) as Record<string, unknown> | null;
-  // The event item being read, when events are read one document at a time: its first line, and its
-  // document, read when a line inside it is wanted.
-  let current: { index: number; line: number; part: () => YamlPart } | undefined;
+  // The event item being read, when events are read one document at a time: the line of a plain item
+  // (its first key stands after the dash), and its document, read when a line inside it is wanted.
+  let current: { index: number; line: number | undefined; part: () => YamlPart } | undefined;
   const report = new Reporter(file, (path) => {
     if (!current || path[0] !== 'events' || path[1] !== current.index) return main.lineOf(path);
-    return path.length === 2 ? current.line : current.part().lineOf([0, ...path.slice(2)]);
+    return path.length === 2 && current.line !== undefined ? current.line : current.part().lineOf([0, ...path.slice(2)]);
   });
   const itemCount = pieces ? pieces.items.length : Array.isArray(raw?.events) ? raw.events.length : 0;
   const top = report.check(scenarioFile, pieces && raw ? { ...raw, events: new Array(itemCount).fill(null) } : raw, []);
@@ -102,14 +102,15 @@ export function parseScenario(file: string, text: string, byItem = true): Scenar
       let part: YamlPart | undefined;
       const partOf = () => (part ??= readYaml(file, piece.text, (line) => line + piece.line - 1));
       item = readPlainItem(piece.text);
-      if (item === undefined) {
+      const plain = item !== undefined;
+      if (!plain) {
         if (partOf().errors.length > 0) {
           yamlErrors.push(...partOf().errors);
           continue;
         }
         item = (valueOf(file, piece.text, partOf().doc) as unknown[] | null)?.[0];
       }
-      current = { index: i, line: piece.line, part: partOf };
+      current = { index: i, line: plain ? piece.line : undefined, part: partOf };
     }
     const event = report.check(scenarioEvent, item, ['events', i]);
     if (!event) {
