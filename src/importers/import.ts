@@ -7,7 +7,7 @@ import { TraceWriter } from '../store/trace-writer.js';
 import { findTraceByName, getTrace, type TraceRecord } from '../store/traces.js';
 import { shownName } from '../store/trace-names.js';
 import type { FormatName } from './format.js';
-import { parseSource, readsAsTraceDat } from './parse-source.js';
+import { parseSource } from './parse-source.js';
 import { parseScenario } from './scenario/load.js';
 import { SourceError, StoreError } from '../errors.js';
 import { isStdin, openSource } from './source.js';
@@ -159,10 +159,8 @@ async function importText(db: SqlDatabase, path: string, options: ImportOptions)
   let format = options.format ?? 'text';
   let info = source.info;
   try {
-    if (!isStdin(path) && parseOnWorker(await readsAsTraceDat(source, options.format))) {
-      await source.close();
-      info = await parseElsewhere(path, options.format, stats, (event) => writer.appendEncoded(event));
-    } else
+    if (!isStdin(path) && parseOnWorker()) info = await parseElsewhere(path, options.format, stats, (event) => writer.appendEncoded(event));
+    else
       await lastValueFrom(
         parseSource(source, stats, options.format).pipe(
           tap((batch) => {

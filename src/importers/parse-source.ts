@@ -20,23 +20,18 @@ export function chooseFormat(path: string, lines: readonly string[], format?: Fo
   return chosen;
 }
 
-/** trace-cmd's binary trace.dat is told by its magic bytes, before any line is read. */
-export async function readsAsTraceDat(source: LineSource, format?: FormatName): Promise<boolean> {
-  return format === 'tracedat' || (format === undefined && isTraceDat(await source.head()));
-}
-
 /**
  * One source as an ordered async stream of event batches (one per chunk read). `onFormat` hears the
  * format as soon as the first lines decide it. Stopping the iteration stops reading.
  */
-
 export async function* eventBatches(
   source: LineSource,
   stats: ImportStats,
   format?: FormatName,
   onFormat?: (format: TextFormat) => void,
 ): AsyncGenerator<NewEvent[]> {
-  if (await readsAsTraceDat(source, format)) {
+  // trace-cmd's binary trace.dat is told by its magic bytes, before any line is read.
+  if (format === 'tracedat' || (format === undefined && isTraceDat(await source.head()))) {
     stats.count('format.tracedat');
     yield* traceDatBatches(source, stats);
     return;

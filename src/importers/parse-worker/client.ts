@@ -22,16 +22,10 @@ const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 const IN_FLIGHT = 4;
 const YOUNG_GENERATION_MB = 64;
 
-/**
- * Parsing on a worker pays for text when there is a second core. A trace.dat is read on the importing
- * thread: its reader hashes the file on a worker already, and on two threads a 25M-event file took
- * 31-34 s against 35 s, but 448-474 MB against 356 MB and a fifth more CPU time. HVREPLAY_IMPORT_THREADS=1
- * keeps every import on one thread, =2 puts every one on two (bench/: import).
- */
-export function parseOnWorker(traceDat: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.HVREPLAY_IMPORT_THREADS === '1') return false;
-  if (env.HVREPLAY_IMPORT_THREADS === '2') return true;
-  return !traceDat && availableParallelism() > 1;
+/** Parsing on a worker pays when there is a second core. HVREPLAY_IMPORT_THREADS=1 keeps it on one (bench/: import). */
+export function parseOnWorker(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.HVREPLAY_IMPORT_THREADS !== undefined) return env.HVREPLAY_IMPORT_THREADS !== '1';
+  return availableParallelism() > 1;
 }
 
 /**
