@@ -34,7 +34,7 @@ async function importOnce(file: string, db: string): Promise<Run> {
  * of a named instance's buffer with "NAME: ", which the text importer does not read; it is dropped.
  */
 async function reportText(dat: string, out: string): Promise<void> {
-  const info = openTraceDat(dat, dat);
+  const info = await openTraceDat(dat, dat);
   const names = info.info.buffers.map((b) => b.name).filter((n) => n !== '');
   info.close();
   const prefix =

@@ -77,7 +77,7 @@ describe('event codec: round trip of real events', () => {
   // trace.dat events carry their decoded fields: JSON args, interned when they repeat (schema 5).
   for (const fixture of ['kvm-mini.dat', 'host-sched-v7.dat']) {
     it(`${fixture}: every event reads back equal to what was written`, async () => {
-      const td = openTraceDat(fileURLToPath(new URL(`../../../test/fixtures/traces/${fixture}`, import.meta.url)), fixture);
+      const td = await openTraceDat(fileURLToPath(new URL(`../../../test/fixtures/traces/${fixture}`, import.meta.url)), fixture);
       const events: NewEvent[] = [];
       try {
         for await (const batch of td.events(new ImportStats())) events.push(...batch);

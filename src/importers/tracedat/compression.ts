@@ -1,5 +1,4 @@
 import { inflateSync } from 'node:zlib';
-import zstd from '@foxglove/wasm-zstd';
 import { badTraceDat, ByteView } from './byte-view.js';
 
 // v7 compression (trace-cmd.dat.v7(5), "COMPRESSION FORMAT OF THE FILE SECTIONS" and "... OF THE
@@ -11,9 +10,18 @@ import { badTraceDat, ByteView } from './byte-view.js';
 // frames) and trace-compress-zlib.c (zlib's uncompress(): a zlib stream with its header).
 // zstd is libzstd compiled to WebAssembly (@foxglove/wasm-zstd): Node 20's zlib has no zstd, and a
 // decoder written in JavaScript (fzstd, used before) ran at a tenth of its speed, most of a
-// compressed file's import. Its module is compiled once, before the first block is read.
+// compressed file's import. Its module is compiled once, when the first zstd file is opened
+// (loadZstd), not by every import that loads the importers.
 
-await zstd.isLoaded;
+let zstd: { decompress(input: Uint8Array, size: number): Buffer } | undefined;
+
+/** Compiles libzstd's WebAssembly, once; a zstd file is read only after it. */
+export async function loadZstd(): Promise<void> {
+  if (zstd) return;
+  const wasm = (await import('@foxglove/wasm-zstd')).default;
+  await wasm.isLoaded;
+  zstd = wasm;
+}
 
 export interface Decompressor {
   name: string;
@@ -24,7 +32,10 @@ export interface Decompressor {
 const DECOMPRESSORS: Record<string, Decompressor> = {
   zstd: {
     name: 'zstd',
-    inflate: (input, size) => zstd.decompress(input, size),
+    inflate: (input, size) => {
+      if (!zstd) throw new Error('libzstd is not loaded: open trace.dat files with openTraceDat');
+      return zstd.decompress(input, size);
+    },
   },
   zlib: { name: 'zlib', inflate: (input, size) => inflateSync(input, { maxOutputLength: Math.max(size, 1) }) },
 };

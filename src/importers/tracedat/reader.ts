@@ -9,6 +9,7 @@ import { readFileHeader } from './header.js';
 import type { TraceDatLayout } from './layout.js';
 import { readLayoutV6 } from './layout-v6.js';
 import { readLayoutV7 } from './layout-v7.js';
+import { loadZstd } from './compression.js';
 import type { GuestOption, TimeShift } from './options.js';
 import { RandomAccess } from './random-access.js';
 import { parseRingLayout, type RingLayout } from './ring-layout.js';
@@ -55,10 +56,11 @@ const BATCH = 4096;
 const hexId = (id: bigint): string => '0x' + id.toString(16).padStart(16, '0');
 
 /** Opens `path` (a plain file), naming it `label` in messages. */
-export function openTraceDat(path: string, label: string): TraceDat {
+export async function openTraceDat(path: string, label: string): Promise<TraceDat> {
   const file = new RandomAccess(path, label);
   try {
     const header = readFileHeader(file);
+    if (header.compression?.name === 'zstd') await loadZstd();
     const layout = header.version === 6 ? readLayoutV6(file, header) : readLayoutV7(file, header);
     let ring: RingLayout;
     try {

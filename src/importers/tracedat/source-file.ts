@@ -70,7 +70,7 @@ export async function plainFile(source: LineSource, hash = true): Promise<PlainF
 export async function openTraceDatSource(source: LineSource, hash = true): Promise<{ dat: TraceDat; file: PlainFile }> {
   const file = await plainFile(source, hash);
   try {
-    return { dat: openTraceDat(file.path, source.info.path), file };
+    return { dat: await openTraceDat(file.path, source.info.path), file };
   } catch (error) {
     file.remove();
     throw error;

@@ -13,14 +13,14 @@ export interface Compared {
 }
 
 /** Runs trace-cmd report -t -R on the file and compares. */
-export function compareWithReport(path: string): Compared {
+export async function compareWithReport(path: string): Promise<Compared> {
   return compareRecords(path, report(path, '-t', '-R'));
 }
 
 /** Compares the file's records with the event lines of a `trace-cmd report -t -R` of it. */
-export function compareRecords(path: string, reportLines: readonly string[]): Compared {
+export async function compareRecords(path: string, reportLines: readonly string[]): Promise<Compared> {
   const lines = reportLines.filter((l) => !/^\s*[\w.-]*:?\s*cpus=\d+$/.test(l) && !/^CPU:\d+ \[/.test(l));
-  const td = openTraceDat(path, path);
+  const td = await openTraceDat(path, path);
   const stats = new ImportStats();
   const builder = td.builder(stats);
   const names = new Map<string, number>();

@@ -36,7 +36,7 @@ function apply(bytes: Buffer, m: Mutation): Buffer {
 }
 
 async function readAll(path: string): Promise<number> {
-  const td = openTraceDat(path, path);
+  const td = await openTraceDat(path, path);
   let n = 0;
   try {
     for await (const batch of td.events(new ImportStats())) n += batch.length;

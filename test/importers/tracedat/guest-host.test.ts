@@ -27,14 +27,14 @@ const ofFile = (name: string): string[] =>
   oracle.filter((l) => l.trimStart().startsWith(`${name}:`)).map((l) => l.replace(/^\s*[\w.-]+: /, ''));
 
 describe('a guest trace.dat beside its host trace.dat', () => {
-  it('reads the host file (zlib, TSC2NSEC) as trace-cmd does: 11,721 kvm_entry/kvm_exit with every field', () => {
-    const c = compareRecords(fixturePath(HOST), ofFile(HOST));
+  it('reads the host file (zlib, TSC2NSEC) as trace-cmd does: 11,721 kvm_entry/kvm_exit with every field', async () => {
+    const c = await compareRecords(fixturePath(HOST), ofFile(HOST));
     assert.equal(c.events, 11721);
     assert.deepEqual(Object.fromEntries(c.names), { kvm_entry: 5861, kvm_exit: 5860 });
   });
 
-  it("reads the guest file as trace-cmd does, its times moved to the host's clock by TIME_SHIFT", () => {
-    const c = compareRecords(fixturePath(GUEST), ofFile(GUEST));
+  it("reads the guest file as trace-cmd does, its times moved to the host's clock by TIME_SHIFT", async () => {
+    const c = await compareRecords(fixturePath(GUEST), ofFile(GUEST));
     assert.equal(c.events, 90029);
   });
 

@@ -16,7 +16,7 @@ import { report, traceCmdMissing } from './oracle.js';
 const skip = traceCmdMissing();
 
 async function events(path: string): Promise<NewEvent[]> {
-  const td = openTraceDat(path, path);
+  const td = await openTraceDat(path, path);
   const out: NewEvent[] = [];
   try {
     for await (const batch of td.events(new ImportStats())) out.push(...batch);
@@ -43,8 +43,8 @@ const FILES: [string, number, Record<string, number>][] = [
 
 for (const [name, count, some] of FILES) {
   describe(`trace.dat ${name} against trace-cmd report`, { skip }, () => {
-    it(`has the ${count} events trace-cmd prints (-t -R), each with the same task, CPU, time, name and raw fields`, () => {
-      const c = compareWithReport(fixturePath(name));
+    it(`has the ${count} events trace-cmd prints (-t -R), each with the same task, CPU, time, name and raw fields`, async () => {
+      const c = await compareWithReport(fixturePath(name));
       assert.equal(c.events, count);
       for (const [event, n] of Object.entries(some)) assert.equal(c.names.get(event), n, event);
       assert.ok(c.fieldsChecked >= count * 3);

@@ -13,7 +13,7 @@ import { fixturePath } from './files.js';
 // as text, so those are compared to the microsecond and by name, task and CPU.
 
 async function datEvents(name: string): Promise<NewEvent[]> {
-  const td = openTraceDat(fixturePath(name), name);
+  const td = await openTraceDat(fixturePath(name), name);
   const stats = new ImportStats();
   const out: NewEvent[] = [];
   try {
