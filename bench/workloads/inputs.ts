@@ -37,33 +37,65 @@ async function importAgainstFloor(file: string, dir: string, name: string, runs:
   return { seconds: median(ours), floor: median(floors), peak, events };
 }
 
+/** What one input's rows say: its rate against a target, and its peak RSS against a limit. */
+interface RateRows {
+  workload: string;
+  /** The workload's name in its peak RSS row. */
+  short: string;
+  /** Lines or events read, and what they are called in the rate. */
+  count: number;
+  unit: 'lines' | 'events';
+  targetRate: number;
+  /** The peak RSS limit in MB, and whether it may be reached. */
+  rssLimit: { mb: number; inclusive: boolean };
+  note: (rate: string) => string;
+}
+
+type Measured = Awaited<ReturnType<typeof importAgainstFloor>>;
+
+function rateRows(spec: RateRows, r: Measured): BenchRow[] {
+  const rate = spec.count / r.seconds;
+  const { mb, inclusive } = spec.rssLimit;
+  return [
+    row({
+      workload: spec.workload,
+      measure: 'seconds',
+      value: r.seconds,
+      baselineName: 'plain-table floor',
+      baseline: r.floor,
+      target: `>= ${spec.targetRate / 1000}K ${spec.unit}/s`,
+      met: rate >= spec.targetRate,
+      note: spec.note(`${Math.round(rate).toLocaleString('en-US')} ${spec.unit}/s`),
+    }),
+    row({
+      workload: spec.short,
+      measure: 'peak RSS MB',
+      value: r.peak / MB,
+      baselineName: '-',
+      baseline: undefined,
+      target: `${inclusive ? '<=' : '<'} ${mb} MB`,
+      met: r.peak > 0 && (inclusive ? r.peak <= mb * MB : r.peak < mb * MB),
+    }),
+  ];
+}
+
 export async function straceWorkload(dir: string, runs: number, log: (msg: string) => void): Promise<BenchRow[]> {
   const g = await generateStrace(join(dir, 'repeated.strace'));
   log(`strace: ${g.lines.toLocaleString('en-US')} lines (${(g.bytes / MB).toFixed(0)} MB)`);
   try {
     const r = await importAgainstFloor(g.path, dir, 'strace', runs);
-    const rate = g.lines / r.seconds;
-    return [
-      row({
+    return rateRows(
+      {
         workload: `strace import, ${(STRACE_LINES / 1e6).toFixed(1)}M lines`,
-        measure: 'seconds',
-        value: r.seconds,
-        baselineName: 'plain-table floor',
-        baseline: r.floor,
-        target: '>= 300K lines/s',
-        met: rate >= 300_000,
-        note: `${Math.round(rate).toLocaleString('en-US')} lines/s, ${r.events.toLocaleString('en-US')} events; median of ${runs}`,
-      }),
-      row({
-        workload: 'strace import',
-        measure: 'peak RSS MB',
-        value: r.peak / MB,
-        baselineName: '-',
-        baseline: undefined,
-        target: '<= 300 MB',
-        met: r.peak > 0 && r.peak <= 300 * MB,
-      }),
-    ];
+        short: 'strace import',
+        count: g.lines,
+        unit: 'lines',
+        targetRate: 300_000,
+        rssLimit: { mb: 300, inclusive: true },
+        note: (rate) => `${rate}, ${r.events.toLocaleString('en-US')} events; median of ${runs}`,
+      },
+      r,
+    );
   } finally {
     rmSync(g.path, { force: true });
   }
@@ -74,28 +106,18 @@ export async function scenarioWorkload(dir: string, runs: number, log: (msg: str
   log(`scenario: ${g.events.toLocaleString('en-US')} events (${(g.bytes / MB).toFixed(1)} MB)`);
   try {
     const r = await importAgainstFloor(g.path, dir, 'scenario', runs);
-    const rate = r.events / r.seconds;
-    return [
-      row({
+    return rateRows(
+      {
         workload: `scenario YAML, ${SCENARIO_EVENTS / 1000}k events`,
-        measure: 'seconds',
-        value: r.seconds,
-        baselineName: 'plain-table floor',
-        baseline: r.floor,
-        target: '>= 100K events/s',
-        met: rate >= 100_000,
-        note: `${Math.round(rate).toLocaleString('en-US')} events/s; median of ${runs}`,
-      }),
-      row({
-        workload: 'scenario YAML',
-        measure: 'peak RSS MB',
-        value: r.peak / MB,
-        baselineName: '-',
-        baseline: undefined,
-        target: '< 300 MB',
-        met: r.peak > 0 && r.peak < 300 * MB,
-      }),
-    ];
+        short: 'scenario YAML',
+        count: r.events,
+        unit: 'events',
+        targetRate: 100_000,
+        rssLimit: { mb: 300, inclusive: false },
+        note: (rate) => `${rate}; median of ${runs}`,
+      },
+      r,
+    );
   } finally {
     rmSync(g.path, { force: true });
   }
