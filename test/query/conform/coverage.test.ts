@@ -10,7 +10,18 @@ import { storedFixture } from '../../helpers/stored-fixture.js';
 // trace shows it), at least 80% of the ioctl results, no mismatch. cpu-host-abort, which QEMU aborts
 // before any KVM_RUN, falls short of the ioctl figure, and the test says why.
 
-const RECORDINGS = ['qemu-pc-64m', 'qemu-isapc', 'q35-virtio-split', 'migrate', 'migrate-dirty-ring', 'qemu-kvm', 'q35-smp2-mono'];
+const RECORDINGS = [
+  'qemu-pc-64m',
+  'qemu-isapc',
+  'q35-virtio-split',
+  'migrate',
+  'migrate-dirty-ring',
+  'qemu-kvm',
+  'q35-smp2-mono',
+  'q35-smp2',
+  'pc-e1000',
+  'q35-reboot',
+];
 
 async function conform(name: string): Promise<ConformReport> {
   const gz = name === 'mini' ? '' : '.gz';

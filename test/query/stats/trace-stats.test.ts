@@ -69,7 +69,7 @@ describe('stats: perf kvm stat for a stored trace', () => {
 
   // Each stat equals what the replayed state counts (the engine's one-exit rule, checked above on the
   // bundled recording): one exit seen by both observers counts once.
-  for (const name of ['q35-virtio-split', 'q35-smp2-mono', 'migrate']) {
+  for (const name of ['q35-virtio-split', 'q35-smp2-mono', 'migrate', 'q35-smp2', 'pc-e1000', 'q35-reboot']) {
     it(`${name}: KVM_EXIT_IO and KVM_EXIT_MMIO as strace saw them`, async () => {
       const { report } = await statsOf(name);
       assert.equal(count(report, 'KVM_EXIT_IO'), strace(name, 'KVM_EXIT_IO'));
