@@ -14,14 +14,13 @@ export const conformCommand = defineCommand({
         "a host profile (`hvreplay profile TRACE -o FILE`): the recorded host's build, CPU and machine answers stand in for this trace's",
     }),
   handler: async (args) => {
-    if (args.all || args.trace === undefined) return (await import('../all-traces.js')).runForAllTraces('conform', args);
+    const { readHostFacts } = await import('../../query/profile/read.js');
+    const host = args.host !== undefined ? readHostFacts(args.host) : undefined;
+    if (args.all || args.trace === undefined) return (await import('../all-traces.js')).runForAllTraces('conform', args, host);
     const { conformTrace } = await import('../../query/conform/conform.js');
     const { withStore, modeFor, openTrace, policiesFrom } = await import('../session.js');
     const { eventBody, sourceRef } = await import('../present/event-line.js');
     const { conformText } = await import('../present/conform-text.js');
-    const { readHostProfile } = await import('../../query/profile/read.js');
-    const { hostFactsOf } = await import('../../query/profile/profile.js');
-    const host = args.host !== undefined ? hostFactsOf(readHostProfile(args.host)) : undefined;
     const report = withStore(args, modeFor(args.trace), (db) => conformTrace(db, openTrace(db, args.trace!), policiesFrom(args), host));
     const mismatches = report.mismatches.map((m) => ({
       seq: m.seq,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SourceError } from '../../errors.js';
-import { hostProfileSchema, type HostProfile } from './profile.js';
+import type { HostFacts } from '../../model/state.js';
+import { hostFactsOf, hostProfileSchema, type HostProfile } from './profile.js';
 
 /** A host profile file (`hvreplay profile -o`), checked against its schema; a bad one names the file and the field. */
 export function readHostProfile(path: string): HostProfile {
@@ -18,4 +19,9 @@ export function readHostProfile(path: string): HostProfile {
     );
   }
   return parsed.data;
+}
+
+/** The host facts of a profile file, as `--host FILE` applies them. */
+export function readHostFacts(path: string): HostFacts {
+  return hostFactsOf(readHostProfile(path));
 }
