@@ -13,6 +13,7 @@ import {
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { clockPair } from './clock-pair.js';
+import { addIoctlProbe, type IoctlProbe } from './ioctl-probe.js';
 
 // A private tracefs instance (Documentation/trace/ftrace.rst, "Instances"): its own ring buffer,
 // event switches and trace_marker. Nothing of the top-level tracing setup is touched, and removing
@@ -28,6 +29,8 @@ export interface TraceInstance {
   dir: string;
   /** The instance's trace_clock: 'mono', or 'local' on a kernel without it. */
   clock: string;
+  /** The ioctl argument probe's event (ioctl-probe.ts), or why this machine could not have it. */
+  ioctlProbe: { event: string; place: string } | { missing: string };
   /** Writes `hvsync realtime_ns=R trace_clock=mono trace_ns=M err_ns=E` to this instance's trace_marker; returns R. */
   marker(): bigint;
   /** Stops the buffer and streams `trace` to `path`. */
@@ -47,10 +50,12 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
   const dir = `${tracefs}/instances/${name}`;
   mkdirSync(dir);
   let removed = false;
+  let probe: IoctlProbe | undefined;
   const set = (file: string, value: string) => writeFileSync(`${dir}/${file}`, value);
   const instance: TraceInstance = {
     dir,
     clock: 'local',
+    ioctlProbe: { missing: 'not placed yet' },
     marker() {
       const fd = openSync(`${dir}/trace_marker`, 'w');
       try {
@@ -75,14 +80,18 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
       await pipeline(createReadStream(`${dir}/trace`), createWriteStream(path));
     },
     remove() {
-      if (removed || !existsSync(dir)) return;
-      try {
-        set('tracing_on', '0');
-      } catch {
-        // removal below decides
+      if (!removed && existsSync(dir)) {
+        try {
+          set('tracing_on', '0');
+        } catch {
+          // removal below decides
+        }
+        rmdirSync(dir);
       }
-      rmdirSync(dir);
       removed = true;
+      // Only once no instance has it enabled can the probe's definition go (trace-cmd extract -B
+      // removes the instance itself).
+      probe?.remove();
     },
   };
   try {
@@ -100,6 +109,12 @@ export function createInstance(tracefs: string, name = `hvreplay-${process.pid}`
     set('events/kvm/enable', '1');
     if (existsSync(`${dir}/events/kvm/kvm_emulate_insn/enable`)) set('events/kvm/kvm_emulate_insn/enable', '0');
     set('events/sched/sched_switch/enable', '1');
+    const placed = addIoctlProbe(tracefs, dir, name.replace(/\W/g, '_'));
+    if (typeof placed === 'string') instance.ioctlProbe = { missing: placed };
+    else {
+      probe = placed;
+      instance.ioctlProbe = { event: placed.event, place: placed.place };
+    }
     set('tracing_on', '1');
   } catch (error) {
     instance.remove();

@@ -45,6 +45,8 @@ export interface RecordResult extends ImportResult {
   /** How the command ended under strace. */
   exit: { code: number | null; signal: string | null };
   interrupted: boolean;
+  /** How the KVM ioctls' struct arguments were read (ioctl-probe.ts), or why they were not. */
+  ioctlArgs: string;
 }
 
 export async function record(db: SqlDatabase, options: RecordOptions): Promise<RecordResult> {
@@ -71,6 +73,8 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
   const straceFile = join(dir, 'record.strace');
   const ftraceFile = join(dir, options.format === 'dat' ? 'record.dat' : 'record.ftrace');
   const instance = createInstance(tracefs);
+  const probe = instance.ioctlProbe;
+  const ioctlArgs = 'missing' in probe ? `not read: ${probe.missing}` : `read by a uprobe on ${probe.place} (${probe.event})`;
   // Last resort for an exit this code does not see coming (an uncaught error elsewhere).
   const onExit = () => instance.remove();
   process.on('exit', onExit);
@@ -102,7 +106,7 @@ export async function record(db: SqlDatabase, options: RecordOptions): Promise<R
       ...(options.name ? { name: options.name } : {}),
       ...(options.replace ? { replace: true } : {}),
     });
-    return { ...imported, straceFile, ftraceFile, exit, interrupted };
+    return { ...imported, straceFile, ftraceFile, exit, interrupted, ioctlArgs };
   } catch (error) {
     // The files stay: say where, since the import (or whatever failed) did not keep them.
     if (error instanceof Error) error.message += ` (the recording is in ${dir})`;

@@ -37,6 +37,11 @@ function tracefsState(): Record<string, string> {
     kvm_enable: read('events/kvm/enable'),
     sched_switch_enable: read('events/sched/sched_switch/enable'),
     set_event: read('set_event'),
+    // record's libc ioctl probe is defined globally for the recording and removed with its instance.
+    uprobes: read('uprobe_events')
+      .split('\n')
+      .filter((l) => l.includes(':hvreplay_'))
+      .join('\n'),
     // Only record's own instances: others on a shared machine come and go with their own recordings.
     instances: readdirSync(`${TRACEFS}/instances`)
       .filter((i) => i.startsWith('hvreplay-'))
@@ -74,6 +79,16 @@ describe('record end to end with the tiny VMM', { skip: reason }, () => {
       .split('\n')
       .filter((l) => l.includes('tracing_mark_write: hvsync'));
     assert.equal(markers.length, 2);
+    // Every KVM ioctl strace saw went through libc's ioctl(), where record's probe read its argument.
+    const ftrace = readFileSync(join(dir, 'record.ftrace'), 'utf8');
+    const strace = readFileSync(join(dir, 'record.strace'), 'utf8');
+    const probes = ftrace
+      .split('\n')
+      .filter((l) => / libc_ioctl: \(0x[0-9a-f]+\) fd=\d+ request=0x[0-9a-f]+ type=174 arg=0x[0-9a-f]+ mem=\{/.test(l));
+    const kvmIoctls = strace.split('\n').filter((l) => /\bioctl\(\d+<[^>]*>, KVM_/.test(l) && !l.includes('resumed>'));
+    assert.ok(kvmIoctls.length >= 8, `${kvmIoctls.length} KVM ioctls`);
+    assert.equal(probes.length, kvmIoctls.length);
+    assert.doesNotMatch(stdout, /merge\.ioctl_probe_unmatched/);
     for (const line of markers) {
       const m = / (\d+\.\d+): tracing_mark_write: hvsync realtime_ns=(\d+) trace_clock=mono trace_ns=(\d+) err_ns=(\d+)$/.exec(line);
       assert.ok(m, line);

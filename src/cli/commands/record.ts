@@ -50,6 +50,7 @@ export const recordCommand = defineCommand({
         straceFile: result.straceFile,
         ftraceFile: result.ftraceFile,
         exit: result.exit,
+        ioctlArgs: result.ioctlArgs,
         clockNotes: result.clockNotes,
         stats: stats.toJSON(),
       },
@@ -57,6 +58,7 @@ export const recordCommand = defineCommand({
         const lines = [
           `recorded '${command.join(' ')}' (${d.exit.signal ? `killed by ${d.exit.signal}` : `exit ${d.exit.code}`}); files ${d.straceFile}, ${d.ftraceFile}`,
           `imported trace '${d.name}' (#${d.id}, ${d.format}): ${d.events} events`,
+          `ioctl arguments: ${d.ioctlArgs}`,
           'clocks:',
           ...(d.clockNotes ?? []).map((n) => `  ${n}`),
         ];
