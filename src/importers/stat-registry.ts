@@ -70,6 +70,10 @@ export const IMPORT_STATS = {
   'merge.exit_reason_differs': error("an exit whose reason strace read differently from the kernel's (the kernel's counts)"),
   'merge.source_out_of_order': error('an event earlier than one before it in the same file; merged at the later time'),
   'merge.placement_queue_overflow': error('kernel events held for placement beyond the bound; placed by time'),
+  'merge.ioctl_args_from_probe': info(
+    "an strace ioctl whose struct strace printed as an address, its fields read from record's libc ioctl probe",
+  ),
+  'merge.ioctl_probe_unmatched': info("a libc ioctl probe event no strace call took (another process's call, or one strace did not see)"),
   'merge.structure_check_not_kept': info('structure findings counted but not kept one by one'),
 } as const satisfies Record<string, StatSpec>;
 

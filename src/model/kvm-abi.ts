@@ -61,7 +61,7 @@ export const MEMSLOT_FLAG_NAMES: Readonly<Record<string, number>> = {
   KVM_MEM_GUEST_MEMFD,
 };
 
-/** KVM_CAP_* numbers for the capabilities the model answers. */
+/** KVM_CAP_* numbers (include/uapi/linux/kvm.h) for the capabilities the model answers or lets be enabled. */
 export const KVM_CAPS: Readonly<Record<string, number>> = {
   KVM_CAP_IRQCHIP: 0,
   KVM_CAP_USER_MEMORY: 3,
@@ -75,7 +75,9 @@ export const KVM_CAPS: Readonly<Record<string, number>> = {
   KVM_CAP_MIPS_VZ: 137,
   KVM_CAP_MIPS_TE: 138,
   KVM_CAP_MULTI_ADDRESS_SPACE: 118,
+  KVM_CAP_SPLIT_IRQCHIP: 121,
   KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: 168,
+  KVM_CAP_X86_USER_SPACE_MSR: 188,
   KVM_CAP_DIRTY_LOG_RING: 192,
   KVM_CAP_EXIT_ON_EMULATION_FAILURE: 204,
   KVM_CAP_DIRTY_LOG_RING_ACQ_REL: 223,

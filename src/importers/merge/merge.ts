@@ -5,6 +5,7 @@ import type { LineSource } from '../source.js';
 import type { ImportStats } from '../stats.js';
 import { asGuestEvent, type GuestOf } from '../tracedat/guests.js';
 import { toRealtime, type ClockAlignment } from './clock.js';
+import { IoctlArgs } from './ioctl-args.js';
 import { keyedBatches, returnTime, type Keyed } from './keyed-stream.js';
 import { Placement, type PlacementConfig, type Side } from './placement.js';
 import { MERGE_STATS, StructureCheck, type StructureReport } from './structure-check.js';
@@ -45,8 +46,10 @@ export async function* mergeSources(
   outcome: MergeOutcome = {},
 ): AsyncGenerator<NewEvent[]> {
   const check = new StructureCheck(stats, placement);
+  const ioctlArgs = new IoctlArgs(stats);
   let out: NewEvent[] = [];
   const emit = (event: NewEvent, fromStrace: boolean) => {
+    ioctlArgs.see(event);
     check.see(event, fromStrace);
     out.push(event);
   };
@@ -114,6 +117,7 @@ export async function* mergeSources(
     }
   }
   place.end();
+  ioctlArgs.end();
   check.end();
   outcome.structure = check.report();
   if (out.length > 0) yield out;

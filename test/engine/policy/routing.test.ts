@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { definePolicy } from '../../../src/engine/policy/define-policy.js';
 import type { EventReducers } from '../../../src/engine/policy/define.js';
-import { resolvePolicies } from '../../../src/engine/policy/registry.js';
+import { allPolicies, resolvePolicies } from '../../../src/engine/policy/registry.js';
+import { KVM_CAPS } from '../../../src/model/kvm-abi.js';
 import { PolicyError } from '../../../src/errors.js';
 import { given } from './given.js';
 
@@ -111,4 +112,13 @@ test('a reducer reads only the args its event schema declares (this file does no
     },
   };
   assert.equal(Object.keys(reducers).length, 2);
+});
+
+test('every capability a policy lets be enabled has its number, so a KVM_ENABLE_CAP read by number (the ioctl probe) reaches it', () => {
+  const enabled = new Set(allPolicies().flatMap((p) => Object.keys(p.hooks.enableCap ?? {})));
+  assert.ok(enabled.has('KVM_CAP_SPLIT_IRQCHIP') && enabled.has('KVM_CAP_X86_USER_SPACE_MSR'));
+  assert.deepEqual(
+    [...enabled].filter((cap) => KVM_CAPS[cap] === undefined),
+    [],
+  );
 });

@@ -1,0 +1,141 @@
+import type { Args, NewEvent } from '../../model/event.js';
+import { argsSchemaOf } from '../../engine/policy/vocabulary.js';
+import type { ImportStats } from '../stats.js';
+
+// strace 6.1 prints most KVM structs as the argument's address (`KVM_IOEVENTFD, 0x7ffd91c5d5c0`).
+// `hvreplay record` also puts a uprobe on libc's ioctl() (record/ioctl-probe.ts), whose event carries
+// the call's request, its argument and the first 64 bytes the argument points to, read as the call
+// was made:
+//   libc_ioctl: (0x7f5a957a0d30) fd=9 request=0x4040ae79 type=174 arg=0x7ffdbfe91ef0 mem={0x0,...}
+// A call of strace's whose struct it printed as an address gets its input fields from the probe event
+// of the same thread, request and address that came before it. The fields are those of
+// include/uapi/linux/kvm.h (offsets checked against Debian's linux-libc-dev 6.1 with offsetof()), and
+// they pass the event's schema like any importer's args. Output fields (what the kernel writes back)
+// are not in a probe taken at entry, and a struct whose fields lie past 64 bytes is left as it was.
+
+export const IOCTL_ARGS_STATS = {
+  filled: 'merge.ioctl_args_from_probe',
+  unmatched: 'merge.ioctl_probe_unmatched',
+} as const;
+
+const PROBE = /^\(0x[0-9a-f]+\) fd=(-?\d+) request=0x([0-9a-f]+) type=\d+ arg=0x([0-9a-f]+) mem=\{([0-9a-fx,]*)\}$/;
+const ADDRESS = /^0x[0-9a-f]+$/;
+/** Probes a thread may have waiting for their strace call; more means they belong to no traced call. */
+const MAX_PENDING = 16;
+
+interface Probe {
+  request: number;
+  arg: string;
+  mem: Buffer;
+}
+
+const hex = (n: bigint | number) => `0x${n.toString(16)}`;
+
+/** What each request's struct holds at entry, from its bytes; keyed by the request code (_IOW/_IOWR of KVMIO). */
+const DECODERS: Record<string, { request: number; decode: (m: Buffer) => Args }> = {
+  // struct kvm_ioeventfd {__u64 datamatch; __u64 addr; __u32 len; __s32 fd; __u32 flags; __u8 pad[36];}
+  KVM_IOEVENTFD: {
+    request: 0x4040ae79,
+    decode: (m) => ({
+      datamatch: hex(m.readBigUInt64LE(0)),
+      addr: hex(m.readBigUInt64LE(8)),
+      len: m.readUInt32LE(16),
+      eventfd: m.readInt32LE(20),
+      flags: m.readUInt32LE(24),
+    }),
+  },
+  // struct kvm_coalesced_mmio_zone {__u64 addr; __u32 size; union {__u32 pad; __u32 pio;};}
+  KVM_REGISTER_COALESCED_MMIO: { request: 0x4010ae67, decode: zone },
+  KVM_UNREGISTER_COALESCED_MMIO: { request: 0x4010ae68, decode: zone },
+  // struct kvm_irq_level {union {__u32 irq; __s32 status;}; __u32 level;}
+  KVM_IRQ_LINE: { request: 0x4008ae61, decode: irqLevel },
+  KVM_IRQ_LINE_STATUS: { request: 0xc008ae67, decode: irqLevel },
+  // struct kvm_pit_config {__u32 flags; __u32 pad[15];}
+  KVM_CREATE_PIT2: { request: 0x4040ae77, decode: (m) => ({ flags: m.readUInt32LE(0) }) },
+  // struct kvm_irqchip {__u32 chip_id; __u32 pad; union {...} chip;}
+  KVM_GET_IRQCHIP: { request: 0xc208ae62, decode: (m) => ({ chip_id: m.readUInt32LE(0) }) },
+  KVM_SET_IRQCHIP: { request: 0x8208ae63, decode: (m) => ({ chip_id: m.readUInt32LE(0) }) },
+  // struct kvm_enable_cap {__u32 cap; __u32 flags; __u64 args[4]; __u8 pad[64];}
+  KVM_ENABLE_CAP: {
+    request: 0x4068aea3,
+    decode: (m) => ({ cap: m.readUInt32LE(0), flags: m.readUInt32LE(4), args: [0, 1, 2, 3].map((i) => hex(m.readBigUInt64LE(8 + 8 * i))) }),
+  },
+};
+
+function zone(m: Buffer): Args {
+  return { addr: hex(m.readBigUInt64LE(0)), size: m.readUInt32LE(8), pio: m.readUInt32LE(12) };
+}
+
+function irqLevel(m: Buffer): Args {
+  return { irq: m.readUInt32LE(0), level: m.readUInt32LE(4) };
+}
+
+/** The probe event's fields, or undefined for a line in another shape. */
+export function parseProbe(raw: string): Probe | undefined {
+  const m = PROBE.exec(raw);
+  if (!m) return undefined;
+  const words = m[4]!.split(',').filter((w) => w !== '');
+  const mem = Buffer.alloc(words.length * 8);
+  words.forEach((w, i) => mem.writeBigUInt64LE(BigInt(w) & 0xffffffffffffffffn, i * 8));
+  return { request: parseInt(m[2]!, 16), arg: `0x${m[3]!}`, mem };
+}
+
+/** Is this the probe's event (record/ioctl-probe.ts IOCTL_PROBE_EVENT)? */
+export function isIoctlProbe(event: NewEvent): boolean {
+  return event.kind === 'generic' && event.name === 'libc_ioctl' && typeof event.args.raw === 'string';
+}
+
+export class IoctlArgs {
+  private readonly pending = new Map<number, Probe[]>();
+
+  constructor(private readonly stats: ImportStats) {}
+
+  /** Sees every event in merged order; fills in an strace ioctl's args in place where a probe shows them. */
+  see(event: NewEvent): void {
+    if (isIoctlProbe(event)) {
+      const probe = parseProbe(event.args.raw as string);
+      if (!probe || event.tid === undefined) return;
+      const queue = this.pending.get(event.tid) ?? [];
+      queue.push(probe);
+      if (queue.length > MAX_PENDING) this.unmatched(queue.splice(0, queue.length - MAX_PENDING).length);
+      this.pending.set(event.tid, queue);
+      return;
+    }
+    if (event.kind !== 'ioctl' || event.tid === undefined || !event.name.startsWith('KVM_')) return;
+    const queue = this.pending.get(event.tid);
+    if (!queue?.length) return;
+    const raw = typeof event.args.raw === 'string' && ADDRESS.test(event.args.raw) ? event.args.raw : undefined;
+    const decoder = DECODERS[event.name];
+    // Every KVM ioctl of a thread went through libc's ioctl(), probe first, in the order strace saw
+    // them: a call takes the oldest probe that fits it, and older ones went unmatched. A call whose
+    // fields are read takes only a probe of its own request and address.
+    const fits = (p: Probe) => (decoder ? p.request === decoder.request && p.arg === raw : raw === undefined || p.arg === raw);
+    const at = queue.findIndex(fits);
+    if (at < 0) return;
+    const probe = queue[at]!;
+    queue.splice(0, at + 1);
+    this.unmatched(at);
+    if (!decoder || !addressOnly(event.args) || probe.mem.length < 64) return;
+    const schema = argsSchemaOf(event.kind, event.name, 'importer');
+    const filled = { ...event.args, ...decoder.decode(probe.mem) };
+    const parsed = schema ? schema.safeParse(filled) : undefined;
+    if (!parsed?.success) return;
+    event.args = parsed.data as Args;
+    this.stats.count(IOCTL_ARGS_STATS.filled);
+  }
+
+  /** Probes no strace call took: of another process, or of a call strace did not see. */
+  end(): void {
+    for (const queue of this.pending.values()) this.unmatched(queue.length);
+    this.pending.clear();
+  }
+
+  private unmatched(n: number): void {
+    if (n > 0) this.stats.count(IOCTL_ARGS_STATS.unmatched, n);
+  }
+}
+
+/** strace printed nothing of the struct: the fd, its path and the address. */
+function addressOnly(args: Args): boolean {
+  return Object.keys(args).every((k) => k === 'fd' || k === 'fdPath' || k === 'raw') && ADDRESS.test(args.raw as string);
+}
