@@ -1,0 +1,122 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { defaultPolicies } from '../../src/engine/policy/registry.js';
+import { straceFormat } from '../../src/importers/strace/format.js';
+import { IOCTL_ARGS_STATS, parseProbe } from '../../src/importers/merge/ioctl-args.js';
+import { importFiles } from '../../src/importers/import.js';
+import { KVM_CAPS } from '../../src/model/kvm-abi.js';
+import { toBig } from '../../src/model/address.js';
+import { conformTrace } from '../../src/query/conform/conform.js';
+import { openStore } from '../../src/store/open.js';
+import { readEvents } from '../../src/store/event-reader.js';
+import { fixturePath } from '../helpers/stored-fixture.js';
+import { tempDir } from '../helpers/temp.js';
+import { fixtureLines, named, parseFixture } from './fixtures.js';
+
+// The uprobe on libc's ioctl() that `hvreplay record` places (src/record/ioctl-probe.ts), on a real
+// recording made with it: QEMU 7.2 with -cpu host on this Linux 6.18 host, which aborts before its
+// first KVM_RUN (test/fixtures/traces/README.md, cpu-host-abort-probe).
+
+const NAME = 'cpu-host-abort-probe';
+const FTRACE = `${NAME}.ftrace.gz`;
+const STRACE = `${NAME}.strace.gz`;
+// Request codes of include/uapi/linux/kvm.h (printed by a C program against Debian's linux-libc-dev).
+/** KVM_CHECK_EXTENSION: _IO(KVMIO, 0x03); its argument is the capability's number itself. */
+const CHECK_EXTENSION = 0xae03;
+/** KVM_SET_TSS_ADDR: _IO(KVMIO, 0x47), the address itself. */
+const SET_TSS_ADDR = 0xae47;
+/** KVM_SET_CPUID2: _IOW(KVMIO, 0x90, struct kvm_cpuid2), nent first. */
+const SET_CPUID2 = 0x4008ae90;
+
+function probes(): { tid: number; probe: NonNullable<ReturnType<typeof parseProbe>> }[] {
+  return fixtureLines(FTRACE)
+    .map((line) => /-(\d+)\s+\[\d+\].*?libc_ioctl: (.*)$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => ({ tid: Number(m[1]), probe: parseProbe(m[2]!)! }));
+}
+
+async function stored(ftraceFile: string) {
+  const dir = tempDir('hvreplay-probe-');
+  const db = openStore(join(dir, 't.db'));
+  const result = await importFiles(db, { files: [fixturePath(STRACE), ftraceFile], name: NAME });
+  return { db, ...result };
+}
+
+describe('the libc ioctl probe of hvreplay record', () => {
+  it('sees every KVM ioctl strace saw, in its order, with what strace decodes itself: the capability, the TSS address, kvm_cpuid2.nent', () => {
+    const all = probes();
+    assert.ok(all.every((p) => p.probe !== undefined && p.probe.mem.length === 64));
+    const strace = parseFixture(straceFormat, STRACE).events.filter((e) => e.kind === 'ioctl' && e.name.startsWith('KVM_'));
+    assert.equal(all.length, strace.length);
+    const caps = named(strace, 'KVM_CHECK_EXTENSION').map((e) => KVM_CAPS[e.args.cap as string]);
+    const probedCaps = all.filter((p) => p.probe.request === CHECK_EXTENSION).map((p) => Number(BigInt(p.probe.arg)));
+    assert.equal(probedCaps.length, caps.length);
+    assert.ok(caps.filter((c) => c !== undefined).length >= 10);
+    caps.forEach((cap, i) => cap === undefined || assert.equal(probedCaps[i], cap, `KVM_CHECK_EXTENSION ${i}`));
+    const tss = all.filter((p) => p.probe.request === SET_TSS_ADDR);
+    assert.deepEqual(
+      tss.map((p) => BigInt(p.probe.arg)),
+      named(strace, 'KVM_SET_TSS_ADDR').map((e) => toBig(e.args.addr)),
+    );
+    const cpuid = all.filter((p) => p.probe.request === SET_CPUID2).map((p) => p.probe.mem.readUInt32LE(0));
+    assert.deepEqual(
+      cpuid,
+      named(strace, 'KVM_SET_CPUID2').map((e) => e.args.nent),
+    );
+  });
+
+  it('fills in the structs strace printed as addresses, each from the probe of its own call, and leaves no probe unmatched', async () => {
+    const { db, trace, stats } = await stored(fixturePath(FTRACE));
+    try {
+      assert.equal(stats.counts.get(IOCTL_ARGS_STATS.filled), 19);
+      assert.equal(stats.counts.get(IOCTL_ARGS_STATS.unmatched) ?? 0, 0);
+      const events = [...readEvents(db, trace)];
+      const ioeventfds = named(events, 'KVM_IOEVENTFD');
+      assert.equal(ioeventfds.length, 14);
+      for (const e of ioeventfds) assert.ok(e.args.len !== undefined && e.args.addr !== undefined && e.args.flags !== undefined);
+      // QEMU's kvm_check_many_ioeventfds(): port 0, 2 bytes, DATAMATCH|PIO, data 0, 1, 2, ... (accel/kvm/kvm-all.c)
+      // QEMU's kvm_check_many_ioeventfds() (accel/kvm/kvm-all.c, 7.2): seven on port 0, 2 bytes,
+      // DATAMATCH|PIO (3) with data 0 to 6, then each deassigned (flags 7) in reverse.
+      assert.deepEqual(
+        ioeventfds.map((e) => `${e.args.addr}/${e.args.len}/${e.args.flags}/${e.args.datamatch}`),
+        [0, 1, 2, 3, 4, 5, 6].map((d) => `0x0/2/3/0x${d}`).concat([6, 5, 4, 3, 2, 1, 0].map((d) => `0x0/2/7/0x${d}`)),
+      );
+      const caps = named(events, 'KVM_ENABLE_CAP').map((e) => e.args.cap);
+      assert.deepEqual(caps, [168, 164, 218, 188, 128]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lets conform predict more of the run, with no mismatch: the same recording without its probe lines predicts fewer', async () => {
+    const withProbe = await stored(fixturePath(FTRACE));
+    const dir = tempDir('hvreplay-probe-');
+    const bare = join(dir, `${NAME}-bare.ftrace.gz`);
+    writeFileSync(
+      bare,
+      gzipSync(
+        fixtureLines(FTRACE)
+          .filter((l) => !l.includes(' libc_ioctl: '))
+          .join('\n') + '\n',
+      ),
+    );
+    const without = await stored(bare);
+    try {
+      const a = conformTrace(withProbe.db, withProbe.trace, defaultPolicies());
+      const b = conformTrace(without.db, without.trace, defaultPolicies());
+      assert.deepEqual(a.mismatches, []);
+      assert.deepEqual(b.mismatches, []);
+      const ia = a.coverage['ioctl result'];
+      const ib = b.coverage['ioctl result'];
+      assert.equal(ia.observed, ib.observed);
+      assert.equal(ib.matched, 55);
+      assert.equal(ia.matched, 71, `${ia.matched} of ${ia.observed}`);
+    } finally {
+      withProbe.db.close();
+      without.db.close();
+    }
+  });
+});
