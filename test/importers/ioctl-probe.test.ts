@@ -9,20 +9,21 @@ import { IOCTL_ARGS_STATS, parseProbe } from '../../src/importers/merge/ioctl-ar
 import { importFiles } from '../../src/importers/import.js';
 import { KVM_CAPS } from '../../src/model/kvm-abi.js';
 import { toBig } from '../../src/model/address.js';
-import { conformTrace } from '../../src/query/conform/conform.js';
+import { conformTrace, type ConformReport } from '../../src/query/conform/conform.js';
 import { openStore } from '../../src/store/open.js';
 import { readEvents } from '../../src/store/event-reader.js';
 import { fixturePath } from '../helpers/stored-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 import { fixtureLines, named, parseFixture } from './fixtures.js';
 
-// The uprobe on libc's ioctl() that `hvreplay record` places (src/record/ioctl-probe.ts), on a real
-// recording made with it: QEMU 7.2 with -cpu host on this Linux 6.18 host, which aborts before its
-// first KVM_RUN (test/fixtures/traces/README.md, cpu-host-abort-probe).
+// The uprobe on libc's ioctl() that `hvreplay record` places (src/record/ioctl-probe.ts), on real
+// recordings made with it (test/fixtures/traces/README.md): QEMU 7.2 with -cpu host aborting before
+// its first KVM_RUN, q35 with a split irqchip and virtio devices, pc with an e1000.
 
 const NAME = 'cpu-host-abort-probe';
 const FTRACE = `${NAME}.ftrace.gz`;
 const STRACE = `${NAME}.strace.gz`;
+const RUNS = ['q35-virtio-split-probe', 'pc-e1000-probe'];
 // Request codes of include/uapi/linux/kvm.h (printed by a C program against Debian's linux-libc-dev).
 /** KVM_CHECK_EXTENSION: _IO(KVMIO, 0x03); its argument is the capability's number itself. */
 const CHECK_EXTENSION = 0xae03;
@@ -31,18 +32,38 @@ const SET_TSS_ADDR = 0xae47;
 /** KVM_SET_CPUID2: _IOW(KVMIO, 0x90, struct kvm_cpuid2), nent first. */
 const SET_CPUID2 = 0x4008ae90;
 
-function probes(): { tid: number; probe: NonNullable<ReturnType<typeof parseProbe>> }[] {
-  return fixtureLines(FTRACE)
+function probes(ftrace = FTRACE): { tid: number; probe: NonNullable<ReturnType<typeof parseProbe>> }[] {
+  return fixtureLines(ftrace)
     .map((line) => /-(\d+)\s+\[\d+\].*?libc_ioctl: (.*)$/.exec(line))
     .filter((m) => m !== null)
     .map((m) => ({ tid: Number(m[1]), probe: parseProbe(m[2]!)! }));
 }
 
-async function stored(ftraceFile: string) {
+async function stored(ftraceFile: string, name = NAME) {
   const dir = tempDir('hvreplay-probe-');
   const db = openStore(join(dir, 't.db'));
-  const result = await importFiles(db, { files: [fixturePath(STRACE), ftraceFile], name: NAME });
+  const result = await importFiles(db, { files: [fixturePath(`${name}.strace.gz`), ftraceFile], name });
   return { db, ...result };
+}
+
+/** The recording's ftrace without the probe's lines: what strace and tracefs alone give. */
+function withoutProbe(name: string): string {
+  const bare = join(tempDir('hvreplay-probe-'), `${name}-bare.ftrace.gz`);
+  const lines = fixtureLines(`${name}.ftrace.gz`).filter((l) => !l.includes(' libc_ioctl: '));
+  writeFileSync(bare, gzipSync(lines.join('\n') + '\n'));
+  return bare;
+}
+
+/** conform of the recording with and without its probe's lines. */
+async function conformBoth(name: string): Promise<{ probed: ConformReport; bare: ConformReport }> {
+  const a = await stored(fixturePath(`${name}.ftrace.gz`), name);
+  const b = await stored(withoutProbe(name), name);
+  try {
+    return { probed: conformTrace(a.db, a.trace, defaultPolicies()), bare: conformTrace(b.db, b.trace, defaultPolicies()) };
+  } finally {
+    a.db.close();
+    b.db.close();
+  }
 }
 
 describe('the libc ioctl probe of hvreplay record', () => {
@@ -77,7 +98,6 @@ describe('the libc ioctl probe of hvreplay record', () => {
       const ioeventfds = named(events, 'KVM_IOEVENTFD');
       assert.equal(ioeventfds.length, 14);
       for (const e of ioeventfds) assert.ok(e.args.len !== undefined && e.args.addr !== undefined && e.args.flags !== undefined);
-      // QEMU's kvm_check_many_ioeventfds(): port 0, 2 bytes, DATAMATCH|PIO, data 0, 1, 2, ... (accel/kvm/kvm-all.c)
       // QEMU's kvm_check_many_ioeventfds() (accel/kvm/kvm-all.c, 7.2): seven on port 0, 2 bytes,
       // DATAMATCH|PIO (3) with data 0 to 6, then each deassigned (flags 7) in reverse.
       assert.deepEqual(
@@ -92,31 +112,30 @@ describe('the libc ioctl probe of hvreplay record', () => {
   });
 
   it('lets conform predict more of the run, with no mismatch: the same recording without its probe lines predicts fewer', async () => {
-    const withProbe = await stored(fixturePath(FTRACE));
-    const dir = tempDir('hvreplay-probe-');
-    const bare = join(dir, `${NAME}-bare.ftrace.gz`);
-    writeFileSync(
-      bare,
-      gzipSync(
-        fixtureLines(FTRACE)
-          .filter((l) => !l.includes(' libc_ioctl: '))
-          .join('\n') + '\n',
-      ),
-    );
-    const without = await stored(bare);
-    try {
-      const a = conformTrace(withProbe.db, withProbe.trace, defaultPolicies());
-      const b = conformTrace(without.db, without.trace, defaultPolicies());
-      assert.deepEqual(a.mismatches, []);
-      assert.deepEqual(b.mismatches, []);
-      const ia = a.coverage['ioctl result'];
-      const ib = b.coverage['ioctl result'];
-      assert.equal(ia.observed, ib.observed);
-      assert.equal(ib.matched, 55);
-      assert.equal(ia.matched, 71, `${ia.matched} of ${ia.observed}`);
-    } finally {
-      withProbe.db.close();
-      without.db.close();
-    }
+    const { probed, bare } = await conformBoth(NAME);
+    assert.deepEqual(probed.mismatches, []);
+    assert.deepEqual(bare.mismatches, []);
+    const ia = probed.coverage['ioctl result'];
+    const ib = bare.coverage['ioctl result'];
+    assert.equal(ia.observed, ib.observed);
+    assert.equal(ib.matched, 55);
+    assert.equal(ia.matched, 71, `${ia.matched} of ${ia.observed}`);
   });
+
+  for (const name of RUNS)
+    it(`${name}: every probe taken by its call; with the registrations known every exit is predicted in full, none from what the kernel did before, no mismatch`, async () => {
+      const all = probes(`${name}.ftrace.gz`);
+      const strace = parseFixture(straceFormat, `${name}.strace.gz`).events.filter((e) => e.kind === 'ioctl' && e.name.startsWith('KVM_'));
+      assert.equal(all.length, strace.length);
+      const { probed, bare } = await conformBoth(name);
+      assert.deepEqual(probed.mismatches, []);
+      assert.deepEqual(bare.mismatches, []);
+      const exits = probed.coverage['KVM_RUN exit'].observed;
+      assert.ok(exits > 1000);
+      assert.equal(probed.exitsInFull, exits);
+      assert.deepEqual(probed.exitBases, {});
+      assert.ok(bare.exitsInFull < exits, `without the probe ${bare.exitsInFull} of ${exits} in full`);
+      assert.ok(Object.values(bare.exitBases).reduce((a, b) => a + b, 0) > 500);
+      assert.ok(probed.coverage['ioctl result'].matched > bare.coverage['ioctl result'].matched);
+    });
 });
