@@ -18,12 +18,12 @@ import { fixtureLines, named, parseFixture } from './fixtures.js';
 
 // The uprobe on libc's ioctl() that `hvreplay record` places (src/record/ioctl-probe.ts), on real
 // recordings made with it (test/fixtures/traces/README.md): QEMU 7.2 with -cpu host aborting before
-// its first KVM_RUN, q35 with a split irqchip and virtio devices, pc with an e1000.
+// its first KVM_RUN, q35 with a split irqchip and virtio devices, pc with an e1000, a migration.
 
 const NAME = 'cpu-host-abort-probe';
 const FTRACE = `${NAME}.ftrace.gz`;
 const STRACE = `${NAME}.strace.gz`;
-const RUNS = ['q35-virtio-split-probe', 'pc-e1000-probe'];
+const RUNS = ['q35-virtio-split-probe', 'pc-e1000-probe', 'migrate-probe'];
 // Request codes of include/uapi/linux/kvm.h (printed by a C program against Debian's linux-libc-dev).
 /** KVM_CHECK_EXTENSION: _IO(KVMIO, 0x03); its argument is the capability's number itself. */
 const CHECK_EXTENSION = 0xae03;
@@ -138,4 +138,12 @@ describe('the libc ioctl probe of hvreplay record', () => {
       assert.ok(Object.values(bare.exitBases).reduce((a, b) => a + b, 0) > 500);
       assert.ok(probed.coverage['ioctl result'].matched > bare.coverage['ioctl result'].matched);
     });
+
+  it('migrate-probe: KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG get their slots and ranges, and kvm-memslot predicts each', async () => {
+    const { probed, bare } = await conformBoth('migrate-probe');
+    assert.equal(probed.matchesBy['KVM_GET_DIRTY_LOG result'], 4);
+    assert.equal(probed.matchesBy['KVM_CLEAR_DIRTY_LOG result'], 3);
+    assert.equal(bare.matchesBy['KVM_GET_DIRTY_LOG result'], undefined);
+    assert.equal(bare.matchesBy['KVM_CLEAR_DIRTY_LOG result'], undefined);
+  });
 });

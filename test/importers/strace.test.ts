@@ -375,6 +375,15 @@ describe('strace: the fd syscalls the reducers read (vmm-fds.strace, strace 6.1 
   const p = parseFixture(straceFormat, 'vmm-fds.strace');
   const one = (name: string) => named(p.events, name)[0]!;
 
+  it("reads dup2's newfd with -y's decoration of what it was before, as a shell's redirection prints it", () => {
+    const line = fixtureLines('migrate-probe.strace.gz').find((l) => l.includes('dup2(3</dev/null>, 2<pipe:'))!;
+    const { events, stats } = parseLines(straceFormat, 'migrate-probe.strace.gz', [line]);
+    const checked = checkEvent(events[0]!, stats, 'migrate-probe.strace.gz');
+    assert.equal(checked.kind, 'syscall', 'its args meet the dup2 schema');
+    assert.deepEqual(checked.args, { fd: 3, fdPath: '/dev/null', newfd: 2, newfdPath: 'pipe:[181266]' });
+    assert.equal(eventLine({ ...checked, seq: 0 }, { seq: false }), line, 'log prints it back as strace did');
+  });
+
   it('gives openat, close, dup, dup2, dup3, eventfd2 and execve typed arguments, never raw', () => {
     assertAccounted(p);
     assert.equal(p.stats.problems.length, 0);

@@ -31,7 +31,7 @@ interface Probe {
 
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
 
-/** What each request's struct holds at entry, from its bytes; keyed by the request code (_IOW/_IOWR of KVMIO). */
+/** What each request's struct holds at entry, from its bytes, by the ioctl's name with its request code (_IOW/_IOWR of KVMIO). */
 const DECODERS: Record<string, { request: number; decode: (m: Buffer) => Args }> = {
   // struct kvm_ioeventfd {__u64 datamatch; __u64 addr; __u32 len; __s32 fd; __u32 flags; __u8 pad[36];}
   KVM_IOEVENTFD: {
@@ -55,6 +55,13 @@ const DECODERS: Record<string, { request: number; decode: (m: Buffer) => Args }>
   // struct kvm_irqchip {__u32 chip_id; __u32 pad; union {...} chip;}
   KVM_GET_IRQCHIP: { request: 0xc208ae62, decode: (m) => ({ chip_id: m.readUInt32LE(0) }) },
   KVM_SET_IRQCHIP: { request: 0x8208ae63, decode: (m) => ({ chip_id: m.readUInt32LE(0) }) },
+  // struct kvm_dirty_log {__u32 slot; __u32 padding1; union {void __user *dirty_bitmap; __u64 padding2;};}
+  KVM_GET_DIRTY_LOG: { request: 0x4010ae42, decode: (m) => ({ slot: m.readUInt32LE(0) }) },
+  // struct kvm_clear_dirty_log {__u32 slot; __u32 num_pages; __u64 first_page; union {void __user *dirty_bitmap; __u64 padding2;};}
+  KVM_CLEAR_DIRTY_LOG: {
+    request: 0xc018aec0,
+    decode: (m) => ({ slot: m.readUInt32LE(0), num_pages: m.readUInt32LE(4), first_page: hex(m.readBigUInt64LE(8)) }),
+  },
   // struct kvm_enable_cap {__u32 cap; __u32 flags; __u64 args[4]; __u8 pad[64];}
   KVM_ENABLE_CAP: {
     request: 0x4068aea3,

@@ -130,8 +130,9 @@ const DECODERS: Record<string, Decoder> = {
   },
   close: (argv) => (argv.length === 1 ? withFd(argv[0]!, {}) : undefined),
   dup: (argv) => (argv.length === 1 ? withFd(argv[0]!, {}) : undefined),
-  dup2: (argv) => (argv.length === 2 ? withFd(argv[0]!, { newfd: num(argv[1]!) }) : undefined),
-  dup3: (argv) => (argv.length === 3 ? withFd(argv[0]!, { newfd: num(argv[1]!), flags: argv[2]! }) : undefined),
+  // newfd carries -y's decoration when it was open: `dup2(3</dev/null>, 2<pipe:[181266]>)`.
+  dup2: (argv) => (argv.length === 2 ? withFd(argv[0]!, newFd(argv[1]!)) : undefined),
+  dup3: (argv) => (argv.length === 3 ? withFd(argv[0]!, { ...newFd(argv[1]!), flags: argv[2]! }) : undefined),
   fcntl: (argv) =>
     argv.length >= 2 ? withFd(argv[0]!, { cmd: argv[1]!, ...(argv[2] !== undefined ? { arg: num(argv[2]) } : {}) }) : undefined,
   eventfd2: (argv) => (argv.length === 2 ? { initval: num(argv[0]!), flags: argv[1]! } : undefined),
@@ -146,6 +147,12 @@ const DECODERS: Record<string, Decoder> = {
   },
 };
 DECODERS.mmap2 = DECODERS.mmap!;
+
+function newFd(text: string): Args {
+  const args: Args = {};
+  putFd(args, text, 'newfd');
+  return args;
+}
 
 function withFd(fdText: string, rest: Args): Args {
   const args: Args = {};

@@ -30,8 +30,9 @@ export const SYSCALL_EVENTS = {
   },
   'syscall:close': fd,
   'syscall:dup': fd,
-  'syscall:dup2': { ...fd, newfd: int },
-  'syscall:dup3': { ...fd, newfd: int, flags: z.string() },
+  /** newfdPath: what newfd was before the call, as strace -y says (dup2 closes it). */
+  'syscall:dup2': { ...fd, newfd: int, newfdPath: z.string().optional() },
+  'syscall:dup3': { ...fd, newfd: int, newfdPath: z.string().optional(), flags: z.string() },
   'syscall:fcntl': { ...fd, cmd: z.string(), arg: z.union([int, z.string()]).optional() },
   'syscall:eventfd': { initval: int },
   'syscall:eventfd2': { initval: int, flags: z.string() },

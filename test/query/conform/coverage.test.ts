@@ -24,6 +24,7 @@ const RECORDINGS = [
   // Recorded by `hvreplay record`, whose libc ioctl probe shows the structs strace prints as addresses.
   'q35-virtio-split-probe',
   'pc-e1000-probe',
+  'migrate-probe',
 ];
 
 async function conform(name: string): Promise<ConformReport> {
