@@ -146,4 +146,18 @@ describe('the libc ioctl probe of hvreplay record', () => {
     assert.equal(bare.matchesBy['KVM_GET_DIRTY_LOG result'], undefined);
     assert.equal(bare.matchesBy['KVM_CLEAR_DIRTY_LOG result'], undefined);
   });
+
+  it('reads the probe from a trace.dat too (record --format dat): the same 19 structs, none unmatched, the same 71 of 114 predicted', async () => {
+    const name = 'cpu-host-abort-probe-dat';
+    const a = await stored(fixturePath(`${name}.dat`), name);
+    try {
+      assert.equal(a.stats.counts.get(IOCTL_ARGS_STATS.filled), 19);
+      assert.equal(a.stats.counts.get(IOCTL_ARGS_STATS.unmatched) ?? 0, 0);
+      const r = conformTrace(a.db, a.trace, defaultPolicies());
+      assert.deepEqual(r.mismatches, []);
+      assert.equal(r.coverage['ioctl result'].matched, 71);
+    } finally {
+      a.db.close();
+    }
+  });
 });

@@ -82,14 +82,27 @@ export function parseProbe(raw: string): Probe | undefined {
   const m = PROBE.exec(raw);
   if (!m) return undefined;
   const words = m[4]!.split(',').filter((w) => w !== '');
-  const mem = Buffer.alloc(words.length * 8);
-  words.forEach((w, i) => mem.writeBigUInt64LE(BigInt(w) & 0xffffffffffffffffn, i * 8));
-  return { request: parseInt(m[2]!, 16), arg: `0x${m[3]!}`, mem };
+  return { request: parseInt(m[2]!, 16), arg: `0x${m[3]!}`, mem: wordsToBytes(words.map((w) => BigInt(w))) };
 }
 
-/** Is this the probe's event (record/ioctl-probe.ts IOCTL_PROBE_EVENT)? */
-export function isIoctlProbe(event: NewEvent): boolean {
-  return event.kind === 'generic' && event.name === 'libc_ioctl' && typeof event.args.raw === 'string';
+/** A trace.dat's probe event: its fields decoded from the format the file carries (numbers, or "0x..." beyond 2^53). */
+function probeFromFields(args: Args): Probe | undefined {
+  const { request, arg, mem } = args;
+  if (typeof request !== 'number' || !Array.isArray(mem) || (typeof arg !== 'number' && typeof arg !== 'string')) return undefined;
+  if (!mem.every((w) => typeof w === 'number' || typeof w === 'string')) return undefined;
+  return { request, arg: `0x${BigInt(arg).toString(16)}`, mem: wordsToBytes(mem.map((w) => BigInt(w as number | string))) };
+}
+
+function wordsToBytes(words: bigint[]): Buffer {
+  const mem = Buffer.alloc(words.length * 8);
+  words.forEach((w, i) => mem.writeBigUInt64LE(w & 0xffffffffffffffffn, i * 8));
+  return mem;
+}
+
+/** The probe's event (record/ioctl-probe.ts IOCTL_PROBE_EVENT), as ftrace text or a trace.dat gives it. */
+export function probeOf(event: NewEvent): Probe | undefined {
+  if (event.kind !== 'generic' || event.name !== 'libc_ioctl') return undefined;
+  return typeof event.args.raw === 'string' ? parseProbe(event.args.raw) : probeFromFields(event.args);
 }
 
 export class IoctlArgs {
@@ -99,17 +112,21 @@ export class IoctlArgs {
 
   /** Sees every event in merged order; fills in an strace ioctl's args in place where a probe shows them. */
   see(event: NewEvent): void {
-    if (isIoctlProbe(event)) {
-      const probe = parseProbe(event.args.raw as string);
-      if (!probe || event.tid === undefined) return;
-      const queue = this.pending.get(event.tid) ?? [];
-      queue.push(probe);
-      if (queue.length > MAX_PENDING) this.unmatched(queue.splice(0, queue.length - MAX_PENDING).length);
-      this.pending.set(event.tid, queue);
-      return;
-    }
-    if (event.kind !== 'ioctl' || event.tid === undefined || !event.name.startsWith('KVM_')) return;
-    const queue = this.pending.get(event.tid);
+    if (event.tid === undefined) return;
+    const probe = probeOf(event);
+    if (probe) this.wait(event.tid, probe);
+    else if (event.kind === 'ioctl' && event.name.startsWith('KVM_')) this.take(event, event.tid);
+  }
+
+  private wait(tid: number, probe: Probe): void {
+    const queue = this.pending.get(tid) ?? [];
+    queue.push(probe);
+    if (queue.length > MAX_PENDING) this.unmatched(queue.splice(0, queue.length - MAX_PENDING).length);
+    this.pending.set(tid, queue);
+  }
+
+  private take(event: NewEvent, tid: number): void {
+    const queue = this.pending.get(tid);
     if (!queue?.length) return;
     const raw = typeof event.args.raw === 'string' && ADDRESS.test(event.args.raw) ? event.args.raw : undefined;
     const decoder = DECODERS[event.name];
@@ -124,8 +141,7 @@ export class IoctlArgs {
     this.unmatched(at);
     if (!decoder || !addressOnly(event.args) || probe.mem.length < 64) return;
     const schema = argsSchemaOf(event.kind, event.name, 'importer');
-    const filled = { ...event.args, ...decoder.decode(probe.mem) };
-    const parsed = schema ? schema.safeParse(filled) : undefined;
+    const parsed = schema?.safeParse({ ...event.args, ...decoder.decode(probe.mem) });
     if (!parsed?.success) return;
     event.args = parsed.data as Args;
     this.stats.count(IOCTL_ARGS_STATS.filled);
