@@ -2,27 +2,18 @@ import { crc32 } from 'node:zlib';
 import type { Args } from '../model/event.js';
 import { CorruptStoreError } from '../errors.js';
 import { hasChecksums } from './schema.js';
+import { SeenOnce, unshared } from './seen-once.js';
 import type { SqlDatabase, SqlStatement } from './sql.js';
 
-/** Raw payloads remembered as seen once, before the memory is dropped and started again. */
-const SEEN_ONCE_LIMIT = 1 << 16;
 /** Decoded args of interned payloads kept, before the memory is dropped and started again. */
 const ARGS_CACHE_LIMIT = 1 << 16;
 /** Raw payloads interned by one table at most: a trace of all-distinct payloads stays inline. */
 const REPEATED_LIMIT = 1 << 18;
 
-/**
- * A copy of `text` that does not point into the string it was sliced from: V8 keeps a whole parsed
- * chunk (a megabyte of trace text) alive for as long as one slice of it is a key of a long-lived map.
- */
-export function unshared(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-
 /** Interns text into the strings table and reads it back, with a cache on each side. */
 export class StringTable {
   private readonly ids = new Map<string, number>();
-  private seenOnce = new Set<string>();
+  private readonly seenOnce = new SeenOnce();
   private readonly repeatedIds = new Map<string, bigint>();
   private readonly lastText: (string | undefined)[] = [undefined, undefined, undefined];
   private readonly lastId = [0, 0, 0];
@@ -76,13 +67,7 @@ export class StringTable {
     const known = this.repeatedIds.get(text);
     if (known !== undefined) return known;
     if (this.repeated >= REPEATED_LIMIT) return undefined;
-    if (!this.seenOnce.has(text)) {
-      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce = new Set();
-      this.seenOnce.add(unshared(text));
-      return undefined;
-    }
-    this.seenOnce.delete(text);
-    return this.repeatedId(text);
+    return this.seenOnce.again(text) ? this.repeatedId(text) : undefined;
   }
 
   /** The id of a text known to repeat (a parsing thread kept count), interning it now if need be. */

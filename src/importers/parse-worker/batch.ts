@@ -1,6 +1,6 @@
 import { EVENT_KINDS, type EventKind, type NewEvent } from '../../model/event.js';
 import { argsText, type EncodedEvent } from '../../store/encoded-event.js';
-import { unshared } from '../../store/strings.js';
+import { SeenOnce, unshared } from '../../store/seen-once.js';
 
 // Encoded events in a form that crosses between threads cheaply: the numbers of every event in one
 // Float64Array (handed over, not copied), texts that repeat (names, comms, file names) as numbers into
@@ -14,8 +14,6 @@ import { unshared } from '../../store/strings.js';
  * when it repeats), then the lengths of args, result and label in `texts` (-1: none).
  */
 const NUMBERS = 15;
-/** Args texts remembered as seen once, to send the second and later ones as words (the store interns those too). */
-const SEEN_ONCE_LIMIT = 1 << 16;
 /** Words at most: a trace of all-distinct payloads sends them as texts. */
 const WORDS_LIMIT = 1 << 18;
 /** An absent number; no event's field is NaN. */
@@ -47,7 +45,8 @@ const KIND_IDS = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 export class BatchPacker {
   private readonly words = new Map<string, number>();
   private newWords: string[] = [];
-  private seenOnce = new Set<string>();
+  /** Raw payloads seen once: the second and later go as words (the store interns those too). */
+  private readonly seenOnce = new SeenOnce();
 
   /**
    * Raw payloads that repeat (a guest's instructions) go as words: the writing thread then gets one
@@ -60,13 +59,7 @@ export class BatchPacker {
     const known = this.words.get(text);
     if (known !== undefined) return known;
     if (this.words.size >= WORDS_LIMIT) return NONE;
-    if (!this.seenOnce.has(text)) {
-      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce = new Set();
-      this.seenOnce.add(own(text));
-      return NONE;
-    }
-    this.seenOnce.delete(text);
-    return this.word(text);
+    return this.seenOnce.again(text) ? this.word(text) : NONE;
   }
 
   private word(text: string | undefined): number {
