@@ -11,8 +11,14 @@ export function profileText(p: HostProfile): string {
       `  ${kind.padEnd(8)} ${n} capability answer${n === 1 ? '' : 's'}${kind === 'version' ? ' (kept for reference: the policies answer these)' : ''}`,
     );
   }
-  for (const [fact, value] of Object.entries(p.facts)) lines.push(`  ${fact} = ${String(value)}  (${p.evidence[fact] ?? ''})`);
+  for (const [fact, value] of Object.entries(p.facts)) lines.push(`  ${fact} = ${factText(value)}  (${p.evidence[fact] ?? ''})`);
   if (p.supportedCpuidEntries !== undefined) lines.push(`  KVM_GET_SUPPORTED_CPUID entries: ${p.supportedCpuidEntries}`);
   for (const c of p.conflicts) lines.push(`  conflicting answers: ${c}`);
   return lines.join('\n');
+}
+
+function factText(value: HostProfile['facts'][keyof HostProfile['facts']]): string {
+  if (typeof value !== 'object') return String(value);
+  if (value.atMost === undefined) return `at least ${value.atLeast}`;
+  return value.atMost === value.atLeast ? String(value.atLeast) : `${value.atLeast} to ${value.atMost}`;
 }

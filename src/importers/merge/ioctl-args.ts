@@ -8,7 +8,9 @@ import type { ImportStats } from '../stats.js';
 // was made:
 //   libc_ioctl: (0x7f5a957a0d30) fd=9 request=0x4040ae79 type=174 arg=0x7ffdbfe91ef0 mem={0x0,...}
 // A call of strace's whose struct it printed as an address gets its input fields from the probe event
-// of the same thread, request and address that came before it. The fields are those of
+// of the same thread, request and address that came before it; a call whose struct strace printed
+// gets only the fields it did not print (KVM_GET_SUPPORTED_CPUID's room, nentIn, beside the count the
+// kernel wrote back, nent). The fields are those of
 // include/uapi/linux/kvm.h (offsets checked against Debian's linux-libc-dev 6.1 with offsetof()), and
 // they pass the event's schema like any importer's args. Output fields (what the kernel writes back)
 // are not in a probe taken at entry, and a struct whose fields lie past 64 bytes is left as it was.
@@ -67,7 +69,32 @@ const DECODERS: Record<string, { request: number; decode: (m: Buffer) => Args }>
     request: 0x4068aea3,
     decode: (m) => ({ cap: m.readUInt32LE(0), flags: m.readUInt32LE(4), args: [0, 1, 2, 3].map((i) => hex(m.readBigUInt64LE(8 + 8 * i))) }),
   },
+  // struct kvm_device_attr {__u32 flags; __u32 group; __u64 attr; __u64 addr;}
+  KVM_GET_DEVICE_ATTR: { request: 0x4018aee2, decode: deviceAttr },
+  KVM_HAS_DEVICE_ATTR: { request: 0x4018aee3, decode: deviceAttr },
+  // struct kvm_msr_list {__u32 nmsrs; __u32 indices[];}
+  KVM_GET_MSR_INDEX_LIST: { request: 0xc004ae02, decode: (m) => ({ nmsrs: m.readUInt32LE(0) }) },
+  KVM_GET_MSR_FEATURE_INDEX_LIST: { request: 0xc004ae0a, decode: (m) => ({ nmsrs: m.readUInt32LE(0) }) },
+  // struct kvm_msrs {__u32 nmsrs; __u32 pad; struct kvm_msr_entry {__u32 index; __u32 reserved; __u64 data;} entries[];}
+  KVM_GET_MSRS: { request: 0xc008ae88, decode: msrs },
+  // struct kvm_cpuid2 {__u32 nent; __u32 padding; struct kvm_cpuid_entry2 entries[];}: the room given
+  KVM_GET_SUPPORTED_CPUID: { request: 0xc008ae05, decode: (m) => ({ nentIn: m.readUInt32LE(0) }) },
+  // __u64 mcg_cap
+  KVM_X86_SETUP_MCE: { request: 0x4008ae9c, decode: (m) => ({ mcg_cap: hex(m.readBigUInt64LE(0)) }) },
 };
+
+/** Entries that fit in the 64 bytes read after kvm_msrs' 8-byte header. */
+const MSR_ENTRIES_SEEN = Math.floor((64 - 8) / 16);
+
+function msrs(m: Buffer): Args {
+  const nmsrs = m.readUInt32LE(0);
+  if (nmsrs > MSR_ENTRIES_SEEN) return { nmsrs };
+  return { nmsrs, indices: Array.from({ length: nmsrs }, (_, i) => hex(m.readUInt32LE(8 + 16 * i))) };
+}
+
+function deviceAttr(m: Buffer): Args {
+  return { flags: m.readUInt32LE(0), group: m.readUInt32LE(4), attr: hex(m.readBigUInt64LE(8)) };
+}
 
 function zone(m: Buffer): Args {
   return { addr: hex(m.readBigUInt64LE(0)), size: m.readUInt32LE(8), pio: m.readUInt32LE(12) };
@@ -132,16 +159,19 @@ export class IoctlArgs {
     const decoder = DECODERS[event.name];
     // Every KVM ioctl of a thread went through libc's ioctl(), probe first, in the order strace saw
     // them: a call takes the oldest probe that fits it, and older ones went unmatched. A call whose
-    // fields are read takes only a probe of its own request and address.
-    const fits = (p: Probe) => (decoder ? p.request === decoder.request && p.arg === raw : raw === undefined || p.arg === raw);
+    // fields are read takes only a probe of its own request, and of its address where strace printed one.
+    const fits = (p: Probe) =>
+      decoder ? p.request === decoder.request && (raw === undefined || p.arg === raw) : raw === undefined || p.arg === raw;
     const at = queue.findIndex(fits);
     if (at < 0) return;
     const probe = queue[at]!;
     queue.splice(0, at + 1);
     this.unmatched(at);
-    if (!decoder || !addressOnly(event.args) || probe.mem.length < 64) return;
+    if (!decoder || probe.mem.length < 64) return;
+    const fields = decoder.decode(probe.mem);
+    if (!addressOnly(event.args) && Object.keys(fields).some((k) => k in event.args)) return;
     const schema = argsSchemaOf(event.kind, event.name, 'importer');
-    const parsed = schema?.safeParse({ ...event.args, ...decoder.decode(probe.mem) });
+    const parsed = schema?.safeParse({ ...event.args, ...fields });
     if (!parsed?.success) return;
     event.args = parsed.data as Args;
     this.stats.count(IOCTL_ARGS_STATS.filled);

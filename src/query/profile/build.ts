@@ -15,6 +15,13 @@ import { HOST_PROFILE_FORMAT, type HostProfile } from './profile.js';
 // `hvreplay profile TRACE`: a host's answers, read from a recording of it. The replay is only there to
 // know what each fd is; every value comes from what the trace observed the kernel return.
 
+/** `if (n < count) r = -E2BIG;`: an E2BIG for room n says count > n, a success says count <= n. */
+function bound(known: { atLeast: number; atMost?: number } | undefined, room: number, fits: boolean): { atLeast: number; atMost?: number } {
+  const atLeast = Math.max(known?.atLeast ?? 0, fits ? 0 : room + 1);
+  const atMost = fits ? Math.min(known?.atMost ?? room, room) : known?.atMost;
+  return atMost === undefined ? { atLeast } : { atLeast, atMost };
+}
+
 const where = (e: TraceEvent): string => `@${e.seq} ${e.name}${e.src ? ` (${e.src.file.split('/').pop()}:${e.src.line})` : ''}`;
 
 export function buildProfile(db: SqlDatabase, trace: TraceRecord, policies: PolicySet): HostProfile {
@@ -73,6 +80,16 @@ function read(profile: HostProfile, event: TraceEvent, state: MachineState, tscS
       profile.facts.kvm_ioapic = r.errno !== 'ENOTTY';
       profile.evidence.kvm_ioapic = `${where(event)} = ${r.errno ?? ret}`;
       return;
+    case 'KVM_GET_MSR_INDEX_LIST':
+    case 'KVM_GET_MSR_FEATURE_INDEX_LIST': {
+      const room = event.args.nmsrs;
+      if (target?.type !== 'kvm' || typeof room !== 'number' || !(ret === 0 || r.errno === 'E2BIG')) return;
+      const fact = event.name === 'KVM_GET_MSR_INDEX_LIST' ? 'msr_index_count' : 'msr_feature_count';
+      profile.facts[fact] = bound(profile.facts[fact], room, ret === 0);
+      profile.evidence[fact] =
+        `${profile.evidence[fact] ? `${profile.evidence[fact]}; ` : ''}${where(event)} with room for ${room} = ${r.errno ?? ret}`;
+      return;
+    }
     case 'KVM_GET_SUPPORTED_CPUID': {
       const nent = toBig(event.args.nent);
       if (ret === 0 && nent !== undefined && profile.supportedCpuidEntries === undefined) profile.supportedCpuidEntries = Number(nent);

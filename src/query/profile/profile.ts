@@ -5,10 +5,13 @@ import type { HostFacts } from '../../model/state.js';
 // A host profile: what a recording's host answered that no trace line of another run on it would
 // otherwise predict. KVM_CHECK_EXTENSION answers are kept by what decides them (capability-kinds.ts),
 // so a run under another kernel's policies takes the build's, CPU's and machine's answers from here and
-// the release's from its policies; and the host facts the areas read (TSC rate, CONFIG_KVM_IOAPIC).
+// the release's from its policies; and the host facts the areas read (TSC rate, CONFIG_KVM_IOAPIC, the
+// sizes of the MSR and CPUID lists).
 
 const answers = z.record(z.string(), z.number().int());
 const byFd = z.strictObject({ system: answers, vm: answers });
+/** A list size the host's answers bound: E2BIG for a room below atLeast, success for one of atMost. */
+const bounds = z.strictObject({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().optional() });
 
 export const HOST_PROFILE_FORMAT = 'hvreplay host profile 1';
 
@@ -23,6 +26,8 @@ export const hostProfileSchema = z.strictObject({
     tsc_khz: z.number().int().positive().optional(),
     tsc_control: z.boolean().optional(),
     kvm_ioapic: z.boolean().optional(),
+    msr_index_count: bounds.optional(),
+    msr_feature_count: bounds.optional(),
   }),
   /** Where each fact came from (seq, call, answer), so a reader can check it. */
   evidence: z.record(z.string(), z.string()),
@@ -43,5 +48,6 @@ export function hostFactsOf(profile: HostProfile): HostFacts {
     Object.assign(system, profile.capabilities[kind].system);
     Object.assign(vm, profile.capabilities[kind].vm);
   }
-  return { ...profile.facts, kvm_caps: { system, vm } };
+  const cpuid = profile.supportedCpuidEntries;
+  return { ...profile.facts, ...(cpuid === undefined ? {} : { supported_cpuid_entries: cpuid }), kvm_caps: { system, vm } };
 }

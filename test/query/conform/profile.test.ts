@@ -50,4 +50,16 @@ describe('host profiles', async () => {
       ['KVM_GET_TSC_KHZ: 2596138 / 2596122'],
     );
   });
+
+  it('bounds the list sizes where the recording shows the room QEMU gave (the probe): E2BIG says more, success at most', async () => {
+    const probed = await storedFixture('pe', files('pc-e1000-probe'));
+    const p = buildProfile(probed.db, probed.trace, defaultPolicies());
+    probed.db.close();
+    assert.deepEqual(p.facts.msr_index_count, { atLeast: 1, atMost: 40 });
+    assert.deepEqual(p.facts.msr_feature_count, { atLeast: 1, atMost: 4 });
+    assert.equal(p.supportedCpuidEntries, 56);
+    assert.match(p.evidence.msr_index_count!, /with room for 0 = E2BIG; .* with room for 40 = 0$/);
+    assert.equal(hostFactsOf(p).supported_cpuid_entries, 56);
+    assert.equal(profile.facts.msr_index_count, undefined, 'strace alone shows no room');
+  });
 });

@@ -1,10 +1,21 @@
 import { defineArea } from '../define.js';
 import { SETUP_EVENTS, SETUP_HOST_FACTS } from './events.js';
-import { copiesOut, getTscKhz, setCpuid2, setTscKhz } from './vcpu-rules.js';
+import { enableExceptionPayload, enableMaxVcpuId, enableTripleFaultEvent } from './enable-caps.js';
+import {
+  getDeviceAttr,
+  getFeatureMsrs,
+  getMsrFeatureIndexList,
+  getMsrIndexList,
+  getSupportedCpuid,
+  hasDeviceAttr,
+} from './system-rules.js';
+import { copiesOut, getTscKhz, setCpuid2, setTscKhz, setupMce } from './vcpu-rules.js';
 import { getClock, getMceCapSupported, setBootCpuId, setIdentityMapAddr, setTssAddr } from './vm-rules.js';
 
 // kvm-x86-setup: the VM and vCPU ioctls a VMM issues before and between runs, and what must come
-// before what (the vCPU count, the memslots, the host's TSC rate). The irqchip's are kvm-x86-iobus's.
+// before what (the vCPU count, the memslots, the host's TSC rate); what /dev/kvm says of the host
+// (its MSR and CPUID lists, device attributes); the capabilities that set a VM flag or limit. The
+// irqchip's are kvm-x86-iobus's.
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- areas take a parameter object; this one has none yet
 export interface SetupParams {}
@@ -35,6 +46,20 @@ export const kvmX86SetupArea = defineArea<SetupParams>({
       'ioctl:KVM_SET_CPUID2': setCpuid2,
       'ioctl:KVM_GET_TSC_KHZ': getTscKhz,
       'ioctl:KVM_SET_TSC_KHZ': setTscKhz,
+      'ioctl:KVM_X86_SETUP_MCE': setupMce,
+      'ioctl:KVM_GET_MSR_INDEX_LIST': getMsrIndexList,
+      'ioctl:KVM_GET_MSR_FEATURE_INDEX_LIST': getMsrFeatureIndexList,
+      'ioctl:KVM_GET_SUPPORTED_CPUID': getSupportedCpuid,
+      'ioctl:KVM_GET_MSRS': getFeatureMsrs,
+      'ioctl:KVM_GET_DEVICE_ATTR': getDeviceAttr,
+      'ioctl:KVM_HAS_DEVICE_ATTR': hasDeviceAttr,
+    },
+    hooks: {
+      enableCap: {
+        KVM_CAP_EXCEPTION_PAYLOAD: enableExceptionPayload,
+        KVM_CAP_X86_TRIPLE_FAULT_EVENT: enableTripleFaultEvent,
+        KVM_CAP_MAX_VCPU_ID: enableMaxVcpuId,
+      },
     },
   }),
   variants: [

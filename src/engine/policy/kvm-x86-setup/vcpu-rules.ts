@@ -69,3 +69,22 @@ export const setTscKhz = onFd<'ioctl:KVM_SET_TSC_KHZ'>(['vcpu'], (state, event, 
   const set = 'errno' in answer || event.result?.errno ? undefined : khz;
   return set === undefined ? state : withVcpu(state, on.vm!.id, { ...on.vcpu!, tscKhz: set });
 });
+
+/** KVM_MAX_MCE_BANKS (arch/x86/kvm/x86.h line 13). */
+const MAX_MCE_BANKS = 32n;
+/** MCG_CTL_P | MCG_SER_P (arch/x86/include/asm/mce.h): what kvm_caps.supported_mce_cap starts as (x86.c line 10068); VMX adds LMCE and CMCI. */
+const MCE_CAP_ANY_VENDOR = (1n << 8n) | (1n << 24n);
+
+/**
+ * KVM_X86_SETUP_MCE (lines 6356-6363), kvm_vcpu_ioctl_x86_setup_mce() (lines 5439-5450): EINVAL for
+ * 0 or more than KVM_MAX_MCE_BANKS banks, or a capability bit beyond supported_mce_cap, the bank count
+ * and bits 16-23. A bit the vendor module may add (LMCE, CMCI) is not predicted.
+ */
+export const setupMce = vcpuIoctl<'ioctl:KVM_X86_SETUP_MCE'>((_state, _vm, _vcpu, event) => {
+  const cap = toBig(event.args.mcg_cap);
+  if (cap === undefined) return { unmodelled: 'mcg_cap is behind a pointer strace prints' };
+  const banks = cap & 0xffn;
+  if (banks === 0n || banks > MAX_MCE_BANKS) return { errno: 'EINVAL' };
+  const beyond = cap & ~(MCE_CAP_ANY_VENDOR | 0xffn | 0xff0000n);
+  return beyond === 0n ? { ret: 0 } : { unmodelled: `mcg_cap bits 0x${beyond.toString(16)}: whether the vendor module supports them` };
+});

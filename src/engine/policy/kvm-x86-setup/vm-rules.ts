@@ -3,6 +3,7 @@ import type { EventKey, EventOf } from '../../../model/event.js';
 import type { MachineState, Vm } from '../../../model/state.js';
 import { pushAnswer, type Answer } from '../../reducers/answer.js';
 import { onFd } from '../../reducers/ioctl-target.js';
+import { withVm } from '../../update.js';
 import type { EventReducer } from '../define.js';
 
 // VM-wide setup ioctls and what must come before what: kvm_arch_vm_ioctl() (arch/x86/kvm/x86.c,
@@ -47,17 +48,25 @@ export const setIdentityMapAddr = vmIoctl<'ioctl:KVM_SET_IDENTITY_MAP_ADDR'>((_s
 
 /**
  * KVM_SET_BOOT_CPU_ID (lines 7460-7470): `if (kvm->created_vcpus) r = -EBUSY; else if (arg >
- * KVM_MAX_VCPU_IDS || (kvm->arch.max_vcpu_ids && arg > kvm->arch.max_vcpu_ids)) r = -EINVAL;`.
- * KVM_MAX_VCPU_IDS is 4 x CONFIG_KVM_MAX_NR_VCPUS (at least 1024), and max_vcpu_ids comes from
- * KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID), so an id above 4096 or after an unseen KVM_ENABLE_CAP is not predicted.
+ * KVM_MAX_VCPU_IDS || (kvm->arch.max_vcpu_ids && arg > kvm->arch.max_vcpu_ids)) r = -EINVAL;`, else
+ * the id is kvm->arch.bsp_vcpu_id. KVM_MAX_VCPU_IDS is 4 x CONFIG_KVM_MAX_NR_VCPUS (at least 1024), and
+ * max_vcpu_ids comes from KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID), so an id above 4096 or after an unseen
+ * KVM_ENABLE_CAP is not predicted.
  */
-export const setBootCpuId = vmIoctl<'ioctl:KVM_SET_BOOT_CPU_ID'>((_state, vm, event) => {
-  if (vm.vcpus.length > 0) return { errno: 'EBUSY' };
+export const setBootCpuId = onFd<'ioctl:KVM_SET_BOOT_CPU_ID'>(['vm'], (state, event, ctx, on) => {
+  const vm = on.vm!;
   const id = event.args.id;
-  if (id === undefined) return { unmodelled: 'KVM_SET_BOOT_CPU_ID without its id' };
-  if (id > 4096 || (vm.unseenEnableCaps ?? 0) > 0)
-    return { unmodelled: 'the id limit hangs on CONFIG_KVM_MAX_NR_VCPUS or KVM_CAP_MAX_VCPU_ID' };
-  return { ret: 0 };
+  const limit = vm.maxVcpuIds ?? 0;
+  let answer: Answer;
+  if (vm.vcpus.length > 0) answer = { errno: 'EBUSY' };
+  else if (id === undefined) answer = { unmodelled: 'KVM_SET_BOOT_CPU_ID without its id' };
+  else if (limit > 0 && id > limit) answer = { errno: 'EINVAL' };
+  else if (id > 4096 || (vm.unseenEnableCaps ?? 0) > 0)
+    answer = { unmodelled: 'the id limit hangs on CONFIG_KVM_MAX_NR_VCPUS or KVM_CAP_MAX_VCPU_ID' };
+  else answer = { ret: 0 };
+  pushAnswer(ctx, answer);
+  const set = 'errno' in answer ? undefined : 'ret' in answer ? id : event.result?.ret === 0 ? (id ?? null) : undefined;
+  return set === undefined ? state : withVm(state, { ...vm, bootCpuId: set });
 });
 
 /** KVM_GET_CLOCK: kvm_vm_ioctl_get_clock() (lines 7185-7194) copies the clock out and returns 0. */
