@@ -62,6 +62,9 @@ export const IMPORT_STATS = {
   'vocabulary.undecoded_args': info('a call whose argument the source printed undecoded (a struct as its address); kept, unmodelled'),
 
   'merge.kvm_run_paired_with_exit': info("a KVM_RUN call paired with its vCPU thread's kvm_userspace_exit"),
+  'merge.exit_paired_past_tolerance': info(
+    "a kvm_userspace_exit seen after its KVM_RUN's window (the return strace saw, plus the pairs' spread) but before the thread's next KVM_RUN: paired with the call all the same",
+  ),
   'merge.kvm_run_without_exit': error('a KVM_RUN call with no kvm_userspace_exit for it (EINTR return, a call still running at the end)'),
   'merge.exit_without_kvm_run': error('a kvm_userspace_exit with no KVM_RUN call for it in the strace'),
   'merge.kvm_event_inside_kvm_run': info("a vCPU thread's kernel event inside a KVM_RUN call"),

@@ -124,8 +124,9 @@ describe('merge: structure check on the real mini pair', () => {
     const r = await importFiles(db, { files: [fixture('mini.strace'), fixture('mini.ftrace')], name: 'mini' });
     const events = [...readEvents(db, r.trace)];
     assert.equal(r.stats.counts.get(MERGE_STATS.outsideRun) ?? 0, 0);
-    const pairing = (r.trace.meta.clock as { alignments: { pairing: { lag_us: number; tolerance_us: number } }[] }).alignments[0]!.pairing;
-    const observers = { lagS: pairing.lag_us / 1e6, tolS: pairing.tolerance_us / 1e6 };
+    const pairing = (r.trace.meta.clock as { alignments: { pairing: { lag_us: number; tolerance_us: number; wait_us: number } }[] })
+      .alignments[0]!.pairing;
+    const observers = { lagS: pairing.lag_us / 1e6, tolS: pairing.tolerance_us / 1e6, waitS: pairing.wait_us / 1e6 };
     // Feed the same merged stream again with the kvm_mmio moved into the next call, after that call's
     // exit (where a merge by time alone put kernel events whose clock ran ahead of strace's).
     const mmio = events.find((e) => e.name === 'kvm_mmio')!;

@@ -13,7 +13,9 @@ import { RUN_ONLY_EVENTS } from './structure-check.js';
 // inside the call's window (its start and return, shifted by the lag of fit.ts, give or take `tol`)
 // and their outcomes agree. An exit before the call's start has no call in the strace (the call
 // happened before strace saw the thread); a call whose exit never comes in time has none in the
-// ftrace (lost, or after tracing stopped).
+// ftrace (lost, or after tracing stopped). A kernel event past the call's window but before the next
+// call's is still the call's: `tol` is a spread, not a bound, and calling the call's exit lost there
+// would lose two for one.
 // Holds last about `tol`, so memory stays bounded; a queue longer than QUEUE_LIMIT is let go.
 
 export interface PlacementConfig {
@@ -33,6 +35,7 @@ export const PLACEMENT_STATS = {
   exitWithoutCall: 'merge.exit_without_kvm_run',
   overflow: 'merge.placement_queue_overflow',
   reasonsDiffer: 'merge.exit_reason_differs',
+  pairedLate: 'merge.exit_paired_past_tolerance',
 } as const;
 
 const QUEUE_LIMIT = 1 << 16;
@@ -48,6 +51,11 @@ class Queue<T> {
   }
   push(item: T): void {
     this.items.push(item);
+  }
+  /** The first item after the head that `match` accepts. */
+  findAfterHead(match: (item: T) => boolean): T | undefined {
+    for (let i = this.start + 1; i < this.items.length; i++) if (match(this.items[i]!)) return this.items[i];
+    return undefined;
   }
   shift(): T | undefined {
     const item = this.items[this.start++];
@@ -135,11 +143,15 @@ export class Placement {
         if (kernel.event.name === 'kvm_userspace_exit') {
           const start = call.event.ts!;
           const fits = seen >= start - tolS && (end === undefined || seen <= end + tolS);
-          if (fits && sameOutcome(outcomeOf(call.event), outcomeOf(kernel.event))) {
+          const same = sameOutcome(outcomeOf(call.event), outcomeOf(kernel.event));
+          const late = same && !fits && end !== undefined && seen > end + tolS ? this.stillTheCalls(t, seen, end) : false;
+          if (late === 'wait') break;
+          if ((fits && same) || late) {
             this.noteReasons(call.event, kernel.event);
             this.release(t.kernel, false);
             this.releaseCall(t);
             this.stats.count(PLACEMENT_STATS.paired);
+            if (late) this.stats.count(PLACEMENT_STATS.pairedLate);
           } else if (seen < start - tolS) {
             this.release(t.kernel, false);
             this.stats.count(PLACEMENT_STATS.exitWithoutCall);
@@ -148,13 +160,20 @@ export class Placement {
             this.stats.count(PLACEMENT_STATS.callWithoutExit);
           }
         } else if (end !== undefined && seen > end + tolS) {
-          // Past the call's return and still no exit: the call's exit is not in the ftrace.
-          this.releaseCall(t);
-          this.stats.count(PLACEMENT_STATS.callWithoutExit);
+          // Past the call's window and still no exit: the call's, if the next call cannot have made
+          // it yet; else the call's exit is not in the ftrace.
+          const before = this.stillTheCalls(t, seen, end);
+          if (before === 'wait') break;
+          if (before) this.release(t.kernel, false);
+          else {
+            this.releaseCall(t);
+            this.stats.count(PLACEMENT_STATS.callWithoutExit);
+          }
         } else this.release(t.kernel, false);
       } else if (call) {
         const end = returnOf(call.event);
-        const gone = end === undefined ? this.ftraceBound === Infinity : this.ftraceBound - lagS > end + tolS;
+        const next = this.ftraceBound - lagS;
+        const gone = end === undefined ? this.ftraceBound === Infinity : next > end + tolS && this.stillTheCalls(t, next, end) === false;
         if (!gone) break;
         this.releaseCall(t);
         this.stats.count(PLACEMENT_STATS.callWithoutExit);
@@ -169,6 +188,18 @@ export class Placement {
     }
     if (t.calls.length + t.kernel.length > 0) this.busy.add(tid);
     else this.busy.delete(tid);
+  }
+
+  /**
+   * Whether a kernel event seen after the head call's window (it returned at `end`) can still be that
+   * call's: before the thread's next KVM_RUN could have made it, and no later than an exit waits for
+   * its call (fit.ts waitS); 'wait' while the next call may still come.
+   */
+  private stillTheCalls(t: Thread, seen: number, end: number): boolean | 'wait' {
+    const next = t.calls.findAfterHead((h) => h.event.name === 'KVM_RUN');
+    if (next) return seen < next.event.ts! - this.config.tolS;
+    if (seen > end + this.config.waitS) return false;
+    return this.straceBound === Infinity ? true : 'wait';
   }
 
   /** One exit whose reason strace and the kernel name differently: kept, and said where. */

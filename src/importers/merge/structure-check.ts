@@ -15,8 +15,11 @@ import { outcomeOf, sameOutcome } from './outcome.js';
 // (a call strace never showed), after the exit, where the closing KVM_RUN disagrees with the exit, or
 // where its time lies further outside that call's strace window than the observers' disagreement
 // allows (the pairing tolerance of fit.ts): then the order put it in a call it cannot have been in.
-// Each is counted with its file:line, never dropped. For events inside, how far their time lies
-// outside the call's strace window is measured: that is how far the merge moved them.
+// Late by more than that is still inside, as placement.ts places it, when the thread's next KVM_RUN
+// began after it and it is no later than an exit waits for its call (fit.ts waitS): that is decided
+// when the next KVM_RUN comes. Each is counted with its file:line, never dropped. For events inside,
+// how far their time lies outside the call's strace window is measured: that is how far the merge
+// moved them.
 
 export const MERGE_STATS = {
   outsideRun: 'merge.kvm_event_outside_kvm_run',
@@ -59,6 +62,14 @@ interface Pending {
   line: number;
 }
 
+/** An event later than its call's window by more than the observers' spread, waiting for the next call. */
+interface Late {
+  p: Pending;
+  seen: number;
+  away: number;
+  run: string;
+}
+
 export interface StructureReport {
   inside: number;
   outside: number;
@@ -67,6 +78,7 @@ export interface StructureReport {
 
 export class StructureCheck {
   private readonly pending = new Map<number, Pending[]>();
+  private readonly late = new Map<number, Late[]>();
   private readonly vcpuThreads = new Set<number>();
   private readonly moved = new Distances();
   private inside = 0;
@@ -76,7 +88,11 @@ export class StructureCheck {
   /** `observers`: how much earlier the kernel's times are than strace's (lag) and by how much that varies (fit.ts). */
   constructor(
     private readonly stats: ImportStats,
-    private readonly observers: { lagS: number; tolS: number } = { lagS: 0, tolS: RESOLUTION_SLACK_S },
+    private readonly observers: { lagS: number; tolS: number; waitS: number } = {
+      lagS: 0,
+      tolS: RESOLUTION_SLACK_S,
+      waitS: RESOLUTION_SLACK_S,
+    },
   ) {}
 
   /** Feed events in merged order; `fromStrace` tells strace events from ftrace ones. */
@@ -100,6 +116,7 @@ export class StructureCheck {
   /** A KVM_RUN of `tid` closes what its thread's kernel did since the one before. */
   private close(tid: number, run: NewEvent): void {
     this.vcpuThreads.add(tid);
+    this.settleLate(tid, run.ts ?? Infinity);
     const list = this.pending.get(tid);
     if (!list || list.length === 0) return;
     this.pending.delete(tid);
@@ -123,21 +140,39 @@ export class StructureCheck {
       else {
         const away = Math.max(0, start - p.ts, p.ts - end);
         const seen = p.ts - this.observers.lagS;
-        if (Math.max(start - seen, seen - end) > this.observers.tolS + RESOLUTION_SLACK_S) {
-          this.out(
-            p,
-            tid,
-            `${(away * 1e6).toFixed(1)} us outside the strace window of the KVM_RUN it precedes (${run.src?.file}:${run.src?.line}), more than the observers disagree by`,
-          );
-          continue;
-        }
-        this.inside++;
-        this.stats.count(MERGE_STATS.checked);
-        if (away > RESOLUTION_SLACK_S) {
-          this.moved.add(away);
-          this.stats.count(MERGE_STATS.moved);
-        }
+        const slack = this.observers.tolS + RESOLUTION_SLACK_S;
+        const where = `${run.src?.file}:${run.src?.line}`;
+        if (seen - end > slack && seen - end <= this.observers.waitS + RESOLUTION_SLACK_S) {
+          const late = this.late.get(tid) ?? [];
+          late.push({ p, seen, away, run: where });
+          this.late.set(tid, late);
+        } else if (Math.max(start - seen, seen - end) > slack) this.out(p, tid, this.tooFar(away, where));
+        else this.in(away);
       }
+    }
+  }
+
+  /** The thread's next KVM_RUN began at `next` (Infinity: there is none): the late events before it were its call's. */
+  private settleLate(tid: number, next: number): void {
+    const late = this.late.get(tid);
+    if (!late) return;
+    this.late.delete(tid);
+    for (const l of late) {
+      if (l.seen < next - this.observers.tolS) this.in(l.away);
+      else this.out(l.p, tid, `${this.tooFar(l.away, l.run)}, and after the next KVM_RUN began`);
+    }
+  }
+
+  private tooFar(away: number, run: string): string {
+    return `${(away * 1e6).toFixed(1)} us outside the strace window of the KVM_RUN it precedes (${run}), more than the observers disagree by`;
+  }
+
+  private in(away: number): void {
+    this.inside++;
+    this.stats.count(MERGE_STATS.checked);
+    if (away > RESOLUTION_SLACK_S) {
+      this.moved.add(away);
+      this.stats.count(MERGE_STATS.moved);
     }
   }
 
@@ -148,6 +183,7 @@ export class StructureCheck {
 
   /** End of the merge: events after a vCPU thread's last KVM_RUN are outside; other threads are not vCPUs. */
   end(): void {
+    for (const tid of [...this.late.keys()]) this.settleLate(tid, Infinity);
     for (const [tid, list] of this.pending) {
       if (!this.vcpuThreads.has(tid)) continue;
       for (const p of list) this.out(p, tid, 'after its last KVM_RUN');
