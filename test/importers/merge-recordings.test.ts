@@ -166,3 +166,16 @@ describe('real recording qemu-isapc: the numbers it must give', async () => {
     assert.ok(Math.abs(v.runstate.time[0] - 2.622946) < 1e-6, String(v.runstate.time[0]));
   });
 });
+
+describe('real recording q35-noirqchip (held out until measured): an exit past its window', async () => {
+  const { r, state } = await replayRecording('q35-noirqchip');
+  it('every call paired, no kvm event outside; the one exit 128 us past its call but before the next is the call’s', () => {
+    const c = (s: string) => r.stats.counts.get(s) ?? 0;
+    assert.equal(c(PLACEMENT_STATS.paired), 2100);
+    assert.equal(c(PLACEMENT_STATS.callWithoutExit) + c(PLACEMENT_STATS.exitWithoutCall), 0);
+    assert.equal(c(PLACEMENT_STATS.pairedLate), 1);
+    assert.equal(c(MERGE_STATS.outsideRun), 0);
+    assert.equal(c(MERGE_STATS.checked), 8878);
+    assert.deepEqual(state.vms[0]!.vcpus[0]!.exitCounts, { KVM_EXIT_HLT: 29, KVM_EXIT_IO: 1679, KVM_EXIT_MMIO: 293 });
+  });
+});

@@ -52,6 +52,8 @@ const DECODERS: Record<string, { request: number; decode: (m: Buffer) => Args }>
   // struct kvm_irq_level {union {__u32 irq; __s32 status;}; __u32 level;}
   KVM_IRQ_LINE: { request: 0x4008ae61, decode: irqLevel },
   KVM_IRQ_LINE_STATUS: { request: 0xc008ae67, decode: irqLevel },
+  // struct kvm_interrupt {__u32 irq;}
+  KVM_INTERRUPT: { request: 0x4004ae86, decode: (m) => ({ irq: m.readUInt32LE(0) }) },
   // struct kvm_pit_config {__u32 flags; __u32 pad[15];}
   KVM_CREATE_PIT2: { request: 0x4040ae77, decode: (m) => ({ flags: m.readUInt32LE(0) }) },
   // struct kvm_irqchip {__u32 chip_id; __u32 pad; union {...} chip;}

@@ -36,6 +36,8 @@ export const IOBUS_EVENTS = {
   'ioctl:KVM_SET_PIT2': fdArgs,
   'ioctl:KVM_GET_LAPIC': fdArgs,
   'ioctl:KVM_SET_LAPIC': fdArgs,
+  /** struct kvm_interrupt {__u32 irq;}: the vector, shown by the ioctl probe. */
+  'ioctl:KVM_INTERRUPT': { ...fdArgs, irq: int.nonnegative().optional() },
   /** struct kvm_sregs and kvm_sregs2 carry apic_base, the vCPU's MSR_IA32_APICBASE. */
   'ioctl:KVM_SET_SREGS': { ...fdArgs, apic_base: address.optional() },
   'ioctl:KVM_SET_SREGS2': { ...fdArgs, apic_base: address.optional() },

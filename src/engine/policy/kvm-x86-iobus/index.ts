@@ -3,7 +3,7 @@ import { defineArea } from '../define.js';
 import { mmioAccess, onAccess, pioAccess } from './access.js';
 import { guestMsr, setMsrs, setSregs } from './apic-base.js';
 import { IOBUS_EVENTS } from './events.js';
-import { createIrqchip, createPit2, enableSplitIrqchip, irqchipState, irqLine, needsLapic, pitState } from './irqchip.js';
+import { createIrqchip, createPit2, enableSplitIrqchip, interrupt, irqchipState, irqLine, needsLapic, pitState } from './irqchip.js';
 import { linux } from './linux.js';
 import type { IoBusParams } from './params.js';
 import { ioeventfdIoctl, registerCoalesced, unregisterCoalesced } from './registrations.js';
@@ -42,6 +42,7 @@ export const kvmX86IobusArea = defineArea<IoBusParams>({
       // kvm_vcpu_ioctl_get_lapic() returns 0 (arch/x86/kvm/x86.c line 6221 on).
       'ioctl:KVM_GET_LAPIC': needsLapic<'ioctl:KVM_GET_LAPIC'>(() => ({ ret: 0 })),
       'ioctl:KVM_SET_LAPIC': setLapic,
+      'ioctl:KVM_INTERRUPT': interrupt,
       'ioctl:KVM_SET_SREGS': setSregs<'ioctl:KVM_SET_SREGS'>(),
       'ioctl:KVM_SET_SREGS2': setSregs<'ioctl:KVM_SET_SREGS2'>(),
       'ioctl:KVM_SET_MSRS': setMsrs,

@@ -119,6 +119,31 @@ export function enableSplitIrqchip(request: EnableCapRequest, _state: MachineSta
   return { accept: true, vm: { iobus: { ...bus, irqchip: 'split' } }, why: `split irqchip, ${pins} IOAPIC pins reserved for userspace` };
 }
 
+/** KVM_NR_INTERRUPTS (arch/x86/include/uapi/asm/kvm.h line 60). */
+const NR_INTERRUPTS = 256;
+
+/**
+ * KVM_INTERRUPT (lines 6252-6260), kvm_vcpu_ioctl_interrupt() (lines 5396-5421): EINVAL for a vector
+ * from KVM_NR_INTERRUPTS on; without an in-kernel irqchip the vector is queued, 0; with the full
+ * irqchip (its PIC) -ENXIO; with the split one an ExtINT, refused with -EEXIST while one is pending,
+ * which hangs on when the guest took the last (not predicted).
+ */
+export const interrupt = onFd<'ioctl:KVM_INTERRUPT'>(['vcpu'], (state, event, ctx, on) => {
+  const irq = event.args.irq;
+  const chip = busOf(on.vm!).irqchip;
+  let outcome: Answer;
+  if (irq === undefined) outcome = { unmodelled: 'struct kvm_interrupt not shown' };
+  else if (irq >= NR_INTERRUPTS) outcome = { errno: 'EINVAL' };
+  else if (chip === 'none') outcome = { ret: 0 };
+  else if (chip === 'full') outcome = { errno: 'ENXIO' };
+  else
+    outcome = {
+      unmodelled: chip === 'split' ? 'whether an ExtINT is still pending' : 'whether an unseen KVM_ENABLE_CAP made a split irqchip',
+    };
+  pushAnswer(ctx, outcome);
+  return state;
+});
+
 /** A vCPU ioctl that needs an in-kernel LAPIC (`r = -EINVAL; if (!lapic_in_kernel(vcpu))`, lines 6221-6260, 6341). */
 export function needsLapic<K extends 'ioctl:KVM_GET_LAPIC' | 'ioctl:KVM_SET_LAPIC'>(
   withLapic: (vm: Vm, event: EventOf<K>, vcpuId: number) => Answer,

@@ -56,6 +56,15 @@ describe('irqchip ordering rules', () => {
     );
   });
 
+  it('KVM_INTERRUPT: queued (0) without an irqchip, ENXIO with the full one, EINVAL from vector 256; under a split irqchip it hangs on a pending ExtINT', () => {
+    const interrupt = (irq: number): Ev => ({ kind: 'ioctl', name: 'KVM_INTERRUPT', args: { fd: 5, irq } });
+    assert.deepEqual(last([...vm('none'), interrupt(8)]), { kind: 'result', ret: 0 });
+    assert.deepEqual(last([...vm('none'), interrupt(256)]), { kind: 'result', errno: 'EINVAL' });
+    assert.deepEqual(last([...vm('full'), interrupt(8)]), { kind: 'result', errno: 'ENXIO' });
+    assert.equal(last([...vm('split'), interrupt(8)])?.kind, 'unmodelled');
+    assert.equal(last([...vm('none'), { kind: 'ioctl', name: 'KVM_INTERRUPT', args: { fd: 5, raw: '0x7f36' } }])?.kind, 'unmodelled');
+  });
+
   it('KVM_GET_LAPIC needs an in-kernel LAPIC (EINVAL); KVM_GET_PIT2 needs the PIT (ENXIO); KVM_GET_IRQCHIP the full irqchip (ENXIO)', () => {
     assert.deepEqual(last([...vm('none'), vcpuIoctl('KVM_GET_LAPIC')]), { kind: 'result', errno: 'EINVAL' });
     assert.deepEqual(last([...vm('split'), vcpuIoctl('KVM_GET_LAPIC')]), { kind: 'result', ret: 0 });
