@@ -10,8 +10,9 @@ import type { TraceEvent } from '../../model/event.js';
 //   userspace only by its completion, the first kvm_pio of the next KVM_RUN (complete_emulator_pio_in(),
 //   line 8448). So a run with no OUT exited on an IN, whose port the next run shows; a run whose last
 //   OUT is followed by a next run that does not start with a read exited on that OUT; and a run whose
-//   last OUT is followed by a next run starting with a read is ambiguous (the OUT went to a device in
-//   the kernel and an IN exited, or the OUT exited and the guest then read a port the kernel answers).
+//   last OUT is followed by a next run starting with a read, or by no run at all, is ambiguous (the OUT
+//   went to a device in the kernel and an IN exited, or the OUT exited and the guest then read a port
+//   the kernel answers).
 
 export interface ExitDetail {
   direction?: 'in' | 'out';
@@ -96,9 +97,18 @@ export class ExitDetails {
     else open.settle({ direction: 'out', port: open.out.addr as number });
   }
 
-  /** Exits still open at the end of the trace: an OUT, or an IN whose completion was never traced. */
+  /**
+   * Exits still open at the end of the trace, with no next run to tell: without an OUT, an IN; after
+   * an OUT, that OUT or an IN whose completion no run traced (the OUT taken by a kernel device or a
+   * coalesced zone), so ambiguous.
+   */
   finish(): void {
-    for (const t of this.threads.values()) if (t.open) this.resolve(t, undefined);
+    for (const t of this.threads.values()) {
+      const open = t.open;
+      if (!open) continue;
+      delete t.open;
+      open.settle(open.out ? 'ambiguous' : { direction: 'in' });
+    }
   }
 }
 

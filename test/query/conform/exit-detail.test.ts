@@ -63,6 +63,13 @@ describe("an exit's port or address, as the kernel traced it", () => {
     );
   });
 
+  it('the last IO exit of a vCPU that never runs again: an IN without an OUT, ambiguous after one (a coalesced OUT, then an IN)', () => {
+    assert.deepEqual(observe([{ accesses: [pio('read', 0x71)], reason: 'KVM_EXIT_IO' }])[0], { direction: 'in' });
+    // pc-noirq-smp2, held out: the guest wrote 0x70 (QEMU's coalesced RTC index port), its vCPU thread
+    // never entered KVM_RUN again, and the exit was read as that OUT.
+    assert.equal(observe([{ accesses: [pio('read', 0x71), pio('write', 0x70)], reason: 'KVM_EXIT_IO' }])[0], 'ambiguous');
+  });
+
   it("an MMIO exit is the run's last MMIO write or unsatisfied read, at once", () => {
     assert.deepEqual(
       observe([{ accesses: [mmio('write', 0xfee000b0), mmio('unsatisfied-read', 0xb0000000)], reason: 'KVM_EXIT_MMIO' }])[0],
