@@ -162,8 +162,7 @@ export class IoctlArgs {
     // Every KVM ioctl of a thread went through libc's ioctl(), probe first, in the order strace saw
     // them: a call takes the oldest probe that fits it, and older ones went unmatched. A call whose
     // fields are read takes only a probe of its own request, and of its address where strace printed one.
-    const fits = (p: Probe) =>
-      decoder ? p.request === decoder.request && (raw === undefined || p.arg === raw) : raw === undefined || p.arg === raw;
+    const fits = (p: Probe) => (raw === undefined || p.arg === raw) && (!decoder || p.request === decoder.request);
     const at = queue.findIndex(fits);
     if (at < 0) return;
     const probe = queue[at]!;

@@ -1,4 +1,5 @@
 import { capabilityKind, CAPABILITY_KINDS } from '../../engine/kvm/capability-kinds.js';
+import type { CountBounds } from '../../engine/policy/kvm-x86-setup/events.js';
 import type { PolicySet } from '../../engine/policy/policy-set.js';
 import { ioctlTarget } from '../../engine/reducers/ioctl-target.js';
 import { fold } from '../../engine/replay.js';
@@ -16,7 +17,7 @@ import { HOST_PROFILE_FORMAT, type HostProfile } from './profile.js';
 // know what each fd is; every value comes from what the trace observed the kernel return.
 
 /** `if (n < count) r = -E2BIG;`: an E2BIG for room n says count > n, a success says count <= n. */
-function bound(known: { atLeast: number; atMost?: number } | undefined, room: number, fits: boolean): { atLeast: number; atMost?: number } {
+function bound(known: CountBounds | undefined, room: number, fits: boolean): CountBounds {
   const atLeast = Math.max(known?.atLeast ?? 0, fits ? 0 : room + 1);
   const atMost = fits ? Math.min(known?.atMost ?? room, room) : known?.atMost;
   return atMost === undefined ? { atLeast } : { atLeast, atMost };

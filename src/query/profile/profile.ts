@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAPABILITY_KINDS, type CapabilityKind } from '../../engine/kvm/capability-kinds.js';
+import { SETUP_HOST_FACTS } from '../../engine/policy/kvm-x86-setup/events.js';
 import type { HostFacts } from '../../model/state.js';
 
 // A host profile: what a recording's host answered that no trace line of another run on it would
@@ -10,8 +11,6 @@ import type { HostFacts } from '../../model/state.js';
 
 const answers = z.record(z.string(), z.number().int());
 const byFd = z.strictObject({ system: answers, vm: answers });
-/** A list size the host's answers bound: E2BIG for a room below atLeast, success for one of atMost. */
-const bounds = z.strictObject({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().optional() });
 
 export const HOST_PROFILE_FORMAT = 'hvreplay host profile 1';
 
@@ -26,8 +25,9 @@ export const hostProfileSchema = z.strictObject({
     tsc_khz: z.number().int().positive().optional(),
     tsc_control: z.boolean().optional(),
     kvm_ioapic: z.boolean().optional(),
-    msr_index_count: bounds.optional(),
-    msr_feature_count: bounds.optional(),
+    /** The MSR lists' sizes as the host's answers bound them (kvm-x86-setup's host facts). */
+    msr_index_count: SETUP_HOST_FACTS.msr_index_count,
+    msr_feature_count: SETUP_HOST_FACTS.msr_feature_count,
   }),
   /** Where each fact came from (seq, call, answer), so a reader can check it. */
   evidence: z.record(z.string(), z.string()),

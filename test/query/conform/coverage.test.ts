@@ -5,7 +5,8 @@ import { conformTrace, type ConformReport } from '../../../src/query/conform/con
 import { predictedShare } from '../../../src/query/conform/tally.js';
 import { buildProfile } from '../../../src/query/profile/build.js';
 import { hostFactsOf } from '../../../src/query/profile/profile.js';
-import type { HostFacts } from '../../../src/model/state.js';
+import type { SqlDatabase } from '../../../src/store/sql.js';
+import type { TraceRecord } from '../../../src/store/traces.js';
 import { storedFixture } from '../../helpers/stored-fixture.js';
 
 // Issue 16's figures on every real recording in the repository (test/fixtures/traces/README.md): at
@@ -36,24 +37,24 @@ const RECORDINGS = [
   'pc-noirq-smp2-hang',
 ];
 
-async function conform(name: string, profileOf?: string): Promise<ConformReport> {
+/** A recording imported on its own store, used, and closed. */
+async function withRecording<T>(name: string, use: (db: SqlDatabase, trace: TraceRecord) => T): Promise<T> {
   const gz = name === 'mini' ? '' : '.gz';
   const { db, trace } = await storedFixture(name, [`${name}.strace${gz}`, `${name}.ftrace${gz}`]);
   try {
-    return conformTrace(db, trace, defaultPolicies(), profileOf === undefined ? undefined : await hostOf(profileOf));
+    return use(db, trace);
   } finally {
     db.close();
   }
 }
 
-/** The host facts `hvreplay profile` keeps of a recording. */
-async function hostOf(name: string): Promise<HostFacts> {
-  const { db, trace } = await storedFixture(name, [`${name}.strace.gz`, `${name}.ftrace.gz`]);
-  try {
-    return hostFactsOf(buildProfile(db, trace, defaultPolicies()));
-  } finally {
-    db.close();
-  }
+/** conform of a recording, with the host facts `hvreplay profile` keeps of another where one is named. */
+async function conform(name: string, profileOf?: string): Promise<ConformReport> {
+  const host =
+    profileOf === undefined
+      ? undefined
+      : await withRecording(profileOf, (db, trace) => hostFactsOf(buildProfile(db, trace, defaultPolicies())));
+  return withRecording(name, (db, trace) => conformTrace(db, trace, defaultPolicies(), host));
 }
 
 const ioctlFigure = (r: ConformReport) => `${r.coverage['ioctl result'].matched} of ${r.coverage['ioctl result'].observed}`;

@@ -65,8 +65,9 @@ export const setBootCpuId = onFd<'ioctl:KVM_SET_BOOT_CPU_ID'>(['vm'], (state, ev
     answer = { unmodelled: 'the id limit hangs on CONFIG_KVM_MAX_NR_VCPUS or KVM_CAP_MAX_VCPU_ID' };
   else answer = { ret: 0 };
   pushAnswer(ctx, answer);
-  const set = 'errno' in answer ? undefined : 'ret' in answer ? id : event.result?.ret === 0 ? (id ?? null) : undefined;
-  return set === undefined ? state : withVm(state, { ...vm, bootCpuId: set });
+  // Where the model cannot tell, the kernel's answer says whether the id (shown or not) was taken.
+  const taken = 'ret' in answer || ('unmodelled' in answer && event.result?.ret === 0);
+  return taken ? withVm(state, { ...vm, bootCpuId: id ?? null }) : state;
 });
 
 /** KVM_GET_CLOCK: kvm_vm_ioctl_get_clock() (lines 7185-7194) copies the clock out and returns 0. */
